@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# test.sh - the whole test suite, from a fresh Debian machine:
+# installs what is missing, builds (normal and ASan+UBSan), starts a
+# throwaway PostgreSQL for the integration tests, runs every layer, and
+# ends with "N passed, N failed". Exit status is 0 only when nothing failed.
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh PATTERN    only test files whose name contains PATTERN
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+scripts/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+make -j"$(nproc)" all asan unit >build.log 2>&1 || { cat build.log; echo "0 passed, 1 failed"; exit 1; }
+
+# One PostgreSQL for the integration tests (each test file makes its own
+# databases in it). Never skip: if it cannot start, the suite fails.
+source tests/lib/pgserver.sh
+pgserver_start || { echo "could not start the test PostgreSQL" >&2; echo "0 passed, 1 failed"; exit 1; }
+trap pgserver_stop EXIT
+
+export PGC="$ROOT/build/asan/pgcascade"
+export PGC_ROOT="$ROOT"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
+export CMOCKA_MESSAGE_OUTPUT=TAP
+
+pattern="${1:-}"
+passed=0 failed=0
+results=$(mktemp)
+run_tap() { # name, command...
+	local name=$1; shift
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	local p f
+	p=$(grep -cE '^ok ' <<<"$out")
+	f=$(grep -cE '^not ok ' <<<"$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		out="$out"$'\n'"not ok - $name exited with status $rc"
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		out="$out"$'\n'"not ok - $name ran no test"
+	fi
+	passed=$((passed + p)); failed=$((failed + f))
+	printf '%-40s %4d passed %4d failed\n' "$name" "$p" "$f"
+	if [ "$f" -gt 0 ]; then
+		grep -E '^not ok|^#' <<<"$out" | head -40 | sed 's/^/    /'
+	fi
+	printf '%s\n' "$out" >>"$results"
+}
+
+for t in build/asan/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	run_tap "unit/$(basename "$t")" "$t"
+done
+for t in tests/integration/t[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	case "$t" in *"$pattern"*) ;; *) continue ;; esac
+	run_tap "$(basename "$t")" bash "$t"
+done
+
+cp "$results" build/test-results.tap
+rm -f "$results"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

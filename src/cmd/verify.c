@@ -1,0 +1,13 @@
+/* verify.c - `pgcascade verify`: not implemented yet (see its issue). */
+#include "cmd/cmd.h"
+#include "exitcodes.h"
+
+#include <stdio.h>
+
+int cmd_verify(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "pgcascade: error: verify is not implemented yet\n");
+	return PGC_EXIT_INTERNAL;
+}

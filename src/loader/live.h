@@ -1,0 +1,29 @@
+/*
+ * live.h - the live loader: fill the model from pg_catalog (PostgreSQL
+ * 12+) or from CockroachDB's catalog, in a fixed number of queries.
+ * db.c owns connecting: conninfo or URI from --db, else DATABASE_URL,
+ * else libpq's PG* variables; passwords never reach any output.
+ */
+#ifndef PGC_LIVE_H
+#define PGC_LIVE_H
+
+#include "model/model.h"
+#include "util/err.h"
+
+#include <libpq-fe.h>
+
+/*
+ * Connects. url may be NULL (then DATABASE_URL, then PG* variables).
+ * A connect_timeout of 10 s applies unless the conninfo sets one.
+ * Returns the connection (the caller PQfinish()es it) or NULL with err
+ * set to PGC_EXIT_DB and a message without the password.
+ */
+PGconn *db_connect(const char *url, Err *err);
+
+/* Removes password=... and user:password@ from a conninfo or URI, for messages. */
+char *db_redact(Arena *a, const char *conninfo);
+
+/* Fills m from the catalog. Returns 0, or -1 with err (PGC_EXIT_DB). */
+int live_load(Model *m, PGconn *conn, Err *err);
+
+#endif

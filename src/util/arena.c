@@ -1,0 +1,120 @@
+/* arena.c - bump allocator over a list of blocks; see arena.h. */
+#include "util/arena.h"
+#include "util/xalloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_MIN (64 * 1024)
+#define ALIGN 16
+
+typedef struct Block {
+	struct Block *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+} Block;
+
+struct Arena {
+	Block *head;
+	size_t total;
+};
+
+Arena *arena_new(void)
+{
+	Arena *a = xcalloc(1, sizeof(*a));
+	return a;
+}
+
+void arena_free(Arena *a)
+{
+	if (!a)
+		return;
+	Block *b = a->head;
+	while (b) {
+		Block *n = b->next;
+		free(b);
+		b = n;
+	}
+	free(a);
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (n == 0)
+		n = ALIGN;
+	Block *b = a->head;
+	if (!b || b->size - b->used < n) {
+		size_t sz = n > BLOCK_MIN ? n : BLOCK_MIN;
+		Block *nb = xmalloc(sizeof(Block) + sz);
+		nb->size = sz;
+		nb->used = 0;
+		/* Keep a big one-off block behind the current one so the
+		 * current block's free space is not wasted. */
+		if (b && sz > BLOCK_MIN) {
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			a->head = nb;
+		}
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	size_t len = strnlen(s, n);
+	char *p = arena_alloc(a, len + 1);
+	memcpy(p, s, len);
+	return p;
+}
+
+char *arena_strdup(Arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, SIZE_MAX) : NULL;
+}
+
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		n = 0;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *arena_grow(Arena *a, void *old, size_t n, size_t cap, size_t sz)
+{
+	void *p = arena_alloc(a, cap * sz);
+	if (old && n)
+		memcpy(p, old, n * sz);
+	return p;
+}
+
+size_t arena_used(const Arena *a)
+{
+	return a->total;
+}
