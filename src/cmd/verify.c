@@ -1,13 +1,439 @@
-/* verify.c - `pgcascade verify`: not implemented yet (see its issue). */
+/*
+ * verify.c - `pgcascade verify`: prove on a real database that deleting
+ * the root row removes every row of the deletion closure.
+ *
+ * Embedded mode (no --db): start a throwaway PostgreSQL (verify/cluster.c),
+ * apply the sources over one connection (cockroach dialect through
+ * frontend_translate), then with --with-fix the migration `pgcascade fix`
+ * would write (up, then validate), then the --extra files; load the model
+ * from THAT database with the live loader, analyse it, and run the proof
+ * (verify/seed.c). The cluster is always torn down.
+ *
+ * Live mode (--db): load the model, then one transaction per root that is
+ * always rolled back. On CockroachDB (version() says so) we follow its
+ * transaction rules: savepoints are general-purpose nested transactions
+ * since v20.1 (https://www.cockroachlabs.com/docs/stable/savepoint), a
+ * 40001 retry error means the whole transaction is rolled back and run
+ * again (https://www.cockroachlabs.com/docs/stable/transaction-retry-error-reference),
+ * and there is no SET CONSTRAINTS because CockroachDB has no deferrable
+ * foreign keys (https://github.com/cockroachdb/cockroach/issues/31632).
+ */
+#include "cli/common.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
+#include "fix/fix.h"
+#include "loader/live.h"
+#include "verify/cluster.h"
+#include "verify/seed.h"
+#include "verify/verify.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
+};
+
+static const struct option verify_options[] = {
+	{"with-fix", no_argument, NULL, OPT_WITH_FIX},
+	{"keep", no_argument, NULL, OPT_KEEP},
+	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
+	{"timings", no_argument, NULL, OPT_TIMINGS},
+	{"extra", required_argument, NULL, OPT_EXTRA},
+	{NULL, 0, NULL, 0},
+};
+
+static void verify_usage(FILE *f)
+{
+	fprintf(f, "usage: pgcascade verify [options] [--with-fix] [--extra FILE]... PATH...\n"
+	           "       pgcascade verify [options] --db URL\n\n"
+	           "Proves on a real database that DELETE FROM <root> removes every row of the\n"
+	           "deletion closure: seeds a root row and one row per FK path into every closure\n"
+	           "table, deletes the root row, and counts what is left.\n\n"
+	           "Without --db it starts its own throwaway PostgreSQL (Unix socket only, removed\n"
+	           "afterwards), applies PATH... in order, then with --with-fix the migration that\n"
+	           "`pgcascade fix` writes, then each --extra FILE. With --db it works inside one\n"
+	           "transaction that is always rolled back.\n\n"
+	           "options:\n%s"
+	           "  --with-fix            apply the fix migration before proving (embedded mode)\n"
+	           "  --extra FILE          apply FILE after the sources (and the fix), repeatable\n"
+	           "  --keep                keep the embedded cluster running and say how to connect\n"
+	           "  --allow-unseeded      a closure table that could not be seeded is not a failure\n"
+	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
+	           "\nformats: text (default), json\n"
+	           "environment: PGCASCADE_PG_BINDIR  directory of initdb and postgres\n"
+	           "exit: 0 the delete removed everything, 1 it failed or left rows or a table could\n"
+	           "      not be seeded, 2 usage/input error, 3 database error\n",
+	        common_options_help);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static bool g_progress;
+
+static void quiet_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static void progress(const char *what, int n)
+{
+	if (!g_progress)
+		return;
+	if (strcmp(what, "seeding") == 0)
+		fprintf(stderr, "seeding %d table%s\u2026\n", n, n == 1 ? "" : "s");
+	else if (strcmp(what, "deleting") == 0)
+		fprintf(stderr, "deleting the root row\u2026\n");
+	else
+		fprintf(stderr, "%s %d\u2026\n", what, n);
+}
+
+#ifdef PGC_FAULT_INJECTION
+/*
+ * Test hook (ASan/test builds only): PGCASCADE_VERIFY_STALL=<phase> makes
+ * verify announce "stalling before <phase>" on stderr and sleep 30 s, so
+ * a test can kill the server or send a signal at a known point.
+ */
+static void stall(const char *phase)
+{
+	const char *want = getenv("PGCASCADE_VERIFY_STALL");
+	if (!want || strcmp(want, phase) != 0)
+		return;
+	fprintf(stderr, "pgcascade: stalling before %s\n", phase);
+	fflush(stderr);
+	for (int i = 0; i < 300; i++)
+		usleep(100000);
+}
+#else
+static void stall(const char *phase) { (void)phase; }
+#endif
+
+/* Is the server CockroachDB? From version(), as the issue asks. */
+static int detect_crdb(PGconn *conn, bool *crdb, Err *err)
+{
+	PGresult *r = PQexec(conn, "SELECT version()");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		err_set(err, PGC_EXIT_DB, "SELECT version() failed: %s", PQerrorMessage(conn));
+		PQclear(r);
+		return -1;
+	}
+	*crdb = strstr(PQgetvalue(r, 0, 0), "CockroachDB") != NULL;
+	PQclear(r);
+	return 0;
+}
+
+static int exec_ok(PGconn *conn, const char *sql, Err *err)
+{
+	PGresult *r = PQexec(conn, sql);
+	int st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		err_set(err, PGC_EXIT_DB, "%s failed: %s", sql, *msg ? msg : "no connection");
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Why writes fail in a way no other value fixes: a clear database error. */
+static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool commit,
+                      SeedResult **results, int *nresults, VerifyTimings *tm, Err *err)
+{
+	SeedOptions so = {crdb, progress};
+	*nresults = (int)an->roots.n;
+	*results = arena_alloc(m->arena, (an->roots.n + 1) * sizeof(**results));
+	for (size_t i = 0; i < an->roots.n; i++) {
+		int r = 1;
+		for (int attempt = 0; attempt < 5 && r == 1; attempt++) {
+			if (exec_ok(conn, "BEGIN", err) < 0)
+				return -1;
+			stall("seed");
+			r = seed_prove(conn, m, an, an->roots.items[i], &so, &(*results)[i], err);
+			if (r < 0 || r == 1 || !commit) {
+				PGresult *rb = PQexec(conn, "ROLLBACK");
+				PQclear(rb);
+			} else if (exec_ok(conn, "COMMIT", err) < 0) {
+				return -1;
+			}
+		}
+		if (r == 1)
+			return err_set(err, PGC_EXIT_DB, "the server kept asking to retry the transaction (SQLSTATE 40001)");
+		if (r < 0)
+			return -1;
+		tm->seed += (*results)[i].seed_ms;
+		tm->del += (*results)[i].delete_ms;
+	}
+	return 0;
+}
 
 int cmd_verify(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "pgcascade: error: verify is not implemented yet\n");
-	return PGC_EXIT_INTERNAL;
+	int ret = PGC_EXIT_INTERNAL;
+	Err err = {0};
+	Arena *a = arena_new();
+	CommonOptions o;
+	common_init(&o);
+	bool with_fix = false, keep = false, allow_unseeded = false, timings = false;
+	const char **extras = NULL;
+	int nextras = 0;
+	Cluster cl;
+	memset(&cl, 0, sizeof(cl));
+	bool cluster_up = false;
+	PGconn *conn = NULL;
+	VerifyTimings tm = {-1, -1, -1, 0, 0, 0};
+	double t_start = now_ms();
+
+	struct option *longopts = options_table(a, verify_options);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			verify_usage(stdout);
+			ret = PGC_EXIT_OK;
+			goto out;
+		case OPT_WITH_FIX:
+			with_fix = true;
+			continue;
+		case OPT_KEEP:
+			keep = true;
+			continue;
+		case OPT_ALLOW_UNSEEDED:
+			allow_unseeded = true;
+			continue;
+		case OPT_TIMINGS:
+			timings = true;
+			continue;
+		case OPT_EXTRA: {
+			const char **nv = arena_alloc(a, (size_t)(nextras + 1) * sizeof(*nv));
+			if (nextras)
+				memcpy(nv, extras, (size_t)nextras * sizeof(*nv));
+			nv[nextras++] = optarg;
+			extras = nv;
+			continue;
+		}
+		default:
+			break;
+		}
+		int r = common_option(a, &o, c, optarg, &err);
+		if (r < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		if (r == 0) {
+			verify_usage(stderr);
+			ret = PGC_EXIT_USAGE;
+			goto out;
+		}
+	}
+	common_paths(&o, argc, argv);
+	const char *fmt = o.format ? o.format : "text";
+	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0) {
+		err_set(&err, PGC_EXIT_USAGE, "invalid --format \"%s\": verify writes text or json", fmt);
+		ret = die_with(&err);
+		goto out;
+	}
+	g_progress = isatty(STDERR_FILENO) && !o.quiet;
+
+	AnalysisOptions ao;
+	common_analysis_options(&o, &ao);
+	VerifyReport rep;
+	memset(&rep, 0, sizeof(rep));
+	rep.allow_unseeded = allow_unseeded;
+	rep.with_fix = with_fix;
+	Model *live = model_new(a);
+	bool crdb = false;
+
+	if (o.use_db) {
+		if (o.npaths > 0 || with_fix || nextras || keep) {
+			err_set(&err, PGC_EXIT_USAGE,
+			        "--db runs in live mode on an existing database: it takes no files, --with-fix, "
+			        "--extra or --keep (got \"%s\")",
+			        o.npaths ? o.paths[0] : with_fix ? "--with-fix" : nextras ? "--extra" : "--keep");
+			ret = die_with(&err);
+			goto out;
+		}
+		conn = db_connect(o.db, &err);
+		if (!conn) {
+			ret = die_with(&err);
+			goto out;
+		}
+		if (detect_crdb(conn, &crdb, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	} else {
+		if (o.npaths == 0) {
+			err_set(&err, PGC_EXIT_USAGE,
+			        "no migration files given: name files or directories, or use --db URL");
+			ret = die_with(&err);
+			goto out;
+		}
+		/* read everything first: input errors come before any server starts */
+		if (sources_collect(a, o.paths, o.npaths, &o.sources, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		SourceList extra_src = {0};
+		if (nextras && sources_collect(a, extras, nextras, &extra_src, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		/* the static model gives the dialect (auto) and, with --with-fix, the fix */
+		Model *stat = model_new(a);
+		if (frontend_load(stat, &o.sources, o.dialect, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		Dialect d = o.dialect != DIALECT_AUTO ? o.dialect : stat->dialect;
+		FixOutput fx;
+		memset(&fx, 0, sizeof(fx));
+		if (with_fix) {
+			Analysis san;
+			if (analyze(stat, &ao, &san, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
+			FixOptions fo;
+			memset(&fo, 0, sizeof(fo));
+			fo.command_line = "pgcascade verify --with-fix";
+			if (fix_build(stat, &san, &fo, &fx, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
+			rep.fix_changes = fx.nchanges;
+		}
+		/* translate before starting the server: untranslatable input is an input error */
+		char **texts = arena_alloc(a, (o.sources.n + extra_src.n + 3) * sizeof(*texts));
+		PGC_VEC(Source) all = {0};
+		for (size_t i = 0; i < o.sources.n; i++)
+			VEC_PUSH(a, all, o.sources.items[i]);
+		const char *fixparts[2] = {fx.up, fx.validate};
+		const char *fixnames[2] = {"(fix: up migration)", "(fix: validate migration)"};
+		for (int k = 0; k < 2; k++)
+			if (fixparts[k] && *fixparts[k]) {
+				Source fs = {fixnames[k], arena_strdup(a, fixparts[k]), strlen(fixparts[k])};
+				VEC_PUSH(a, all, fs);
+			}
+		for (size_t i = 0; i < extra_src.n; i++)
+			VEC_PUSH(a, all, extra_src.items[i]);
+		for (size_t i = 0; i < all.n; i++) {
+			if (d == DIALECT_COCKROACH) {
+				texts[i] = frontend_translate(a, &all.items[i], d, &err);
+				if (!texts[i]) {
+					ret = die_with(&err);
+					goto out;
+				}
+			} else {
+				texts[i] = all.items[i].text;
+			}
+		}
+
+		double t0 = now_ms();
+		if (cluster_start(&cl, keep, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		cluster_up = true;
+		tm.startup = now_ms() - t0;
+		rep.embedded = true;
+		char ci[700];
+		snprintf(ci, sizeof(ci), "%s client_encoding=UTF8 application_name=pgcascade-verify", cl.conninfo);
+		conn = PQconnectdb(ci);
+		if (PQstatus(conn) != CONNECTION_OK) {
+			err_set(&err, PGC_EXIT_DB, "could not connect to the embedded PostgreSQL: %s", PQerrorMessage(conn));
+			ret = die_with(&err);
+			goto out;
+		}
+		PQsetNoticeProcessor(conn, quiet_notice, NULL);
+		{
+			PGresult *r = PQexec(conn, "SET client_min_messages = warning");
+			PQclear(r);
+		}
+		stall("apply");
+		t0 = now_ms();
+		if (g_progress)
+			fprintf(stderr, "applying %zu migration%s\u2026\n", all.n, all.n == 1 ? "" : "s");
+		for (size_t i = 0; i < all.n; i++) {
+			if (verify_apply(conn, &all.items[i], texts[i], &err) < 0) {
+				if (err.code != PGC_EXIT_DB && cluster_died(&cl))
+					err.code = PGC_EXIT_DB;
+				ret = die_with(&err);
+				goto out;
+			}
+		}
+		rep.napplied = (int)all.n;
+		tm.apply = now_ms() - t0;
+	}
+
+	double t0 = now_ms();
+	stall("load");
+	if (live_load(live, conn, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	live->live = true;
+	live->server_is_crdb = live->server_is_crdb || crdb;
+	crdb = live->server_is_crdb;
+	live->dialect = crdb ? DIALECT_COCKROACH : DIALECT_POSTGRES;
+	tm.load = now_ms() - t0;
+	Analysis an;
+	if (analyze(live, &ao, &an, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	SeedResult *results = NULL;
+	int nresults = 0;
+	if (run_proofs(conn, live, &an, crdb, rep.embedded && keep, &results, &nresults, &tm, &err) < 0) {
+		if (rep.embedded && cluster_died(&cl))
+			log_error("the embedded PostgreSQL server died during verify");
+		ret = die_with(&err);
+		goto out;
+	}
+	tm.total = now_ms() - t_start;
+	rep.results = results;
+	rep.nresults = nresults;
+	rep.timings = timings ? &tm : NULL;
+	if (strcmp(fmt, "json") == 0)
+		verify_report_json(stdout, &rep);
+	else
+		verify_report_text(stdout, &rep, o.color);
+	if (timings)
+		fprintf(stderr, "timings: startup %.0f ms, apply %.0f ms, load %.0f ms, seed %.0f ms, delete %.0f ms, total %.0f ms\n",
+		        tm.startup, tm.apply, tm.load, tm.seed, tm.del, tm.total);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("could not write to standard output");
+		ret = PGC_EXIT_INTERNAL;
+		goto out;
+	}
+	ret = verify_ok(&rep) ? PGC_EXIT_OK : PGC_EXIT_FINDINGS;
+out:
+	if (conn)
+		PQfinish(conn);
+	if (cluster_up) {
+		if (keep && !cluster_died(&cl)) {
+			fprintf(stderr, "pgcascade: the embedded cluster keeps running; connect with:\n"
+			                "  psql \"host=%s port=%d user=postgres dbname=postgres\"\n"
+			                "stop and remove it with:\n  %s\n",
+			        cl.dir, cl.port, cluster_stop_hint(&cl));
+		} else {
+			cl.keep = false;
+		}
+		cluster_stop(&cl);
+	}
+	arena_free(a);
+	return ret;
 }

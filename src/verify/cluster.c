@@ -234,8 +234,11 @@ static void log_tail(const char *path, char *buf, size_t size)
 			break;
 		s--;
 	}
-	snprintf(buf, size, "%s", s);
-	size_t l = strlen(buf);
+	size_t l = strlen(s);
+	if (l >= size)
+		s += l - (size - 1);
+	memcpy(buf, s, strlen(s) + 1);
+	l = strlen(buf);
 	while (l && buf[l - 1] == '\n')
 		buf[--l] = '\0';
 }

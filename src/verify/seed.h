@@ -1,0 +1,72 @@
+/*
+ * seed.h - the proof: seed every table of a root's deletion closure,
+ * delete the root row, count what is left, and look for blocking edges.
+ *
+ * It reads only the model (which verify loads from the very database it
+ * seeds, so types, checks, enums and defaults are exact) and the
+ * analysis. Every value goes to the server as a query parameter; every
+ * identifier goes through util/quote.h.
+ *
+ * seed_prove() expects an open transaction on conn and leaves it open;
+ * the caller commits or (always, in live mode) rolls back.
+ */
+#ifndef PGC_SEED_H
+#define PGC_SEED_H
+
+#include "analysis/analysis.h"
+#include "util/err.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct SeedTable {
+	const char *schema, *table;
+	int depth;               /* 0 for the root table */
+	int seeded;              /* rows inserted that reach the root */
+	int left;                /* of those, still there after the delete (-1: not counted) */
+} SeedTable;
+
+typedef struct Unseeded {
+	const char *schema, *table;
+	const char *constraint;  /* the incoming edge left without a row, or NULL */
+	const char *reason;
+} Unseeded;
+
+typedef struct Blocker {     /* NO ACTION / RESTRICT edge found by the verification query */
+	const char *schema, *table, *constraint;
+	const char *action;      /* "no action" or "restrict" */
+} Blocker;
+
+typedef struct SeedResult {
+	Root *root;
+	PGC_VEC(SeedTable) tables;     /* root first, then closure order (depth, schema, table) */
+	PGC_VEC(Unseeded) unseeded;
+	PGC_VEC(Blocker) blockers;
+	int helper_rows;               /* parent rows inserted outside the closure */
+	bool deleted;                  /* the DELETE of the root row succeeded */
+	const char *sqlstate;          /* when it did not */
+	const char *constraint, *message, *detail;
+	const char **path;             /* constraint names from the root to the blocking edge */
+	int npath;
+	double seed_ms, delete_ms;
+} SeedResult;
+
+typedef struct SeedOptions {
+	bool crdb;               /* the server is CockroachDB */
+	void (*progress)(const char *what, int n); /* may be NULL */
+} SeedOptions;
+
+/*
+ * Seeds root's closure, deletes the root row and counts. Returns 0 when
+ * the proof ran (its verdict is in out), 1 when CockroachDB asked for a
+ * transaction retry (SQLSTATE 40001: the caller rolls back and runs it
+ * again), or -1 with err (PGC_EXIT_DB) when the database failed. out's
+ * data live in m->arena.
+ */
+int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
+               SeedResult *out, Err *err);
+
+/* True when every closure table was seeded, nothing is left, and no blocker remains. */
+bool seed_passed(const SeedResult *r, bool allow_unseeded);
+
+#endif
