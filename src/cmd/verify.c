@@ -22,6 +22,7 @@
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 #include "fix/fix.h"
+#include "frontend/crdb.h"
 #include "loader/live.h"
 #include "verify/cluster.h"
 #include "verify/seed.h"
@@ -292,16 +293,36 @@ int cmd_verify(int argc, char **argv)
 			ret = die_with(&err);
 			goto out;
 		}
-		/* the static model gives the dialect (auto) and, with --with-fix, the fix */
-		Model *stat = model_new(a);
-		if (frontend_load(stat, &o.sources, o.dialect, &err) < 0) {
-			ret = die_with(&err);
-			goto out;
+		/* the dialect: as given, else cockroach when any source uses
+		 * CockroachDB-only syntax (the front end's own detection) */
+		Dialect d = o.dialect;
+		for (size_t i = 0; d == DIALECT_AUTO && i < o.sources.n; i++) {
+			CrdbRewrite rw;
+			if (crdb_rewrite(a, &o.sources.items[i], &rw, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
+			if (rw.first_syntax) {
+				d = DIALECT_COCKROACH;
+				SrcLoc l = srcloc_at(o.sources.items[i].path, o.sources.items[i].text,
+				                     o.sources.items[i].len, rw.first_offset);
+				if (!o.quiet)
+					log_info("%s:%d:%d: %s: reading the sources as CockroachDB SQL and translating them "
+					         "for PostgreSQL (--dialect postgres turns this off)",
+					         l.file, l.line, l.col, rw.first_syntax);
+			}
 		}
-		Dialect d = o.dialect != DIALECT_AUTO ? o.dialect : stat->dialect;
+		if (d == DIALECT_AUTO)
+			d = DIALECT_POSTGRES;
+		/* --with-fix: the migration `pgcascade fix` would write, from the static model */
 		FixOutput fx;
 		memset(&fx, 0, sizeof(fx));
 		if (with_fix) {
+			Model *stat = model_new(a);
+			if (frontend_load(stat, &o.sources, d, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
 			Analysis san;
 			if (analyze(stat, &ao, &san, &err) < 0) {
 				ret = die_with(&err);
