@@ -1142,6 +1142,16 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			ret = INS_DBERR;
 			goto out;
 		}
+		if (strncmp(st, "25", 2) == 0 || strcmp(st, "42501") == 0 || strcmp(st, "57014") == 0 ||
+		    strcmp(st, "55P03") == 0) {
+			/* read-only transaction, no privilege, statement or lock
+			 * timeout: no other value helps; a database error */
+			err_set(s->err, PGC_EXIT_DB, "cannot seed %s.%s: %s (verify needs INSERT and DELETE on the "
+			        "closure tables; in live mode it rolls everything back)",
+			        t->t->schema, t->t->name, s->reason);
+			ret = INS_DBERR;
+			goto out;
+		}
 		if (run(s, "ROLLBACK TO SAVEPOINT pgcascade_seed; RELEASE SAVEPOINT pgcascade_seed") < 0) {
 			ret = INS_DBERR;
 			goto out;
@@ -1453,6 +1463,12 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		if (strcmp(out->sqlstate, "40001") == 0) {
 			PQclear(res);
 			return 1;
+		}
+		if (strncmp(out->sqlstate, "23", 2) != 0 && strncmp(out->sqlstate, "P0", 2) != 0) {
+			/* not a verdict on the schema (privileges, timeouts, read-only): a database error */
+			db_fail(s, "the DELETE of the root row failed", res);
+			PQclear(res);
+			return -1;
 		}
 		const char *con = field(res, PG_DIAG_CONSTRAINT_NAME);
 		out->constraint = *con ? arena_strdup(s->a, con) : NULL;
