@@ -310,12 +310,17 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 		ra.user = "postgres";
 	}
 
-	snprintf(c->dir, sizeof(c->dir), "/tmp/pgcascade-verify.XXXXXX");
+	/* $TMPDIR when it is absolute and short enough for the socket path
+	 * (sun_path holds 107 bytes), else /tmp */
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > 60)
+		tmp = "/tmp";
+	snprintf(c->dir, sizeof(c->dir), "%s/pgcascade-verify.XXXXXX", tmp);
 	if (!mkdtemp(c->dir)) {
 		int e = errno;
 		c->dir[0] = '\0';
-		return err_set(err, PGC_EXIT_DB, "could not create a temporary directory under /tmp: %s",
-		               strerror(e));
+		return err_set(err, PGC_EXIT_DB, "could not create a temporary directory under %s: %s",
+		               tmp, strerror(e));
 	}
 	/* From here on the handlers clean up whatever exists. */
 	snprintf(g_dir, sizeof(g_dir), "%s", c->dir);

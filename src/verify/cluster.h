@@ -2,7 +2,7 @@
  * cluster.h - the embedded throwaway PostgreSQL of `pgcascade verify`.
  *
  * cluster_start() finds initdb and postgres, makes a private directory
- * with mkdtemp under /tmp, runs initdb (trust auth, UTF8, C locale) and
+ * with mkdtemp under $TMPDIR (when absolute and short) or /tmp, runs initdb (trust auth, UTF8, C locale) and
  * starts the postmaster as our child, listening on a Unix socket in that
  * directory only, tuned for speed (fsync, synchronous_commit and
  * full_page_writes off). As root it runs both as the `postgres` system

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# t0400-verify.sh - `pgcascade verify` on real PostgreSQL: the embedded
+# cluster it starts itself, and live mode (--db) against the suite's server.
+#   - the type zoo: every column type, enums, domains, checks, identity,
+#     generated, unique, composite FKs, a table outside the closure;
+#   - the bundled example: fails without the fix, passes with --with-fix;
+#   - every PostgreSQL fixture: verify agrees with audit, and --with-fix passes;
+#   - live mode leaves every table's row count unchanged;
+#   - apply errors carry file:line:col; usage errors exit 2;
+#   - no cluster and no temporary directory is ever left behind.
+source "$PGC_ROOT/tests/lib/tap.sh"
+ZOO="$FIXTURES/verify/type-zoo.sql"
+ZOOFIX="$FIXTURES/verify/type-zoo-fix.sql"
+EXAMPLE=("$PGC_ROOT/examples/skytwin/schema.sql" "$PGC_ROOT/examples/skytwin/migrations")
+
+# Our clusters go under a private TMPDIR, so the checks below see only ours
+# (the postgres user must be able to traverse it).
+export TMPDIR="$TMP/cl"
+mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
+leftovers() { ls -A "$TMPDIR"; }
+
+# jq helper on $TMP/out
+j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
+
+# --- the type zoo, embedded -------------------------------------------------
+pgc verify --format json --root '"Users"' "$ZOO"
+check_eq "zoo without fix: exit 1" 1 "$RC"
+check_eq "zoo without fix: ok is false" false "$(j .ok)"
+check_eq "zoo without fix: the NO ACTION edge is named" messages_recipient_id_fkey \
+	"$(j '.blockers[].constraint')"
+check_eq "zoo without fix: every closure table seeded" 0 "$(j '[.tables[] | select(.seeded < 1)] | length')"
+check_eq "zoo without fix: nothing unseeded" 0 "$(j '.unseeded | length')"
+
+pgc verify --format json --root '"Users"' --extra "$ZOOFIX" "$ZOO"
+check_eq "zoo with fix: exit 0" 0 "$RC"
+[ "$RC" -eq 0 ] || sed 's/^/#   /' "$TMP/err" | head -20
+check_eq "zoo with fix: ok" true "$(j .ok)"
+check_eq "zoo with fix: error is null" null "$(j .error)"
+check_eq "zoo with fix: 0 rows left" 0 "$(j '[.tables[].left] | add')"
+check_eq "zoo with fix: nothing unseeded" 0 "$(j '.unseeded | length')"
+check_eq "zoo: a parent row went into the tables outside the closure" true \
+	"$(j '.roots[0].helper_rows >= 2')"
+check_eq "zoo: messages gets one row per incoming edge (sender, recipient, reply_to)" 3 \
+	"$(j '.tables[] | select(.table == "messages") | .seeded')"
+
+# The closure verify seeded is the closure audit computes on the same
+# schema applied by psql to the suite's PostgreSQL (expected from a real server).
+db=$(fresh_db t0400_zoo)
+psql_db t0400_zoo -f "$ZOO" >/dev/null 2>&1
+"$PGC" audit --format json --root '"Users"' --db "$db" >"$TMP/audit.json" 2>"$TMP/audit.err"
+jq -r '[.roots[0] | "\(.schema).\(.table)"] + [.closure[] | "\(.schema).\(.table)"] | unique | .[]' \
+	"$TMP/audit.json" >"$TMP/expect"
+j '.tables[] | "\(.schema).\(.table)"' | sort -u >"$TMP/actual"
+check_files "zoo: seeded tables = audit's closure (+ root) on the same schema" "$TMP/expect" "$TMP/actual"
+
+# --- a small failing schema: the error names constraint and path -------------
+cat >"$TMP/chain.sql" <<'EOF'
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE posts (id serial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE comments (id serial PRIMARY KEY, post_id int NOT NULL REFERENCES posts ON DELETE CASCADE);
+CREATE TABLE votes (id serial PRIMARY KEY, comment_id int NOT NULL
+	CONSTRAINT votes_comment_fk REFERENCES comments ON DELETE RESTRICT);
+EOF
+pgc verify --format json "$TMP/chain.sql"
+check_eq "chain: exit 1" 1 "$RC"
+check_eq "chain: SQLSTATE 23001 (restrict_violation)" 23001 "$(j .error.sqlstate)"
+check_eq "chain: blocking constraint" votes_comment_fk "$(j .error.constraint)"
+check_eq "chain: path from the root" "posts_user_id_fkey comments_post_id_fkey votes_comment_fk" \
+	"$(j '.error.path | join(" ")')"
+pgc verify "$TMP/chain.sql"
+check_contains "chain text: names the constraint" "blocking constraint: votes_comment_fk" "$TMP/out"
+check_contains "chain text: shows the path" \
+	"path from the root: users <- posts_user_id_fkey <- comments_post_id_fkey <- votes_comment_fk" "$TMP/out"
+check_contains "chain text: verdict" "FAIL" "$TMP/out"
+
+# --- the example (CockroachDB dialect), without and with the fix ------------
+pgc verify --format json "${EXAMPLE[@]}"
+check_eq "example without fix: exit 1" 1 "$RC"
+check_eq "example without fix: a blocking constraint is named" true "$(j '.error.constraint | length > 0')"
+check_eq "example without fix: with its path" true "$(j '.error.path | length > 0')"
+check_eq "example without fix: every closure table seeded" 0 "$(j '.unseeded | length')"
+pgc verify --format json --with-fix "${EXAMPLE[@]}"
+check_eq "example with fix: exit 0" 0 "$RC"
+[ "$RC" -eq 0 ] && true || { sed 's/^/#   /' "$TMP/err" | head -20; }
+check_eq "example with fix: ok" true "$(j .ok)"
+check_eq "example with fix: 0 left" 0 "$(j '[.tables[].left] | add // -1')"
+check_eq "example with fix: nothing unseeded" 0 "$(j '.unseeded | length')"
+check_eq "example with fix: more than 20 tables seeded" true "$(j '[.tables[] | select(.seeded > 0)] | length > 20')"
+
+# --- every PostgreSQL fixture: verify agrees with audit; --with-fix passes ----
+nfix=0
+for f in "$FIXTURES"/pg/*.sql; do
+	[ -f "$f" ] || continue
+	nfix=$((nfix + 1))
+	name=$(basename "$f")
+	"$PGC" audit --format json "$f" >"$TMP/a.json" 2>/dev/null
+	arc=$?
+	if [ "$arc" -eq 2 ]; then
+		pgc verify "$f"
+		check_eq "fixture $name: no root, verify exits 2 like audit" 2 "$RC"
+		continue
+	fi
+	blocking=$(jq '[.findings[] | select(.rule == "fk-blocks-delete" or .rule == "set-null-not-null")] | length' "$TMP/a.json")
+	pgc verify --format json "$f"
+	if [ "$blocking" -gt 0 ]; then
+		check_eq "fixture $name: blocked without the fix (exit 1)" 1 "$RC"
+	else
+		check_eq "fixture $name: no blocker, passes without the fix" 0 "$RC"
+	fi
+	pgc verify --format json --with-fix "$f"
+	check_eq "fixture $name: passes with --with-fix" 0 "$RC"
+	[ "$RC" -eq 0 ] || { j '.unseeded, .error' | head -10 | sed 's/^/#   /'; sed 's/^/#   /' "$TMP/err" | head -5; }
+done
+check "found the PostgreSQL fixtures ($nfix)" test "$nfix" -gt 0
+
+# --- live mode: one transaction, always rolled back ---------------------------
+counts() { # db: "schema.table count" for every table
+	psql_db "$1" -At -c "SELECT n.nspname || '.' || c.relname || ' ' ||
+		(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+		ORDER BY 1"
+}
+inserts() { # db: total rows ever inserted (rolled back or not), from the statistics
+	psql_db "$1" -At -c "SELECT pg_stat_clear_snapshot(); SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables" | tail -1
+}
+# some existing data, so "unchanged" is not just "empty"
+psql_db t0400_zoo -c "INSERT INTO countries VALUES ('fr', 'France')" \
+	-c "INSERT INTO \"Users\" (handle, email, age) VALUES ('ann', 'ann@example.com', 30)" >/dev/null
+counts t0400_zoo >"$TMP/before"
+ins_before=$(inserts t0400_zoo)
+pgc verify --format json --root '"Users"' --db "$db"
+check_eq "live zoo without fix: exit 1" 1 "$RC"
+[ "$RC" -eq 1 ] || sed 's/^/#   /' "$TMP/err" | head -5
+check_eq "live zoo: same blocker as embedded" messages_recipient_id_fkey "$(j '.blockers[].constraint')"
+check_eq "live zoo: mode" live "$(j .mode)"
+counts t0400_zoo >"$TMP/after"
+check_files "live zoo: every table's row count unchanged" "$TMP/before" "$TMP/after"
+ins_after=$ins_before
+for _ in 1 2 3 4 5 6; do
+	ins_after=$(inserts t0400_zoo)
+	[ "$ins_after" -gt "$ins_before" ] && break
+	sleep 0.5
+done
+check "live zoo: verify did insert (then rolled back): n_tup_ins $ins_before -> $ins_after" \
+	test "$ins_after" -gt "$ins_before"
+psql_db t0400_zoo -f "$ZOOFIX" >/dev/null
+pgc verify --format json --root '"Users"' --db "$db"
+check_eq "live zoo with fix applied: exit 0" 0 "$RC"
+counts t0400_zoo >"$TMP/after2"
+check_files "live zoo with fix: every table's row count unchanged" "$TMP/before" "$TMP/after2"
+pgc verify --db "$db" "$ZOO"
+check_eq "--db with files is a usage error" 2 "$RC"
+
+# --- apply errors carry file:line:col ----------------------------------------
+printf 'CREATE TABLE users (id int PRIMARY KEY);\n\nCREATE TABLE t (\n  user_id int REFERENCES nosuch(id)\n);\n' >"$TMP/bad.sql"
+pgc verify "$TMP/bad.sql"
+check_eq "apply error: exit 2" 2 "$RC"
+check_contains "apply error: file:line:col of the failing reference" "$TMP/bad.sql:4:26:" "$TMP/err"
+check_contains "apply error: the server's message" 'relation "nosuch" does not exist' "$TMP/err"
+printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE users (id int);\n' >"$TMP/dup.sql"
+pgc verify "$TMP/dup.sql"
+check_eq "apply error without a position: exit 2" 2 "$RC"
+check_contains "apply error without a position: placed by statement" "$TMP/dup.sql:2:1:" "$TMP/err"
+printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE p (id int PRIMARY KEY, user_id int REFERENCES users ON DELETE CASCADE);\nCREATE INDEX CONCURRENTLY p_user ON p (user_id);\n' >"$TMP/conc.sql"
+pgc verify "$TMP/conc.sql"
+check_eq "CREATE INDEX CONCURRENTLY in a file is applied statement by statement" 0 "$RC"
+
+# --- usage --------------------------------------------------------------------
+pgc verify --format dot "$ZOO"
+check_eq "--format dot: exit 2" 2 "$RC"
+pgc verify
+check_eq "no paths: exit 2" 2 "$RC"
+pgc verify "$TMP/missing.sql"
+check_eq "missing file: exit 2" 2 "$RC"
+pgc verify --root nosuch "$ZOO"
+check_eq "unknown root: exit 2" 2 "$RC"
+pgc verify --help
+check_eq "--help: exit 0" 0 "$RC"
+check_contains "--help documents --with-fix" "--with-fix" "$TMP/out"
+
+# --- --keep: the cluster stays and says how to connect -------------------------
+pgc verify --keep "$TMP/chain.sql"
+conn=$(grep -o 'psql "[^"]*"' "$TMP/err" | head -1 | sed 's/^psql "//; s/"$//')
+check "--keep prints a psql command" test -n "$conn"
+kept=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$conn")
+n=$(psql -X -At -d "$conn" -c "SELECT count(*) FROM users" 2>/dev/null)
+check_eq "--keep: the kept cluster answers (rows kept after the failed delete)" 1 "$n"
+stop=$(grep -A1 'stop and remove' "$TMP/err" | tail -1)
+bash -c "$stop" >/dev/null 2>&1
+check "--keep: the printed stop command removes it" test ! -e "$kept"
+
+# --- nothing left behind -------------------------------------------------------
+check_eq "no temporary directory left behind" "" "$(leftovers)"
+check_eq "no embedded server left running" "" "$(pgrep -f "postgres -D $TMPDIR" || true)"
