@@ -1475,7 +1475,8 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		out->message = arena_strdup(s->a, field(res, PG_DIAG_MESSAGE_PRIMARY));
 		const char *det = field(res, PG_DIAG_MESSAGE_DETAIL);
 		out->detail = *det ? arena_strdup(s->a, det) : NULL;
-		const char *tschema = field(res, PG_DIAG_SCHEMA_NAME), *tname = field(res, PG_DIAG_TABLE_NAME);
+		const char *tschema = arena_strdup(s->a, field(res, PG_DIAG_SCHEMA_NAME));
+		const char *tname = arena_strdup(s->a, field(res, PG_DIAG_TABLE_NAME));
 		PQclear(res);
 		if (run(s, "ROLLBACK TO SAVEPOINT pgcascade_delete") < 0)
 			return s->retry ? 1 : -1;
