@@ -102,17 +102,30 @@ static void progress(const char *what, int n)
 #ifdef PGC_FAULT_INJECTION
 /*
  * Test hook (ASan/test builds only): PGCASCADE_VERIFY_STALL=<phase> makes
- * verify announce "stalling before <phase>" on stderr and sleep 30 s, so
- * a test can kill the server or send a signal at a known point.
+ * verify announce "stalling before <phase>" on stderr and wait up to 30 s
+ * (SIGUSR1 ends the wait), so a test can kill the server or send a
+ * signal at a known point.
  */
+static volatile sig_atomic_t g_wake;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	g_wake = 1;
+}
+
 static void stall(const char *phase)
 {
 	const char *want = getenv("PGCASCADE_VERIFY_STALL");
 	if (!want || strcmp(want, phase) != 0)
 		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	fprintf(stderr, "pgcascade: stalling before %s\n", phase);
 	fflush(stderr);
-	for (int i = 0; i < 300; i++)
+	for (int i = 0; i < 300 && !g_wake; i++)
 		usleep(100000);
 }
 #else

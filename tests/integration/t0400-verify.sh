@@ -63,7 +63,7 @@ CREATE TABLE votes (id serial PRIMARY KEY, comment_id int NOT NULL
 EOF
 pgc verify --format json "$TMP/chain.sql"
 check_eq "chain: exit 1" 1 "$RC"
-check_eq "chain: SQLSTATE 23001 (restrict_violation)" 23001 "$(j .error.sqlstate)"
+check_eq "chain: SQLSTATE 23503 (PostgreSQL reports RESTRICT as foreign_key_violation)" 23503 "$(j .error.sqlstate)"
 check_eq "chain: blocking constraint" votes_comment_fk "$(j .error.constraint)"
 check_eq "chain: path from the root" "posts_user_id_fkey comments_post_id_fkey votes_comment_fk" \
 	"$(j '.error.path | join(" ")')"
@@ -159,11 +159,11 @@ check_eq "apply error: exit 2" 2 "$RC"
 # (an FK's missing table is found at execution, without a cursor position:
 # the place is the statement's start)
 check_contains "apply error: file:line:col of the failing statement" "$TMP/bad.sql:3:1:" "$TMP/err"
+check_contains "apply error: the server's message" 'relation "nosuch" does not exist' "$TMP/err"
 printf 'CREATE TABLE users (id int PRIMARY KEY);\n\nSELECT nosuch_col\n  FROM users;\n' >"$TMP/bad2.sql"
 pgc verify "$TMP/bad2.sql"
 check_eq "apply error with a position: exit 2" 2 "$RC"
 check_contains "apply error with a position: file:line:col of the column" "$TMP/bad2.sql:3:8:" "$TMP/err"
-check_contains "apply error: the server's message" 'relation "nosuch" does not exist' "$TMP/err"
 printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE users (id int);\n' >"$TMP/dup.sql"
 pgc verify "$TMP/dup.sql"
 check_eq "apply error without a position: exit 2" 2 "$RC"
