@@ -132,6 +132,18 @@ static void stall(const char *phase)
 static void stall(const char *phase) { (void)phase; }
 #endif
 
+/* After a database error in embedded mode: did the server die? (Give a
+ * SIGKILLed postmaster a moment to become reapable.) */
+static bool server_gone(Cluster *cl)
+{
+	for (int i = 0; i < 40; i++) {
+		if (cluster_died(cl))
+			return true;
+		usleep(25000);
+	}
+	return false;
+}
+
 /* Is the server CockroachDB? From version(), as the issue asks. */
 static int detect_crdb(PGconn *conn, bool *crdb, Err *err)
 {
@@ -403,8 +415,8 @@ int cmd_verify(int argc, char **argv)
 			fprintf(stderr, "applying %zu migration%s\u2026\n", all.n, all.n == 1 ? "" : "s");
 		for (size_t i = 0; i < all.n; i++) {
 			if (verify_apply(conn, &all.items[i], texts[i], &err) < 0) {
-				if (err.code != PGC_EXIT_DB && cluster_died(&cl))
-					err.code = PGC_EXIT_DB;
+				if (err.code == PGC_EXIT_DB && server_gone(&cl))
+					log_error("the embedded PostgreSQL server died during verify");
 				ret = die_with(&err);
 				goto out;
 			}
@@ -432,7 +444,7 @@ int cmd_verify(int argc, char **argv)
 	SeedResult *results = NULL;
 	int nresults = 0;
 	if (run_proofs(conn, live, &an, crdb, rep.embedded && keep, &results, &nresults, &tm, &err) < 0) {
-		if (rep.embedded && cluster_died(&cl))
+		if (rep.embedded && err.code == PGC_EXIT_DB && server_gone(&cl))
 			log_error("the embedded PostgreSQL server died during verify");
 		ret = die_with(&err);
 		goto out;

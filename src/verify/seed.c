@@ -750,6 +750,69 @@ static const char *candidate(Seeder *s, TState *t, int c, int variant, int rowno
 
 /* ---------- per-table preparation ---------- */
 
+static void push_front_hint(Arena *a, Hints *h, const char *v)
+{
+	VEC_PUSH(a, h->vals, v);
+	memmove(h->vals.items + 1, h->vals.items, (h->vals.n - 1) * sizeof(*h->vals.items));
+	h->vals.items[0] = v;
+}
+
+/*
+ * A partitioned table takes only rows some partition accepts. The model
+ * does not hold partition bounds, so read them from the server (one
+ * query) and put the lower bound of a range partition (or the first
+ * value of a list partition) first among the key columns' candidates.
+ * Any failure here only means fewer hints.
+ */
+static void partition_hints(Seeder *s, TState *t)
+{
+	StrBuf qn = STRBUF_INIT;
+	sb_add_qualified(&qn, t->t->schema, t->t->name);
+	const char *p1[1] = {qn.buf};
+	PGresult *sp = PQexec(s->conn, "SAVEPOINT pgcascade_part");
+	PQclear(sp);
+	PGresult *r = PQexecParams(s->conn,
+		"SELECT pg_get_partkeydef($1::regclass), "
+		"(SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+		" WHERE i.inhparent = $1::regclass ORDER BY pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' DESC, c.relname LIMIT 1)",
+		1, NULL, p1, NULL, NULL, 0);
+	sb_release(&qn);
+	sp = PQexec(s->conn, PQresultStatus(r) == PGRES_TUPLES_OK
+	                         ? "RELEASE SAVEPOINT pgcascade_part"
+	                         : "ROLLBACK TO SAVEPOINT pgcascade_part; RELEASE SAVEPOINT pgcascade_part");
+	PQclear(sp);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQgetisnull(r, 0, 0) ||
+	    PQgetisnull(r, 0, 1)) {
+		PQclear(r);
+		return;
+	}
+	Tok *kt, *bt;
+	int nk = tokenize(s->a, PQgetvalue(r, 0, 0), &kt);
+	int nb = tokenize(s->a, PQgetvalue(r, 0, 1), &bt);
+	PQclear(r);
+	int keys[32], nkeys = 0;
+	for (int i = 1; i < nk && nkeys < 32; i++) /* after RANGE / LIST / HASH */
+		if (kt[i].k == T_ID) {
+			keys[nkeys++] = col_index(t, kt[i].s);
+			while (i + 1 < nk && kt[i + 1].k != T_COMMA)
+				i++; /* an expression: skip to the next key */
+		}
+	int at = -1;
+	for (int i = 0; i < nb && at < 0; i++)
+		if (kw(&bt[i], "from") || kw(&bt[i], "in"))
+			at = i + 1;
+	if (at < 0)
+		return; /* DEFAULT or HASH: every row has a partition */
+	for (int k = 0; k < nkeys && at < nb; k++, at++) {
+		while (at < nb && bt[at].k == T_COMMA)
+			at++;
+		if (at < nb && is_lit(&bt[at]) && keys[k] >= 0) {
+			push_front_hint(s->a, &t->hints[keys[k]], bt[at].s);
+			t->hints[keys[k]].must_fill = true;
+		}
+	}
+}
+
 static void prepare(Seeder *s, TState *t)
 {
 	if (t->prepared)
@@ -762,24 +825,16 @@ static void prepare(Seeder *s, TState *t)
 			t->cols[t->ncols++] = tb->cols.items[i];
 	t->hints = arena_alloc(s->a, (size_t)(t->ncols + 1) * sizeof(*t->hints));
 	t->in_unique = arena_alloc(s->a, (size_t)(t->ncols + 1) * sizeof(*t->in_unique));
-	for (size_t i = 0; i < s->m->indexes.n; i++) {
-		const Index *ix = s->m->indexes.items[i];
-		if (ix->dropped || ix->table != tb || !ix->unique)
-			continue;
-		VEC_PUSH(s->a, t->uniques, ix);
+	for (size_t i = 0; i < t->uniques.n; i++) {
+		const Index *ix = t->uniques.items[i];
 		for (int k = 0; k < ix->ncols; k++) {
 			int c = ix->cols[k] ? col_index(t, ix->cols[k]) : -1;
 			if (c >= 0)
 				t->in_unique[c] = true;
 		}
 	}
-	for (size_t i = 0; i < s->m->checks.n; i++) {
-		const Check *ck = s->m->checks.items[i];
-		if (ck->dropped || ck->table != tb || !ck->expr)
-			continue;
-		VEC_PUSH(s->a, t->checks, ck);
-		hints_from_expr(s->a, t, ck->expr, -1);
-	}
+	for (size_t i = 0; i < t->checks.n; i++)
+		hints_from_expr(s->a, t, t->checks.items[i]->expr, -1);
 	for (int c = 0; c < t->ncols; c++) {
 		Column *col = t->cols[c];
 		if (col->typtype == 'd') {
@@ -789,6 +844,8 @@ static void prepare(Seeder *s, TState *t)
 		}
 		finish_bounds(s->a, &t->hints[c]);
 	}
+	if (tb->relkind == 'p' && !s->opt->crdb)
+		partition_hints(s, t);
 	/* the key that identifies our rows when counting */
 	StrBuf sb = STRBUF_INIT;
 	const Index *pk = tb->pk;
@@ -815,11 +872,11 @@ static void prepare(Seeder *s, TState *t)
 
 /* Finds a linked row of p whose ref columns agree with the values fixed so far. */
 static Row *matching_parent(TState *p, const ForeignKey *fk, const TState *t, char **vals,
-                            const ColPlan *plan, bool need_linked)
+                            const ColPlan *plan, bool want_linked)
 {
 	for (size_t r = 0; r < p->rows.n; r++) {
 		Row *row = p->rows.items[r];
-		if (need_linked && !row->linked)
+		if (row->linked != want_linked)
 			continue;
 		bool ok = true;
 		for (int k = 0; ok && k < fk->ncols; k++) {
@@ -844,7 +901,8 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
  * INS_OK, INS_WAIT (needs a closure row that does not exist yet),
  * INS_FAIL or INS_DBERR.
  */
-static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, char **vals, int depth)
+static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, char **vals, int depth,
+                   bool linked)
 {
 	int nfixed = 0;
 	bool all_nullable = true;
@@ -854,7 +912,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			return INS_OK; /* a column the model does not know: let the server say */
 		if (plan[c].fixed)
 			nfixed++;
-		if (t->cols[c]->not_null)
+		if (t->cols[c]->not_null || t->hints[c].must_fill)
 			all_nullable = false;
 	}
 	if (nfixed == fk->ncols)
@@ -863,7 +921,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 	if (fk->match != 'f') {
 		for (int k = 0; k < fk->ncols; k++) {
 			int c = col_index(t, fk->cols[k]);
-			if (!plan[c].fixed && !t->cols[c]->not_null) {
+			if (!plan[c].fixed && !t->cols[c]->not_null && !t->hints[c].must_fill) {
 				plan[c].how = P_NULL;
 				plan[c].fixed = true;
 				vals[c] = NULL;
@@ -884,7 +942,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		return INS_OK;
 	prepare(s, p);
 	Row *pr = NULL;
-	if (p->in_closure) {
+	if (p->in_closure && linked) {
 		pr = matching_parent(p, fk, t, vals, plan, true);
 		if (!pr) {
 			bool any = false;
@@ -898,6 +956,8 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			return INS_FAIL;
 		}
 	} else {
+		/* a helper row: outside the closure, or a row of a closure table
+		 * that does not reach the root (for rows that must not either) */
 		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false) : p->helper;
 		if (!pr) {
 			if (depth >= MAX_HELPER_DEPTH) {
@@ -916,7 +976,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			if (r != INS_OK) {
 				if (r == INS_WAIT) {
 					snprintf(s->reason, sizeof(s->reason),
-					         "parent table %s.%s (outside the closure) needs a row that cannot exist yet",
+					         "parent table %s.%s needs a row that cannot exist yet",
 					         p->t->schema, p->t->name);
 					return INS_FAIL;
 				}
@@ -1014,6 +1074,11 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				snprintf(s->reason, sizeof(s->reason), "the model lacks a column of %s", edge->name);
 				return INS_FAIL;
 			}
+			if (!parent->v[pc]) {
+				snprintf(s->reason, sizeof(s->reason), "the parent row has NULL in %s, referenced by %s",
+				         edge->ref_cols[k], edge->name);
+				return INS_FAIL;
+			}
 			plan[c].how = P_VALUE;
 			plan[c].fixed = true;
 			vals[c] = parent->v[pc];
@@ -1034,7 +1099,7 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			TState *p = st_of(s, fk->ref);
 			if (!p || (pass == 0) != p->in_closure)
 				continue;
-			int r = fill_fk(s, t, fk, plan, vals, depth);
+			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL);
 			if (r != INS_OK)
 				return r;
 		}
@@ -1328,6 +1393,31 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		TState *t = st_of(s, fk->table);
 		if (t)
 			VEC_PUSH(s->a, t->fks, fk);
+	}
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		const Index *ix = m->indexes.items[i];
+		TState *t = ix->table ? st_of(s, ix->table) : NULL;
+		if (t && !ix->dropped && ix->unique)
+			VEC_PUSH(s->a, t->uniques, ix);
+	}
+	for (size_t i = 0; i < m->checks.n; i++) {
+		const Check *ck = m->checks.items[i];
+		TState *t = ck->table ? st_of(s, ck->table) : NULL;
+		if (t && !ck->dropped && ck->expr)
+			VEC_PUSH(s->a, t->checks, ck);
+	}
+	/* a column some FK references must never be NULL in our rows */
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		TState *p = fk->dropped || !fk->ref ? NULL : st_of(s, fk->ref);
+		if (!p)
+			continue;
+		prepare(s, p);
+		for (int k = 0; k < fk->nref_cols; k++) {
+			int c = col_index(p, fk->ref_cols[k]);
+			if (c >= 0)
+				p->hints[c].must_fill = true;
+		}
 	}
 	TState *rt = st_of(s, root->t);
 	rt->in_closure = true;
