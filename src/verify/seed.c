@@ -958,7 +958,12 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 	} else {
 		/* a helper row: outside the closure, or a row of a closure table
 		 * that does not reach the root (for rows that must not either) */
-		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false) : p->helper;
+		bool unique_cols = false;
+		for (int k = 0; k < fk->ncols; k++) {
+			int c = col_index(t, fk->cols[k]);
+			unique_cols |= c >= 0 && t->in_unique[c];
+		}
+		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false) : unique_cols ? NULL : p->helper;
 		if (!pr) {
 			if (depth >= MAX_HELPER_DEPTH) {
 				snprintf(s->reason, sizeof(s->reason),
@@ -983,7 +988,8 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 				return r;
 			}
 			s->helper_rows++;
-			if (!nfixed)
+			/* reuse it, unless our FK columns are unique (each row needs its own parent) */
+			if (!nfixed && !unique_cols)
 				p->helper = pr;
 		}
 	}
@@ -1284,6 +1290,8 @@ typedef struct Task {
 	const ForeignKey *edge;
 	bool done;
 	char *reason;
+	bool boundary;            /* a SET NULL / SET DEFAULT edge out of the closure: its
+	                             row stays, but the delete must be able to update it */
 } Task;
 
 static void add_unseeded(Seeder *s, SeedResult *out, TState *t, const ForeignKey *fk, const char *why)
@@ -1435,7 +1443,21 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 			t->depth = e->depth;
 		}
 		for (int k = 0; k < e->nvia; k++) {
-			Task tk = {t, e->via[k], false, NULL};
+			Task tk = {t, e->via[k], false, NULL, false};
+			VEC_PUSH(s->a, tasks, tk);
+		}
+	}
+	/* SET NULL / SET DEFAULT edges into the closure: the delete updates
+	 * those rows, which fails on a NOT NULL column or a default that
+	 * references nothing. One row each exercises that. */
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped || !fk->table || !fk->ref ||
+		    (fk->on_delete != FK_SET_NULL && fk->on_delete != FK_SET_DEFAULT))
+			continue;
+		TState *p = st_of(s, fk->ref), *t = st_of(s, fk->table);
+		if (p && t && p->in_closure) {
+			Task tk = {t, fk, false, NULL, true};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -1481,14 +1503,14 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 				tk->done = true;
 				progress = true;
 				if (r == INS_OK)
-					row->linked = true;
+					row->linked = !tk->boundary;
 				else
 					tk->reason = arena_strdup(s->a, s->reason);
 			}
 		}
 		for (size_t i = 0; i < tasks.n; i++) {
 			Task *tk = &tasks.items[i];
-			if (tk->done && !tk->reason)
+			if ((tk->done && !tk->reason) || tk->boundary)
 				continue;
 			if (edge_covered(s, tk->t, tk->edge))
 				continue; /* another row already reaches the root through this edge */
