@@ -1589,9 +1589,21 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		out->detail = *det ? arena_strdup(s->a, det) : NULL;
 		const char *tschema = arena_strdup(s->a, field(res, PG_DIAG_SCHEMA_NAME));
 		const char *tname = arena_strdup(s->a, field(res, PG_DIAG_TABLE_NAME));
+		const char *colname = arena_strdup(s->a, field(res, PG_DIAG_COLUMN_NAME));
 		PQclear(res);
 		if (run(s, "ROLLBACK TO SAVEPOINT pgcascade_delete") < 0)
 			return s->retry ? 1 : -1;
+		if (!out->constraint && strcmp(out->sqlstate, "23502") == 0 && *colname) {
+			/* a SET NULL on a NOT NULL column: name the FK that did it */
+			for (size_t i = 0; i < m->fks.n && !out->constraint; i++) {
+				const ForeignKey *fk = m->fks.items[i];
+				if (fk->dropped || fk->on_delete != FK_SET_NULL || strcmp(fk->table->name, tname) != 0)
+					continue;
+				for (int k = 0; k < fk->ncols; k++)
+					if (strcmp(fk->cols[k], colname) == 0)
+						out->constraint = fk->name;
+			}
+		}
 		if (out->constraint) {
 			const ForeignKey *hit = NULL;
 			for (size_t i = 0; i < m->fks.n && !hit; i++) {
