@@ -175,10 +175,10 @@ static int exec_ok(PGconn *conn, const char *sql, Err *err)
 }
 
 /* Why writes fail in a way no other value fixes: a clear database error. */
-static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool commit,
+static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embedded, bool commit,
                       SeedResult **results, int *nresults, VerifyTimings *tm, Err *err)
 {
-	SeedOptions so = {crdb, progress};
+	SeedOptions so = {crdb, embedded, progress};
 	*nresults = (int)an->roots.n;
 	*results = arena_alloc(m->arena, (an->roots.n + 1) * sizeof(**results));
 	for (size_t i = 0; i < an->roots.n; i++) {
@@ -443,7 +443,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	SeedResult *results = NULL;
 	int nresults = 0;
-	if (run_proofs(conn, live, &an, crdb, rep.embedded && keep, &results, &nresults, &tm, &err) < 0) {
+	if (run_proofs(conn, live, &an, crdb, rep.embedded, rep.embedded && keep, &results, &nresults, &tm, &err) < 0) {
 		if (rep.embedded && err.code == PGC_EXIT_DB && server_gone(&cl))
 			log_error("the embedded PostgreSQL server died during verify");
 		ret = die_with(&err);

@@ -78,6 +78,7 @@ typedef struct Seeder {
 	long serial;
 	int helper_rows;
 	bool retry;               /* 40001 seen */
+	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
 	Err *err;
 	char reason[1024];        /* why the last insert failed */
 } Seeder;
@@ -1105,7 +1106,9 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			TState *p = st_of(s, fk->ref);
 			if (!p || (pass == 0) != p->in_closure)
 				continue;
-			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL);
+			/* a boundary row's other parents are helpers, so that nothing
+			 * but its SET NULL / SET DEFAULT edge ties it to the root */
+			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL && !(depth == 0 && s->boundary));
 			if (r != INS_OK)
 				return r;
 		}
@@ -1495,7 +1498,9 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 				if (!pr)
 					continue;
 				Row *row = NULL;
+				s->boundary = tk->boundary;
 				r = insert_row(s, tk->t, tk->edge, pr, NULL, 0, &row);
+				s->boundary = false;
 				if (r == INS_DBERR)
 					return s->retry ? 1 : -1;
 				if (r == INS_WAIT)
@@ -1542,7 +1547,14 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 	if (!rootrow)
 		return 0;
 
-	/* the delete */
+	/* the delete. PostgreSQL re-checks the FKs of a row updated by SET
+	 * NULL / SET DEFAULT when the row was inserted by the same
+	 * transaction, which never happens in production; so where we may
+	 * (embedded mode) the seed is committed first. */
+	if (opt->commit_seed &&
+	    (run(s, "COMMIT") < 0 || run(s, "BEGIN") < 0 ||
+	     (!opt->crdb && run(s, "SET CONSTRAINTS ALL IMMEDIATE") < 0)))
+		return s->retry ? 1 : -1;
 	double t1 = now_ms();
 	if (opt->progress)
 		opt->progress("deleting", 1);

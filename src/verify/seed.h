@@ -8,7 +8,10 @@
  * identifier goes through util/quote.h.
  *
  * seed_prove() expects an open transaction on conn and leaves it open;
- * the caller commits or (always, in live mode) rolls back.
+ * the caller commits or (always, in live mode) rolls back. With
+ * commit_seed (embedded mode only) the seeded rows are committed before
+ * the delete, which then runs in a transaction of its own, as in
+ * production.
  */
 #ifndef PGC_SEED_H
 #define PGC_SEED_H
@@ -53,6 +56,7 @@ typedef struct SeedResult {
 
 typedef struct SeedOptions {
 	bool crdb;               /* the server is CockroachDB */
+	bool commit_seed;        /* commit the seeded rows before the delete (embedded mode) */
 	void (*progress)(const char *what, int n); /* may be NULL */
 } SeedOptions;
 
