@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# verify.sh - wall time of an embedded `pgcascade verify --with-fix`, split
+# into startup (initdb + postmaster), apply (sources + fix over one
+# connection), load (the live loader on the result), seed and delete, on
+# the bundled example and, when bench/gen-schema.py (or gen-schema.sh)
+# exists, on a generated 5,000-table schema. Figures come from verify's
+# own --timings (JSON "timings"); wall time and peak RSS from time(1).
+# Exit status is 0 when every proof passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+make -j2 all >/dev/null 2>&1 || { echo "build failed" >&2; exit 4; }
+PGC=${PGC_BENCH_BIN:-build/pgcascade}
+WORK=$(mktemp -d /tmp/pgc-bench-verify.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+status=0
+
+printf '%-28s %8s %8s %8s %8s %8s %8s %9s %6s %s\n' case startup apply load seed delete total wall peakMB tables
+run() { # label, args...
+	local label=$1; shift
+	/usr/bin/time -f '%e %M' -o "$WORK/time" "$PGC" verify --with-fix --timings --format json --quiet "$@" \
+		>"$WORK/out" 2>"$WORK/err"
+	local rc=$?
+	local wall peak
+	read -r wall peak <"$WORK/time" 2>/dev/null || { wall=?; peak=0; }
+	if ! jq -e .timings "$WORK/out" >/dev/null 2>&1; then
+		echo "$label: verify failed (exit $rc):" >&2; tail -5 "$WORK/err" >&2
+		status=1
+		return
+	fi
+	jq -r --arg l "$label" --arg w "$wall" --arg p "$((peak / 1024))" --arg rc "$rc" '
+		.timings as $t |
+		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
+		"$WORK/out"
+	[ "$rc" -eq 0 ] || status=1
+}
+
+run "example (skytwin, crdb)" examples/skytwin/schema.sql examples/skytwin/migrations
+
+gen=""
+[ -x bench/gen-schema.py ] && gen=bench/gen-schema.py
+[ -z "$gen" ] && [ -x bench/gen-schema.sh ] && gen=bench/gen-schema.sh
+if [ -n "$gen" ]; then
+	"$gen" --tables 5000 "$WORK/gen" >/dev/null || { echo "$gen failed" >&2; exit 1; }
+	run "generated 5,000 tables" "$WORK/gen"
+else
+	echo "(no bench/gen-schema.py yet: the 5,000-table case runs once it lands)"
+fi
+exit $status
