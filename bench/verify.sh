@@ -21,7 +21,7 @@ run() { # label, args...
 		>"$WORK/out" 2>"$WORK/err"
 	local rc=$?
 	local wall peak
-	read -r wall peak <"$WORK/time" 2>/dev/null || { wall=?; peak=0; }
+	read -r wall peak < <(tail -1 "$WORK/time") || { wall=?; peak=0; }
 	if ! jq -e .timings "$WORK/out" >/dev/null 2>&1; then
 		echo "$label: verify failed (exit $rc):" >&2; tail -5 "$WORK/err" >&2
 		status=1
@@ -31,6 +31,7 @@ run() { # label, args...
 		.timings as $t |
 		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
 		"$WORK/out"
+	echo
 	[ "$rc" -eq 0 ] || status=1
 }
 
