@@ -374,6 +374,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 "-c", "max_wal_senders=0",
 	                 "-c", "autovacuum=off",
 	                 "-c", "max_connections=20",
+	                 "-c", "max_locks_per_transaction=2048", /* one transaction touches every closure table */
 	                 NULL};
 	pid = spawn(&ra, pargv, c->dir, slog, !keep);
 	if (pid < 0) {
