@@ -174,7 +174,11 @@ static int exec_ok(PGconn *conn, const char *sql, Err *err)
 	return 0;
 }
 
-/* Why writes fail in a way no other value fixes: a clear database error. */
+/*
+ * One proof per root, each in its own transaction: rolled back unless
+ * commit (--keep in embedded mode); run again on a CockroachDB retry
+ * error. Returns 0 or -1 with err.
+ */
 static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embedded, bool commit,
                       SeedResult **results, int *nresults, VerifyTimings *tm, Err *err)
 {

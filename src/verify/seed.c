@@ -1125,7 +1125,6 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		sb_adds(&sql, "INSERT INTO ");
 		sb_add_qualified(&sql, t->t->schema, t->t->name);
 		StrBuf cols = STRBUF_INIT, valsql = STRBUF_INIT;
-		bool exhausted = true;
 		for (int c = 0; c < nc; c++) {
 			Column *col = t->cols[c];
 			const char *v = NULL;
@@ -1144,8 +1143,6 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				include = false;
 			} else {
 				v = candidate(s, t, c, plan[c].variant, rowno);
-				if (v)
-					exhausted = false;
 				include = v != NULL || col->not_null;
 				if (!v && col->not_null)
 					v = candidate(s, t, c, 0, rowno);
@@ -1166,7 +1163,6 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				sb_adds(&valsql, "NULL");
 			}
 		}
-		(void)exhausted;
 		if (cols.len) {
 			sb_addf(&sql, " (%s)%s VALUES (%s)", cols.buf,
 			        overriding ? " OVERRIDING SYSTEM VALUE" : "", valsql.buf);
