@@ -14,7 +14,7 @@ WORK=$(mktemp -d /tmp/pgc-bench-verify.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 status=0
 
-printf '%-28s %8s %8s %8s %8s %8s %8s %9s %6s %s\n' case startup apply load seed delete total wall peakMB tables
+printf '%-28s %8s %8s %8s %8s %8s %8s %8s %9s %6s %s\n' case startup apply fix load seed delete total wall peakMB tables
 run() { # label, args...
 	local label=$1; shift
 	/usr/bin/time -f '%e %M' -o "$WORK/time" "$PGC" verify --with-fix --timings --format json --quiet "$@" \
@@ -29,7 +29,7 @@ run() { # label, args...
 	fi
 	jq -r --arg l "$label" --arg w "$wall" --arg p "$((peak / 1024))" --arg rc "$rc" '
 		.timings as $t |
-		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
+		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.fix_apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
 		"$WORK/out"
 	echo
 	[ "$rc" -eq 0 ] || status=1

@@ -311,6 +311,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		const VerifyTimings *vt = rep->timings;
 		json_object_object_add(t, "startup_ms", json_object_new_double(vt->startup));
 		json_object_object_add(t, "apply_ms", json_object_new_double(vt->apply));
+		json_object_object_add(t, "fix_apply_ms", json_object_new_double(vt->fix));
 		json_object_object_add(t, "load_ms", json_object_new_double(vt->load));
 		json_object_object_add(t, "seed_ms", json_object_new_double(vt->seed));
 		json_object_object_add(t, "delete_ms", json_object_new_double(vt->del));

@@ -28,7 +28,8 @@
 int verify_apply(PGconn *conn, const Source *src, const char *text, Err *err);
 
 typedef struct VerifyTimings {
-	double startup, apply, load, seed, del, total; /* milliseconds; < 0 when not run */
+	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
+	                                                       apply: the sources, fix: fix + extras */
 } VerifyTimings;
 
 typedef struct VerifyReport {
