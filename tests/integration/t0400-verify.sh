@@ -53,6 +53,18 @@ jq -r '[.roots[0] | "\(.schema).\(.table)"] + [.closure[] | "\(.schema).\(.table
 j '.tables[] | "\(.schema).\(.table)"' | sort -u >"$TMP/actual"
 check_files "zoo: seeded tables = audit's closure (+ root) on the same schema" "$TMP/expect" "$TMP/actual"
 
+# --- hostile identifiers (quotes, semicolons, keywords, non-ASCII, 63 bytes) ---
+HOSTILE="$FIXTURES/verify/hostile.sql"
+pgc verify --format json --root '"Users"' "$HOSTILE"
+check_eq "hostile names without fix: exit 1" 1 "$RC"
+check_eq "hostile names: the quoted constraint name comes back raw" 'fk: "quoted" ; name' "$(j .error.constraint)"
+check_eq "hostile names: every closure table seeded" 0 "$(j '.unseeded | length')"
+pgc verify --format json --root '"Users"' --extra "$FIXTURES/verify/hostile-fix.sql" "$HOSTILE"
+check_eq "hostile names with fix: exit 0" 0 "$RC"
+check_eq "hostile names with fix: 4 tables, 0 left" "4 0" "$(j '"\(.tables | length) \([.tables[].left] | add)"')"
+check_eq "hostile names: Robert's table was seeded" 1 \
+	"$(j '.tables[] | select(.table == "Robert'"'"'); DROP TABLE students;--") | .seeded')"
+
 # --- a small failing schema: the error names constraint and path -------------
 cat >"$TMP/chain.sql" <<'EOF'
 CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);
