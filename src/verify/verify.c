@@ -224,7 +224,8 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			        green, reset, total, total == 1 ? "" : "s", r->tables.n, r->tables.n == 1 ? "" : "s");
 		else
 			fprintf(out, "%sFAIL%s: %s\n", red, reset,
-			        !r->deleted ? "the root row could not be deleted"
+			        !r->deleted ? (r->sqlstate || r->message ? "the root row could not be deleted"
+			                                                 : "no root row could be inserted")
 			        : left ? "seeded rows survived the delete"
 			        : r->blockers.n ? "NO ACTION / RESTRICT edges remain inside the closure"
 			                        : "some tables of the closure could not be seeded (--allow-unseeded accepts that)");
