@@ -1,0 +1,428 @@
+/*
+ * test_crdb.c - the CockroachDB rewrite (crdb.c) and the translation
+ * for PostgreSQL (translate.c). Every rewrite must keep the length and
+ * every newline, and PostgreSQL 15's parser must accept the result.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "exitcodes.h"
+#include "frontend/crdb.h"
+#include "frontend/crdb_scan.h"
+#include "frontend/frontend.h"
+
+#include <pg_query.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static Arena *A;
+
+static int setup(void **state)
+{
+	(void)state;
+	A = arena_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	arena_free(A);
+	A = NULL;
+	return 0;
+}
+
+static Source src_of(const char *sql)
+{
+	Source s = {"t.sql", arena_strdup(A, sql), strlen(sql)};
+	return s;
+}
+
+/* Same length, same newlines, and PostgreSQL's parser accepts it. */
+static void assert_pg_text(const char *orig, const char *out)
+{
+	assert_non_null(out);
+	assert_int_equal(strlen(out), strlen(orig));
+	for (size_t i = 0; orig[i]; i++) {
+		if (orig[i] == '\n' || out[i] == '\n') {
+			if (orig[i] != out[i])
+				fail_msg("newline moved at offset %zu", i);
+		}
+	}
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(out);
+	if (r.error)
+		fail_msg("PostgreSQL parser rejects rewritten text: %s at %d\n%s", r.error->message,
+		         r.error->cursorpos, out);
+	pg_query_free_protobuf_parse_result(r);
+}
+
+/* Rewrites sql, checks the invariants, and returns the result. */
+static CrdbRewrite rw(const char *sql)
+{
+	Source s = src_of(sql);
+	CrdbRewrite out;
+	Err err = {0};
+	assert_int_equal(crdb_rewrite(A, &s, &out, &err), 0);
+	assert_pg_text(sql, out.text);
+	return out;
+}
+
+static void rw_expect(const char *sql, const char *expect)
+{
+	CrdbRewrite out = rw(sql);
+	assert_string_equal(out.text, expect);
+}
+
+static void test_types(void **state)
+{
+	(void)state;
+	rw_expect("CREATE TABLE t (a STRING, b BYTES, c STRING[], d INT8, e FLOAT8, f BOOL);",
+	          "CREATE TABLE t (a TEXT  , b BYTEA, c TEXT  [], d INT8, e FLOAT8, f BOOL);");
+	rw_expect("create table t (a string(20) not null, b bytes);",
+	          "create table t (a text       not null, b bytea);");
+	/* a column named string keeps its name; quoted "STRING" is a name */
+	rw_expect("CREATE TABLE t (string STRING, \"STRING\" int);",
+	          "CREATE TABLE t (string TEXT  , \"STRING\" int);");
+	/* strings and comments are never touched */
+	rw_expect("CREATE TABLE t (a STRING DEFAULT 'STRING', -- STRING\n b INT /* BYTES */);",
+	          "CREATE TABLE t (a TEXT   DEFAULT 'STRING', -- STRING\n b INT /* BYTES */);");
+	rw_expect("ALTER TABLE t ADD COLUMN IF NOT EXISTS x STRING, ALTER COLUMN y TYPE BYTES;",
+	          "ALTER TABLE t ADD COLUMN IF NOT EXISTS x TEXT  , ALTER COLUMN y TYPE BYTEA;");
+	rw_expect("SELECT 'a'::STRING, CAST(b AS STRING(3)), 'x':::STRING AS string FROM t;",
+	          "SELECT 'a'::TEXT  , CAST(b AS TEXT     ), 'x':: TEXT   AS string FROM t;");
+	CrdbRewrite r = rw("CREATE TABLE t (\n  id INT PRIMARY KEY,\n  name STRING\n);");
+	assert_string_equal(r.first_syntax, "STRING type");
+	assert_int_equal(r.first_offset, (int)(strstr(r.text, "TEXT") - r.text));
+}
+
+static void test_no_crdb_syntax(void **state)
+{
+	(void)state;
+	const char *sql = "CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE);\n"
+	                  "CREATE INDEX ON users USING hash (email);\n"
+	                  "CREATE TABLE s (family int, index int, inverted bool, x varchar(10));";
+	CrdbRewrite r = rw(sql);
+	assert_string_equal(r.text, sql);
+	assert_null(r.first_syntax);
+	assert_int_equal(r.indexes.n, 0);
+}
+
+static void test_inline_indexes(void **state)
+{
+	(void)state;
+	const char *sql =
+		"CREATE TABLE orders (\n"
+		"  id INT8 PRIMARY KEY,\n"
+		"  user_id INT8 NOT NULL,\n"
+		"  Code STRING,\n"
+		"  doc JSONB,\n"
+		"  INDEX (user_id),\n"
+		"  UNIQUE INDEX orders_code_key (\"Code\" ASC, user_id DESC) STORING (doc),\n"
+		"  INVERTED INDEX doc_idx (doc),\n"
+		"  INDEX partial_idx (lower(Code)) WHERE user_id > 0,\n"
+		"  FAMILY f1 (id, user_id),\n"
+		"  FAMILY \"f2\" (Code, doc)\n"
+		");";
+	CrdbRewrite r = rw(sql);
+	assert_int_equal(r.indexes.n, 4);
+	const CrdbInlineIndex *ix = r.indexes.items;
+	assert_int_equal(ix[0].offset, (int)(strstr(sql, "INDEX (user_id)") - sql));
+	assert_null(ix[0].name);
+	assert_int_equal(ix[0].ncols, 1);
+	assert_string_equal(ix[0].cols[0], "user_id");
+	assert_false(ix[0].unique || ix[0].inverted || ix[0].partial);
+
+	assert_int_equal(ix[1].offset, (int)(strstr(sql, "UNIQUE INDEX") - sql));
+	assert_string_equal(ix[1].name, "orders_code_key");
+	assert_int_equal(ix[1].ncols, 2);
+	assert_string_equal(ix[1].cols[0], "Code");
+	assert_string_equal(ix[1].cols[1], "user_id");
+	assert_true(ix[1].unique);
+	assert_false(ix[1].inverted);
+
+	assert_string_equal(ix[2].name, "doc_idx");
+	assert_true(ix[2].inverted);
+	assert_int_equal(ix[2].offset, (int)(strstr(sql, "INVERTED INDEX") - sql));
+
+	assert_string_equal(ix[3].name, "partial_idx");
+	assert_true(ix[3].partial);
+	assert_int_equal(ix[3].ncols, 1);
+	assert_null(ix[3].cols[0]);
+
+	assert_string_equal(r.first_syntax, "STRING type");
+	/* only columns remain */
+	assert_null(strstr(r.text, "INDEX"));
+	assert_null(strstr(r.text, "FAMILY"));
+	assert_null(strstr(r.text, "STORING"));
+}
+
+static void test_element_commas(void **state)
+{
+	(void)state;
+	/* removed elements first, last, consecutive and alone */
+	rw_expect("CREATE TABLE t (INDEX (a), INDEX (b), a INT, b INT);",
+	          "CREATE TABLE t (                      a INT, b INT);");
+	rw_expect("CREATE TABLE t (a INT, INDEX (a), FAMILY (a), b INT, INDEX i (b));",
+	          "CREATE TABLE t (a INT                       , b INT             );");
+	rw_expect("CREATE TABLE t (INDEX (a));", "CREATE TABLE t (         );");
+	CrdbRewrite r = rw("CREATE TABLE t (a INT, INDEX (a));");
+	assert_string_equal(r.first_syntax, "INDEX in CREATE TABLE");
+	/* "index varchar(10)" and "family int" are columns */
+	rw_expect("CREATE TABLE t (index varchar(10), family numeric(10, 2), FAMILY fam (index));",
+	          "CREATE TABLE t (index varchar(10), family numeric(10, 2)                    );");
+}
+
+static void test_column_family_qualifier(void **state)
+{
+	(void)state;
+	rw_expect("CREATE TABLE t (a INT FAMILY f1, b STRING CREATE FAMILY f2, c INT CREATE IF NOT EXISTS FAMILY f3);",
+	          "CREATE TABLE t (a INT          , b TEXT                   , c INT                               );");
+}
+
+static void test_storing_and_hash(void **state)
+{
+	(void)state;
+	rw_expect("CREATE INDEX i ON t (a) STORING (b, c);",
+	          "CREATE INDEX i ON t (a)               ;");
+	rw_expect("CREATE UNIQUE INDEX i ON t (a) COVERING (b) WHERE a > 0;",
+	          "CREATE UNIQUE INDEX i ON t (a)              WHERE a > 0;");
+	rw_expect("CREATE INDEX i ON t (ts) USING HASH WITH (bucket_count = 8);",
+	          "CREATE INDEX i ON t (ts)                                     ;");
+	rw_expect("CREATE INDEX i ON t (ts) USING HASH WITH BUCKET_COUNT = 8;",
+	          "CREATE INDEX i ON t (ts)                                   ;");
+	/* PostgreSQL's own USING hash (access method) is left alone */
+	rw_expect("CREATE INDEX i ON t USING hash (ts);", "CREATE INDEX i ON t USING hash (ts);");
+	rw_expect("CREATE TABLE t (id UUID PRIMARY KEY USING HASH, ts INT8, PRIMARY KEY (ts) USING HASH WITH (bucket_count = 4), UNIQUE (id) STORING (ts));",
+	          "CREATE TABLE t (id UUID PRIMARY KEY           , ts INT8, PRIMARY KEY (ts)                                     , UNIQUE (id)             );");
+	CrdbRewrite r = rw("CREATE INDEX i ON t (a) USING HASH;");
+	assert_string_equal(r.first_syntax, "USING HASH (hash-sharded index)");
+	assert_int_equal(r.first_offset, 24);
+}
+
+static void test_create_inverted_index(void **state)
+{
+	(void)state;
+	CrdbRewrite r = rw("CREATE INVERTED INDEX docs_idx ON docs (meta);");
+	assert_string_equal(r.text, "CREATE          INDEX docs_idx ON docs (meta);");
+	assert_string_equal(r.first_syntax, "CREATE INVERTED INDEX");
+	assert_int_equal(r.first_offset, 7);
+	assert_int_equal(r.indexes.n, 0);
+	rw_expect("CREATE UNIQUE INVERTED INDEX IF NOT EXISTS i ON t (a);",
+	          "CREATE UNIQUE          INDEX IF NOT EXISTS i ON t (a);");
+}
+
+static void test_add_constraint_if_not_exists(void **state)
+{
+	(void)state;
+	const char *sql = "ALTER TABLE orders ADD CONSTRAINT IF NOT EXISTS orders_user_fk\n"
+	                  "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;";
+	CrdbRewrite r = rw(sql);
+	assert_string_equal(r.text, "ALTER TABLE orders ADD CONSTRAINT               orders_user_fk\n"
+	                            "  FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;");
+	assert_int_equal(r.if_not_exists.n, 1);
+	assert_int_equal(r.if_not_exists.items[0], 34);
+	assert_string_equal(r.first_syntax, "ADD CONSTRAINT IF NOT EXISTS");
+	/* PostgreSQL's ADD COLUMN IF NOT EXISTS is not ours */
+	r = rw("ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, ADD CONSTRAINT c UNIQUE (a);");
+	assert_int_equal(r.if_not_exists.n, 0);
+	assert_null(r.first_syntax);
+}
+
+static void test_show_create_output(void **state)
+{
+	(void)state;
+	/* what CockroachDB's SHOW CREATE TABLE prints */
+	const char *sql =
+		"CREATE TABLE public.sessions (\n"
+		"\tid UUID NOT NULL DEFAULT gen_random_uuid(),\n"
+		"\tuser_id INT8 NOT NULL,\n"
+		"\tcreated_at TIMESTAMPTZ NULL DEFAULT current_timestamp():::TIMESTAMPTZ,\n"
+		"\trowid INT8 NOT VISIBLE NOT NULL DEFAULT unique_rowid(),\n"
+		"\tCONSTRAINT \"primary\" PRIMARY KEY (id ASC),\n"
+		"\tCONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,\n"
+		"\tINDEX sessions_user_id_idx (user_id ASC),\n"
+		"\tFAMILY \"primary\" (id, user_id, created_at, rowid)\n"
+		");\n"
+		"DROP INDEX sessions@sessions_user_id_idx;\n"
+		"DROP INDEX IF EXISTS public.sessions@sessions_user_id_idx CASCADE;\n";
+	CrdbRewrite r = rw(sql);
+	assert_int_equal(r.indexes.n, 1);
+	assert_string_equal(r.indexes.items[0].name, "sessions_user_id_idx");
+	assert_string_equal(r.indexes.items[0].cols[0], "user_id");
+	assert_non_null(strstr(r.text, "current_timestamp  :: TIMESTAMPTZ"));
+	assert_non_null(strstr(r.text, "PRIMARY KEY (id    )"));
+	assert_non_null(strstr(r.text, "rowid INT8             NOT NULL"));
+	assert_non_null(strstr(r.text, "DROP INDEX          sessions_user_id_idx;"));
+	assert_non_null(strstr(r.text, "DROP INDEX IF EXISTS                 sessions_user_id_idx CASCADE;"));
+}
+
+static void test_untouched_and_odd_input(void **state)
+{
+	(void)state;
+	/* an unterminated string: the text before it is still rewritten,
+	 * the rest is left for the parser to report */
+	const char *sql = "CREATE TABLE a (x STRING);\nSELECT 'oops;\nCREATE TABLE b (y STRING);";
+	Source s = src_of(sql);
+	CrdbRewrite out;
+	Err err = {0};
+	assert_int_equal(crdb_rewrite(A, &s, &out, &err), 0);
+	assert_int_equal(strlen(out.text), strlen(sql));
+	assert_memory_equal(out.text, "CREATE TABLE a (x TEXT  );", 26);
+	assert_string_equal(out.text + 27, sql + 27);
+	/* empty, comments only, binary garbage: no crash, same length */
+	const char *odd[] = {"", "-- only a comment\n", "/* unterminated", "$$ unterminated",
+	                     "\x01\x02\xff\xfe;;;((((", "CREATE TABLE (", "CREATE TABLE t (INDEX",
+	                     "ALTER TABLE t ADD CONSTRAINT IF", "CREATE INDEX i ON t (a) STORING (",
+	                     "CREATE TABLE t (a STRING(", "x:::"};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		Source o = src_of(odd[i]);
+		assert_int_equal(crdb_rewrite(A, &o, &out, &err), 0);
+		assert_int_equal(strlen(out.text), strlen(odd[i]));
+	}
+}
+
+/* Chunked scanning must give exactly the whole-text result. */
+static void test_chunks(void **state)
+{
+	(void)state;
+	char *big = NULL;
+	size_t cap = 0;
+	FILE *f = open_memstream(&big, &cap);
+	for (int i = 0; i < 300; i++)
+		fprintf(f, "CREATE TABLE t%d (a STRING, b BYTES, INDEX (a), FAMILY f (a, b)); -- c;\n"
+		           "INSERT INTO t%d VALUES ('x;y', $$a;b$$);\n", i, i);
+	fclose(f);
+	Source s = src_of(big);
+	CrdbRewrite whole, chunked;
+	Err err = {0};
+	assert_int_equal(crdb_rewrite(A, &s, &whole, &err), 0);
+	assert_int_equal(whole.indexes.n, 300);
+	size_t saved = crdb_chunk_size;
+	size_t sizes[] = {1, 7, 64, 100, 333, 4096};
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		crdb_chunk_size = sizes[k];
+		assert_int_equal(crdb_rewrite(A, &s, &chunked, &err), 0);
+		assert_string_equal(chunked.text, whole.text);
+		assert_int_equal(chunked.indexes.n, 300);
+		assert_int_equal(chunked.indexes.items[299].offset, whole.indexes.items[299].offset);
+	}
+	crdb_chunk_size = saved;
+	assert_pg_text(big, whole.text);
+	free(big);
+}
+
+/* The hand-written fixtures: the rewritten file is parsed by PostgreSQL. */
+static void test_fixtures(void **state)
+{
+	(void)state;
+	const char *paths[] = {"tests/fixtures/crdb/rewrite"};
+	SourceList sl = {0};
+	Err err = {0};
+	if (sources_collect(A, paths, 1, &sl, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(sl.n >= 3);
+	for (size_t i = 0; i < sl.n; i++) {
+		CrdbRewrite out;
+		assert_int_equal(crdb_rewrite(A, &sl.items[i], &out, &err), 0);
+		assert_non_null(out.first_syntax);
+		assert_pg_text(sl.items[i].text, out.text);
+		char *t = frontend_translate(A, &sl.items[i], DIALECT_COCKROACH, &err);
+		if (!t)
+			fail_msg("%s", err.msg);
+	}
+}
+
+/* ---- translate.c ---- */
+
+static char *tr(const char *sql, Err *err)
+{
+	Source s = src_of(sql);
+	return frontend_translate(A, &s, DIALECT_COCKROACH, err);
+}
+
+static void test_translate_postgres_identity(void **state)
+{
+	(void)state;
+	Source s = src_of("CREATE TABLE t (a string);");
+	Err err = {0};
+	assert_ptr_equal(frontend_translate(A, &s, DIALECT_POSTGRES, &err), s.text);
+}
+
+static void test_translate_blanks_harmless(void **state)
+{
+	(void)state;
+	Err err = {0};
+	const char *sql = "SET CLUSTER SETTING kv.rangefeed.enabled = true;\n"
+	                  "SET sql_safe_updates = false;\n"
+	                  "SET experimental_enable_hash_sharded_indexes = on;\n"
+	                  "USE defaultdb;\n"
+	                  "ALTER TABLE t CONFIGURE ZONE USING gc.ttlseconds = 600;\n"
+	                  "ALTER TABLE t SPLIT AT VALUES (1);\n"
+	                  "SET search_path = app, public;\n"
+	                  "CREATE TABLE t (id INT8 PRIMARY KEY DEFAULT unique_rowid(), s STRING);\n";
+	char *out = tr(sql, &err);
+	assert_non_null(out);
+	assert_pg_text(sql, out);
+	assert_null(strstr(out, "CLUSTER"));
+	assert_null(strstr(out, "sql_safe_updates"));
+	assert_null(strstr(out, "experimental"));
+	assert_null(strstr(out, "defaultdb"));
+	assert_null(strstr(out, "ZONE"));
+	assert_null(strstr(out, "SPLIT"));
+	assert_null(strstr(out, "unique_rowid"));
+	assert_non_null(strstr(out, "SET search_path = app, public;"));
+	assert_non_null(strstr(out, "s TEXT  "));
+}
+
+static void test_translate_unique_index(void **state)
+{
+	(void)state;
+	Err err = {0};
+	const char *sql = "CREATE TABLE a (id INT8 PRIMARY KEY, code STRING,\n"
+	                  "  UNIQUE INDEX a_code_key (code ASC) STORING (id), INDEX (id));";
+	char *out = tr(sql, &err);
+	assert_non_null(out);
+	assert_pg_text(sql, out);
+	assert_string_equal(out, "CREATE TABLE a (id INT8 PRIMARY KEY, code TEXT  ,\n"
+	                         "  UNIQUE                  (code    )                         );");
+}
+
+static void test_translate_errors(void **state)
+{
+	(void)state;
+	Err err = {0};
+	assert_null(tr("CREATE TABLE t (id INT8 PRIMARY KEY, b INT8);\n"
+	               "ALTER TABLE t ALTER PRIMARY KEY USING COLUMNS (b);", &err));
+	assert_int_equal(err.code, PGC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "t.sql:2:15: "));
+	assert_non_null(strstr(err.msg, "ALTER PRIMARY KEY"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_crdb_syntax, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inline_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_element_commas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_column_family_qualifier, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_storing_and_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_inverted_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_constraint_if_not_exists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_show_create_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untouched_and_odd_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fixtures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate_postgres_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate_blanks_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate_unique_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate_errors, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	pg_query_exit();
+	return rc;
+}
