@@ -191,13 +191,13 @@ static void test_storing_and_hash(void **state)
 	rw_expect("CREATE UNIQUE INDEX i ON t (a) COVERING (b) WHERE a > 0;",
 	          "CREATE UNIQUE INDEX i ON t (a)              WHERE a > 0;");
 	rw_expect("CREATE INDEX i ON t (ts) USING HASH WITH (bucket_count = 8);",
-	          "CREATE INDEX i ON t (ts)                                     ;");
-	rw_expect("CREATE INDEX i ON t (ts) USING HASH WITH BUCKET_COUNT = 8;",
 	          "CREATE INDEX i ON t (ts)                                   ;");
+	rw_expect("CREATE INDEX i ON t (ts) USING HASH WITH BUCKET_COUNT = 8;",
+	          "CREATE INDEX i ON t (ts)                                 ;");
 	/* PostgreSQL's own USING hash (access method) is left alone */
 	rw_expect("CREATE INDEX i ON t USING hash (ts);", "CREATE INDEX i ON t USING hash (ts);");
 	rw_expect("CREATE TABLE t (id UUID PRIMARY KEY USING HASH, ts INT8, PRIMARY KEY (ts) USING HASH WITH (bucket_count = 4), UNIQUE (id) STORING (ts));",
-	          "CREATE TABLE t (id UUID PRIMARY KEY           , ts INT8, PRIMARY KEY (ts)                                     , UNIQUE (id)             );");
+	          "CREATE TABLE t (id UUID PRIMARY KEY           , ts INT8, PRIMARY KEY (ts)                                   , UNIQUE (id)             );");
 	CrdbRewrite r = rw("CREATE INDEX i ON t (a) USING HASH;");
 	assert_string_equal(r.first_syntax, "USING HASH (hash-sharded index)");
 	assert_int_equal(r.first_offset, 24);
