@@ -68,7 +68,10 @@ static void push_part(Entry *e, const char *d, size_t n)
 /*
  * Reads the version from a file or subdirectory name:
  *   Flyway V1__x, V1_1__x, V1.1__x  -> [1], [1,1], [1,1]
- *   a leading run of digits         -> [n]  (2-x, 20240101120000_x, 000001_x.up)
+ *   leading digit runs joined by one '-', '_' or '.'
+ *                                   -> [2], [20240101120000], [1], [2024,1,1,0]
+ *                                      (2-x, 20240101120000_x, 000001_x.up,
+ *                                       diesel's 2024-01-01-000000_x)
  *   Flyway repeatable R__x          -> rank 2 (after every versioned file)
  *   anything else                   -> rank 0 (before every versioned file)
  */
@@ -100,10 +103,20 @@ static void parse_version(const char *name, Entry *e)
 		e->rank = 2;
 		return;
 	}
-	const char *d = digits_run(name, &n);
-	if (n > 0) {
+	/* 2-x, 20240101120000_x, 000001_x.up, diesel 2024-01-01-000000_x:
+	 * digit runs joined by one '-', '_' or '.' */
+	const char *p = name;
+	for (;;) {
+		const char *d = digits_run(p, &n);
+		if (n == 0)
+			break;
 		push_part(e, d, n);
 		e->rank = 1;
+		p = d + n;
+		if ((*p == '-' || *p == '_' || *p == '.') && p[1] >= '0' && p[1] <= '9')
+			p++;
+		else
+			break;
 	}
 }
 
