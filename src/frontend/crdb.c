@@ -34,6 +34,7 @@
 #include "frontend/crdb.h"
 #include "frontend/crdb_scan.h"
 #include "exitcodes.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <pg_query.h>
@@ -118,7 +119,7 @@ static int each_in(const char *text, const CrdbTok *t, size_t n, crdb_stmt_fn fn
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || t[i].tok == T_SEMI) {
 			if (i > s) {
-				int r = fn(ctx, text, t + s, (int)(i - s));
+				int r = fn(ctx, text, t + s, (int)(i - s), i < n ? t[i].end : -1);
 				if (r)
 					return r;
 			}
@@ -193,7 +194,10 @@ typedef struct Rw {
 	const Source *src;
 	char *out;
 	CrdbRewrite *res;
-	bool for_pg;
+	CrdbInsertVec *ins;  /* NULL unless translating for PostgreSQL */
+	int stmt_end;        /* where inserts go: past the ';' (or -1) */
+	int stmt_last;       /* end of the statement's last token */
+	int tbl_from, tbl_to; /* CREATE TABLE: the table name's bytes */
 } Rw;
 
 #define IS(i, w) ((i) < n && crdb_tok_is(rw->src->text, &t[i], (w)))
@@ -451,35 +455,52 @@ static void record_index(Rw *rw, const CrdbTok *t, int n, int s, int e, int k, b
 	VEC_PUSH(rw->a, rw->res->indexes, ix);
 }
 
+/* Appends out[from, to) with line breaks turned into spaces. */
+static void add_flat(StrBuf *sb, const char *out, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		sb_addch(sb, out[i] == '\n' || out[i] == '\r' ? ' ' : out[i]);
+}
+
 /*
- * for_pg: UNIQUE INDEX [name] (a, b) -> UNIQUE (a, b) in place, when it
- * is a plain list of columns without WHERE. Returns true when done.
+ * For PostgreSQL: the inline index t[s, e) (INDEX keyword at t[k]) as a
+ * CREATE INDEX statement after its table's statement. The column list
+ * and WHERE clause are copied as written (already rewritten).
  */
-static bool unique_to_constraint(Rw *rw, const CrdbTok *t, int n, int s, int e, int k)
+static void pg_index_stmt(Rw *rw, const CrdbTok *t, int n, int s, int e, int k)
 {
 	const CrdbInlineIndex *ix = &rw->res->indexes.items[rw->res->indexes.n - 1];
-	if (!ix->unique || ix->inverted || ix->partial || ix->ncols == 0)
-		return false;
-	for (int i = 0; i < ix->ncols; i++)
-		if (!ix->cols[i])
-			return false;
 	int lp = k + 1;
 	while (lp < e && t[lp].tok != T_LP)
 		lp++;
 	int q = match_paren(t, n, lp);
-	if (q >= e)
-		return false;
-	blank(rw, t[k].start, t[lp - 1].end);  /* INDEX [name] [USING m] */
-	blank(rw, t[q].end, t[e - 1].end);     /* options after the list */
-	int es = lp + 1;
-	for (int i = lp + 1; i <= q; i++) {    /* keep only each column name */
-		if (i == q || t[i].tok == T_COMMA) {
-			if (i > es + 1)
-				blank(rw, t[es + 1].start, t[i - 1].end);
-			es = i + 1;
+	if (lp >= e || q >= e || rw->tbl_from < 0)
+		return;
+	StrBuf sb = STRBUF_INIT;
+	if (rw->stmt_end < 0)
+		sb_addch(&sb, ';');
+	sb_adds(&sb, ix->unique ? " CREATE UNIQUE INDEX" : " CREATE INDEX");
+	if (ix->name) {
+		sb_adds(&sb, " IF NOT EXISTS ");
+		add_flat(&sb, rw->out, t[k + 1].start, t[k + 1].end);
+	}
+	sb_adds(&sb, " ON ");
+	add_flat(&sb, rw->out, rw->tbl_from, rw->tbl_to);
+	if (ix->inverted)
+		sb_adds(&sb, " USING gin");
+	sb_addch(&sb, ' ');
+	add_flat(&sb, rw->out, t[lp].start, t[q].end);
+	for (int i = q + 1; i < e; i++) {
+		if (t[i].tok == PG_QUERY__TOKEN__WHERE) {
+			sb_addch(&sb, ' ');
+			add_flat(&sb, rw->out, t[i].start, t[e - 1].end);
+			break;
 		}
 	}
-	return true;
+	sb_addch(&sb, ';');
+	CrdbInsert in = {rw->stmt_end >= 0 ? rw->stmt_end : rw->stmt_last, arena_strndup(rw->a, sb.buf, sb.len)};
+	VEC_PUSH(rw->a, *rw->ins, in);
+	sb_release(&sb);
 }
 
 typedef struct Elem {
@@ -515,8 +536,9 @@ static void create_table_elements(Rw *rw, const CrdbTok *t, int n, int lp)
 			record_index(rw, t, n, s, e, ik, unique, inverted);
 			note(rw, inverted ? "INVERTED INDEX in CREATE TABLE"
 			         : unique ? "UNIQUE INDEX in CREATE TABLE" : "INDEX in CREATE TABLE", t[s].start);
-			if (!(rw->for_pg && unique_to_constraint(rw, t, n, s, e, ik)))
-				el[k].removed = true;
+			if (rw->ins)
+				pg_index_stmt(rw, t, n, s, e, ik);
+			el[k].removed = true;
 		} else if (is_family_def(t, n, s)) {
 			note(rw, "FAMILY clause", t[s].start);
 			el[k].removed = true;
@@ -564,7 +586,10 @@ static void create_table(Rw *rw, const CrdbTok *t, int n, int i)
 	i++; /* TABLE */
 	if (TOK(i, PG_QUERY__TOKEN__IF_P) && TOK(i + 1, PG_QUERY__TOKEN__NOT) && TOK(i + 2, PG_QUERY__TOKEN__EXISTS))
 		i += 3;
+	int name = i;
 	i = skip_qualified(t, n, i);
+	rw->tbl_from = name < n ? t[name].start : -1;
+	rw->tbl_to = i > name ? t[i - 1].end : -1;
 	if (TOK(i, PG_QUERY__TOKEN__PARTITION) && TOK(i + 1, PG_QUERY__TOKEN__OF))
 		i = skip_qualified(t, n, i + 2);
 	if (TOK(i, T_LP))
@@ -701,10 +726,13 @@ static void expressions(Rw *rw, const CrdbTok *t, int n)
 	}
 }
 
-static int rewrite_stmt(void *ctx, const char *text, const CrdbTok *t, int n)
+static int rewrite_stmt(void *ctx, const char *text, const CrdbTok *t, int n, int semi_end)
 {
 	Rw *rw = ctx;
 	(void)text;
+	rw->stmt_end = semi_end;
+	rw->stmt_last = t[n - 1].end;
+	rw->tbl_from = rw->tbl_to = -1;
 	expressions(rw, t, n);
 	int i = 1;
 	if (t[0].tok == PG_QUERY__TOKEN__CREATE) {
@@ -745,7 +773,7 @@ static int rewrite_stmt(void *ctx, const char *text, const CrdbTok *t, int n)
 	return 0;
 }
 
-int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, bool for_pg, Err *err)
+int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertVec *pg_inserts, Err *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->first_offset = -1;
@@ -753,7 +781,7 @@ int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, bool for_pg
 	memcpy(out->text, src->text, src->len);
 	if (src->len > (size_t)0x7fffffff)
 		return err_set(err, PGC_EXIT_USAGE, "%s: file is too large (2 GB at most)", src->path);
-	Rw rw = {a, src, out->text, out, for_pg};
+	Rw rw = {a, src, out->text, out, pg_inserts, -1, -1, -1, -1};
 	if (crdb_each_statement(src->text, src->len, rewrite_stmt, &rw) < 0)
 		return err_set(err, PGC_EXIT_INTERNAL, "%s: could not read the scanner's output", src->path);
 	return 0;
@@ -761,5 +789,5 @@ int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, bool for_pg
 
 int crdb_rewrite(Arena *a, const Source *src, CrdbRewrite *out, Err *err)
 {
-	return crdb_rewrite_mode(a, src, out, false, err);
+	return crdb_rewrite_mode(a, src, out, NULL, err);
 }

@@ -21,6 +21,7 @@
 #include "frontend/crdb.h"
 #include "frontend/crdb_scan.h"
 #include "exitcodes.h"
+#include "util/strbuf.h"
 
 #include <pg_query/pg_query.pb-c.h>
 #include <string.h>
@@ -63,8 +64,9 @@ static bool is_crdb_var(const char *text, const CrdbTok *t)
 	return false;
 }
 
-static int translate_stmt(void *ctx, const char *text, const CrdbTok *t, int n)
+static int translate_stmt(void *ctx, const char *text, const CrdbTok *t, int n, int semi_end)
 {
+	(void)semi_end;
 	Tr *tr = ctx;
 	int from = t[0].start, to = t[n - 1].end;
 	bool harmless = false;
@@ -118,14 +120,33 @@ char *frontend_translate(Arena *a, const Source *src, Dialect d, Err *err)
 	if (d == DIALECT_POSTGRES)
 		return src->text;
 	CrdbRewrite rw;
-	if (crdb_rewrite_mode(a, src, &rw, true, err) != 0)
+	CrdbInsertVec ins = {0};
+	if (crdb_rewrite_mode(a, src, &rw, &ins, err) != 0)
 		return NULL;
 	/* auto: a file without CockroachDB-only syntax is applied as written */
 	if (d == DIALECT_AUTO && !rw.first_syntax)
 		return src->text;
 	Tr tr = {src, rw.text, err};
 	int r = crdb_each_statement(rw.text, src->len, translate_stmt, &tr);
-	if (r < 0 && (!err || err->code == 0))
-		err_set(err, PGC_EXIT_INTERNAL, "%s: could not read the scanner's output", src->path);
-	return r == 0 ? rw.text : NULL;
+	if (r != 0) {
+		if (r < 0 && (!err || err->code == 0))
+			err_set(err, PGC_EXIT_INTERNAL, "%s: could not read the scanner's output", src->path);
+		return NULL;
+	}
+	if (ins.n == 0)
+		return rw.text;
+	/* Inline indexes as CREATE INDEX statements, after their table's ';'
+	 * on the same line: line numbers stay exact everywhere. */
+	StrBuf sb = STRBUF_INIT;
+	size_t pos = 0;
+	for (size_t i = 0; i < ins.n; i++) {
+		size_t at = (size_t)ins.items[i].at;
+		sb_add(&sb, rw.text + pos, at - pos);
+		sb_adds(&sb, ins.items[i].text);
+		pos = at;
+	}
+	sb_add(&sb, rw.text + pos, src->len - pos);
+	char *out = arena_strndup(a, sb.buf, sb.len);
+	sb_release(&sb);
+	return out;
 }
