@@ -13,23 +13,29 @@
  * CONSTRAINT) is returned beside the text. doc/cockroach.md lists every
  * rule with the CockroachDB documentation it follows:
  *
- *   STRING, STRING(n), STRING[]  https://www.cockroachlabs.com/docs/stable/string
- *                                (TEXT is an alias; STRING(n) limits length)
- *   BYTES                        https://www.cockroachlabs.com/docs/stable/bytes
+ *   STRING, STRING(n), STRING[]  https://cockroachlabs.com/docs/v20.2/string
+ *                                (TEXT is an alias; STRING(n) limits the length)
+ *   BYTES                        https://cockroachlabs.com/docs/stable/bytes
  *                                (BYTEA and BLOB are aliases)
- *   INDEX / UNIQUE INDEX / INVERTED INDEX / FAMILY inside CREATE TABLE
- *                                https://www.cockroachlabs.com/docs/v20.1/create-table
+ *   INDEX / UNIQUE INDEX / INVERTED INDEX / FAMILY inside CREATE TABLE,
+ *   column FAMILY f / CREATE [IF NOT EXISTS] FAMILY f, PRIMARY KEY USING HASH
+ *                                https://cockroachlabs.com/docs/v20.1/create-table
  *                                (index_def, family_def, col_qualification)
- *   FAMILY                       https://www.cockroachlabs.com/docs/stable/column-families
- *   STORING / COVERING           https://www.cockroachlabs.com/docs/v20.1/create-index
- *   CREATE INVERTED INDEX        https://www.cockroachlabs.com/docs/v20.1/create-index
- *                                https://www.cockroachlabs.com/docs/v20.1/inverted-indexes
+ *   FAMILY                       https://www.cockroachlabs.com/docs/column-families
+ *   STORING / COVERING, CREATE [UNIQUE] INVERTED INDEX, USING HASH in CREATE INDEX
+ *                                https://cockroachlabs.com/docs/v20.1/create-index
+ *                                https://cockroachlabs.com/docs/v20.1/inverted-indexes
  *   USING HASH [WITH BUCKET_COUNT = n | WITH (bucket_count = n)]
- *                                https://www.cockroachlabs.com/docs/stable/hash-sharded-indexes
- *   ADD CONSTRAINT IF NOT EXISTS https://www.cockroachlabs.com/docs/stable/alter-table
- *                                (ADD CONSTRAINT subcommand)
- *   expr:::TYPE (type annotation) https://www.cockroachlabs.com/docs/stable/scalar-expressions
- *   table@index                  https://www.cockroachlabs.com/docs/stable/drop-index
+ *                                https://cockroachlabs.com/docs/stable/hash-sharded-indexes.html
+ *   ADD CONSTRAINT IF NOT EXISTS, NOT VISIBLE
+ *                                https://cockroachlabs.com/docs/v25.2/alter-table
+ *                                (alter_table_cmd: ADD CONSTRAINT IF NOT EXISTS name,
+ *                                 ALTER COLUMN ... VISIBLE | NOT VISIBLE)
+ *   expr:::TYPE (type annotation) https://cockroachlabs.com/docs/stable/scalar-expressions
+ *   DROP INDEX / ALTER INDEX table@index
+ *                                https://cockroachlabs.com/docs/v21.1/drop-index
+ *   PRIMARY KEY (a ASC), current_timestamp(): what SHOW CREATE TABLE prints
+ *                                https://cockroachlabs.com/docs/stable/show-create
  */
 #include "frontend/crdb.h"
 #include "frontend/crdb_scan.h"

@@ -2,21 +2,26 @@
  * translate.c - frontend_translate(): the text verify applies to a real
  * PostgreSQL. For the cockroach dialect that is crdb_rewrite()'s text
  * (in its for_pg variant) plus statement-level translation of what
- * PostgreSQL would reject when it runs the statement. Every change keeps
- * the length and the newlines, so PostgreSQL's error positions are
- * positions in the user's file. doc/cockroach.md lists every rule.
+ * PostgreSQL would reject when it runs the statement. Every line keeps
+ * its number: all changes but one keep the length and the newlines, and
+ * that one (inline indexes) only appends to the line of a CREATE TABLE's
+ * ';'. doc/cockroach.md lists every rule.
  *
+ *   added (same line, after the table's ';'):
+ *     each inline INDEX / UNIQUE INDEX / INVERTED INDEX of a CREATE TABLE
+ *     as CREATE [UNIQUE] INDEX [IF NOT EXISTS name] ON table [USING gin] (...)
  *   blanked (no effect on the schema PostgreSQL builds):
- *     SET CLUSTER SETTING ...   https://www.cockroachlabs.com/docs/stable/set-cluster-setting
- *     ALTER ... CONFIGURE ZONE  https://www.cockroachlabs.com/docs/stable/alter-table
- *                               (CONFIGURE ZONE subcommand: replication zones)
- *     ALTER TABLE/INDEX ... SPLIT AT / UNSPLIT / SCATTER (range placement)
+ *     SET CLUSTER SETTING ...   https://cockroachlabs.com/docs/stable/set-cluster-setting
+ *     ALTER ... CONFIGURE ZONE  https://cockroachlabs.com/docs/v20.1/configure-zone
+ *     ALTER TABLE ... SPLIT AT / UNSPLIT / SCATTER (range placement)
+ *                               https://cockroachlabs.com/docs/v25.2/alter-table
  *     SET <CockroachDB session variable>, USE <database>
- *                               https://www.cockroachlabs.com/docs/stable/set-vars
+ *                               https://cockroachlabs.com/docs/v24.3/set-vars
  *   rewritten:
  *     unique_rowid()            -> "random()*2e9  " (a random key, see the doc)
+ *                               https://cockroachlabs.com/docs/stable/serial
  *   refused with file:line:col:
- *     ALTER TABLE ... ALTER PRIMARY KEY  https://www.cockroachlabs.com/docs/stable/alter-primary-key
+ *     ALTER TABLE ... ALTER PRIMARY KEY  https://cockroachlabs.com/docs/v22.1/alter-primary-key
  */
 #include "frontend/crdb.h"
 #include "frontend/crdb_scan.h"
