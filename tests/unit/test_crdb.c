@@ -317,6 +317,58 @@ static void test_chunks(void **state)
 	free(big);
 }
 
+/* Token soup: random CockroachDB-ish fragments never break the invariants. */
+static void test_random_soup(void **state)
+{
+	(void)state;
+	static const char *const frag[] = {
+		"CREATE", "TABLE", "INDEX", "UNIQUE", "INVERTED", "FAMILY", "STORING", "COVERING",
+		"USING", "HASH", "WITH", "BUCKET_COUNT", "=", "8", "(", ")", "(", ")", ",", ",", ";",
+		"STRING", "BYTES", "[", "]", "::", ":::", ":", "CAST", "AS", "ALTER", "ADD", "CONSTRAINT",
+		"IF", "NOT", "EXISTS", "VISIBLE", "PRIMARY", "KEY", "ASC", "DESC", "WHERE", "a", "b",
+		"\"q\"", "t@i", "@", "DROP", "ON", "current_timestamp", "'s;'", "-- c\n", "/* c */",
+		"\n", "COLUMN", "TYPE", "SET", "CLUSTER", "SETTING", "CONFIGURE", "ZONE", "unique_rowid",
+		"USE", "PARTITION", "OF", ".", "GIN", "DOMAIN", "FUNCTION", "RETURNS", "$$x$$",
+	};
+	const size_t nf = sizeof(frag) / sizeof(frag[0]);
+	unsigned seed = 12345;
+	char buf[2048];
+	for (int iter = 0; iter < 3000; iter++) {
+		size_t len = 0;
+		int ntok = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 60;
+		for (int k = 0; k < ntok; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *f = frag[(seed >> 16) % nf];
+			size_t fl = strlen(f);
+			if (len + fl + 2 >= sizeof(buf))
+				break;
+			memcpy(buf + len, f, fl);
+			len += fl;
+			buf[len++] = ((seed >> 8) & 3) ? ' ' : '\n';
+		}
+		buf[len] = '\0';
+		Source s = src_of(buf);
+		CrdbRewrite out;
+		Err err = {0};
+		assert_int_equal(crdb_rewrite(A, &s, &out, &err), 0);
+		assert_int_equal(strlen(out.text), len);
+		for (size_t i = 0; i < len; i++)
+			if ((buf[i] == '\n') != (out.text[i] == '\n'))
+				fail_msg("newline moved at %zu in: %s", i, buf);
+		for (size_t i = 0; i < out.indexes.n; i++)
+			assert_true(out.indexes.items[i].offset >= 0 && (size_t)out.indexes.items[i].offset < len);
+		char *t = frontend_translate(A, &s, DIALECT_COCKROACH, &err);
+		if (t) {
+			int nl_in = 0, nl_out = 0;
+			for (const char *p = buf; *p; p++)
+				nl_in += *p == '\n';
+			for (const char *p = t; *p; p++)
+				nl_out += *p == '\n';
+			assert_int_equal(nl_in, nl_out);
+		}
+	}
+}
+
 /* The hand-written fixtures: the rewritten file is parsed by PostgreSQL. */
 static void test_fixtures(void **state)
 {
@@ -510,6 +562,18 @@ static void test_translate_applies_on_postgres(void **state)
 	assert_string_equal(one_value(c, "SELECT count(*) FROM pg_indexes WHERE indexname = 'sessions_user_id_idx'"), "0");
 	assert_string_equal(one_value(c, "SELECT indexdef FROM pg_indexes WHERE indexname = 'sessions_token_key'"),
 	                    "CREATE UNIQUE INDEX sessions_token_key ON public.sessions USING btree (token)");
+	/* the blanked CockroachDB-only statements leave something PostgreSQL runs */
+	const char *harmless = "SET CLUSTER SETTING kv.rangefeed.enabled = true;\n"
+	                       "SET sql_safe_updates = false;\n"
+	                       "USE defaultdb;\n"
+	                       "CREATE TABLE h (id INT PRIMARY KEY DEFAULT unique_rowid(), s STRING(5));\n"
+	                       "ALTER TABLE h CONFIGURE ZONE USING gc.ttlseconds = 600;\n"
+	                       "ALTER TABLE h SPLIT AT VALUES (1);\n"
+	                       "INSERT INTO h (s) VALUES ('x'), ('y');";
+	char *ht = tr(harmless, &err);
+	assert_non_null(ht);
+	PQclear(exec_ok(c, ht));
+	assert_string_equal(one_value(c, "SELECT count(DISTINCT id) FROM h"), "2");
 	PQfinish(c);
 	PQclear(exec_ok(admin, arena_printf(A, "DROP DATABASE %s", db)));
 	PQfinish(admin);
@@ -529,6 +593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_show_create_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untouched_and_odd_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_soup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixtures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_translate_postgres_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_translate_blanks_harmless, setup, teardown),
