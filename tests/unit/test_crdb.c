@@ -562,6 +562,38 @@ static void test_translate_applies_on_postgres(void **state)
 	assert_string_equal(one_value(c, "SELECT count(*) FROM pg_indexes WHERE indexname = 'sessions_user_id_idx'"), "0");
 	assert_string_equal(one_value(c, "SELECT indexdef FROM pg_indexes WHERE indexname = 'sessions_token_key'"),
 	                    "CREATE UNIQUE INDEX sessions_token_key ON public.sessions USING btree (token)");
+	/* The bundled CockroachDB example applies, and every named inline
+	 * index the rewrite recorded is an index PostgreSQL now has, with the
+	 * same uniqueness (checked right after its file). */
+	PQclear(exec_ok(c, "DROP SCHEMA public CASCADE; CREATE SCHEMA public"));
+	const char *ex[] = {"examples/skytwin/schema.sql", "examples/skytwin/migrations"};
+	SourceList es = {0};
+	assert_int_equal(sources_collect(A, ex, 2, &es, &err), 0);
+	int checked = 0;
+	for (size_t i = 0; i < es.n; i++) {
+		char *t = frontend_translate(A, &es.items[i], DIALECT_COCKROACH, &err);
+		if (!t)
+			fail_msg("%s", err.msg);
+		PQclear(exec_ok(c, t));
+		CrdbRewrite rr;
+		assert_int_equal(crdb_rewrite(A, &es.items[i], &rr, &err), 0);
+		for (size_t k = 0; k < rr.indexes.n; k++) {
+			const CrdbInlineIndex *ix = &rr.indexes.items[k];
+			if (!ix->name)
+				continue;
+			const char *pv[1] = {ix->name};
+			PGresult *r = PQexecParams(c, "SELECT indexdef LIKE 'CREATE UNIQUE%' FROM pg_indexes WHERE indexname = $1",
+			                           1, NULL, pv, NULL, NULL, 0);
+			assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+			if (PQntuples(r) != 1)
+				fail_msg("%s: index %s not in PostgreSQL", es.items[i].path, ix->name);
+			assert_string_equal(PQgetvalue(r, 0, 0), ix->unique ? "t" : "f");
+			PQclear(r);
+			checked++;
+		}
+	}
+	assert_true(checked > 0);
+
 	/* the blanked CockroachDB-only statements leave something PostgreSQL runs */
 	const char *harmless = "SET CLUSTER SETTING kv.rangefeed.enabled = true;\n"
 	                       "SET sql_safe_updates = false;\n"
