@@ -786,15 +786,29 @@ static int rewrite_stmt(void *ctx, const char *text, const CrdbTok *t, int n, in
  * dump, is copied without being scanned: the scanner costs about as much
  * as the rest of the front end.
  */
-static bool may_need_rewrite(const char *text)
+static bool may_need_rewrite(const char *text, size_t len)
 {
 	static const char *const words[] = {
 		"string", "bytes", "index", "family", "storing", "covering", "hash", "constraint",
 		"visible", ":::", "asc", "desc", "current_", "localtime",
 	};
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasestr(text, words[i]))
-			return true;
+	enum { NW = sizeof(words) / sizeof(words[0]) };
+	/* first two bytes, folded with | 0x20 (ASCII letters to lower case) */
+	unsigned char pair[256][256 / 8] = {{0}};
+	for (int w = 0; w < NW; w++) {
+		unsigned char a = (unsigned char)words[w][0], b = (unsigned char)words[w][1];
+		pair[a][b / 8] |= (unsigned char)(1u << (b % 8));
+	}
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned char c = (unsigned char)text[i] | 0x20, c2 = (unsigned char)text[i + 1] | 0x20;
+		if (!(pair[c][c2 / 8] & (1u << (c2 % 8))))
+			continue;
+		for (int w = 0; w < NW; w++) {
+			size_t wl = strlen(words[w]);
+			if (len - i >= wl && strncasecmp(text + i, words[w], wl) == 0)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -806,7 +820,7 @@ int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertV
 	memcpy(out->text, src->text, src->len);
 	if (src->len > (size_t)0x7fffffff)
 		return err_set(err, PGC_EXIT_USAGE, "%s: file is too large (2 GB at most)", src->path);
-	if (!may_need_rewrite(src->text))
+	if (!may_need_rewrite(src->text, src->len))
 		return 0;
 	Rw rw = {a, src, out->text, out, pg_inserts, -1, -1, -1, -1};
 	if (crdb_each_statement(src->text, src->len, rewrite_stmt, &rw) < 0)
