@@ -401,7 +401,7 @@ static void test_error_invalid_utf8(void **state)
 static void test_big_file(void **state)
 {
 	(void)state;
-	const size_t size = 100u << 20;
+	const size_t size = (getenv("PGC_BIG_MB") ? (size_t)atoi(getenv("PGC_BIG_MB")) : 100u) << 20;
 	char *path = P("big.sql");
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
