@@ -40,6 +40,7 @@
 #include "frontend/crdb.h"
 #include "frontend/crdb_scan.h"
 #include "exitcodes.h"
+#include "util/quote.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -205,6 +206,7 @@ typedef struct Rw {
 	int stmt_end;        /* where inserts go: past the ';' (or -1) */
 	int stmt_last;       /* end of the statement's last token */
 	int tbl_from, tbl_to; /* CREATE TABLE: the table name's bytes */
+	int tbl_tok;          /* and the token of its last part */
 } Rw;
 
 #define IS(i, w) ((i) < n && crdb_tok_is(rw->src->text, &t[i], (w)))
@@ -490,6 +492,26 @@ static void pg_index_stmt(Rw *rw, const CrdbTok *t, int n, int s, int e, int k)
 	if (ix->name) {
 		sb_adds(&sb, " IF NOT EXISTS ");
 		add_flat(&sb, rw->out, t[k + 1].start, t[k + 1].end);
+	} else if (ix->unique) {
+		/* CockroachDB names an unnamed unique index <table>_<cols>_key,
+		 * where PostgreSQL would say _idx: keep CockroachDB's name so a
+		 * later DROP INDEX t@t_a_key finds it (when it fits in 63 bytes). */
+		StrBuf nm = STRBUF_INIT;
+		sb_adds(&nm, norm_ident(rw->a, rw->src->text, &t[rw->tbl_tok]));
+		for (int i = 0; i < ix->ncols && nm.len > 0; i++) {
+			if (!ix->cols[i])
+				sb_reset(&nm);
+			else {
+				sb_addch(&nm, '_');
+				sb_adds(&nm, ix->cols[i]);
+			}
+		}
+		if (nm.len > 0 && nm.len + 4 < PGC_NAMEDATALEN) {
+			sb_adds(&nm, "_key");
+			sb_addch(&sb, ' ');
+			sb_add_ident(&sb, nm.buf);
+		}
+		sb_release(&nm);
 	}
 	sb_adds(&sb, " ON ");
 	add_flat(&sb, rw->out, rw->tbl_from, rw->tbl_to);
@@ -597,6 +619,7 @@ static void create_table(Rw *rw, const CrdbTok *t, int n, int i)
 	i = skip_qualified(t, n, i);
 	rw->tbl_from = name < n ? t[name].start : -1;
 	rw->tbl_to = i > name ? t[i - 1].end : -1;
+	rw->tbl_tok = i > name ? i - 1 : name;
 	if (TOK(i, PG_QUERY__TOKEN__PARTITION) && TOK(i + 1, PG_QUERY__TOKEN__OF))
 		i = skip_qualified(t, n, i + 2);
 	if (TOK(i, T_LP))
@@ -822,7 +845,7 @@ int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertV
 		return err_set(err, PGC_EXIT_USAGE, "%s: file is too large (2 GB at most)", src->path);
 	if (!may_need_rewrite(src->text, src->len))
 		return 0;
-	Rw rw = {a, src, out->text, out, pg_inserts, -1, -1, -1, -1};
+	Rw rw = {a, src, out->text, out, pg_inserts, -1, -1, -1, -1, 0};
 	if (crdb_each_statement(src->text, src->len, rewrite_stmt, &rw) < 0)
 		return err_set(err, PGC_EXIT_INTERNAL, "%s: could not read the scanner's output", src->path);
 	return 0;
