@@ -493,9 +493,11 @@ static void pg_index_stmt(Rw *rw, const CrdbTok *t, int n, int s, int e, int k)
 		sb_adds(&sb, " IF NOT EXISTS ");
 		add_flat(&sb, rw->out, t[k + 1].start, t[k + 1].end);
 	} else if (ix->unique) {
-		/* CockroachDB names an unnamed unique index <table>_<cols>_key,
-		 * where PostgreSQL would say _idx: keep CockroachDB's name so a
-		 * later DROP INDEX t@t_a_key finds it (when it fits in 63 bytes). */
+		/* CockroachDB names the index of a UNIQUE constraint
+		 * <table>_<columns>_key (https://www.cockroachlabs.com/docs/v23.2/unique),
+		 * where PostgreSQL's CREATE UNIQUE INDEX would say _idx: keep the
+		 * _key name so that a later DROP INDEX t@t_a_key finds it (when
+		 * it fits in 63 bytes; otherwise PostgreSQL chooses). */
 		StrBuf nm = STRBUF_INIT;
 		sb_adds(&nm, norm_ident(rw->a, rw->src->text, &t[rw->tbl_tok]));
 		for (int i = 0; i < ix->ncols && nm.len > 0; i++) {
