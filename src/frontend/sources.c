@@ -32,7 +32,7 @@ typedef struct VerPart {
 #define MAX_VER_PARTS 8
 
 typedef struct Entry {
-	char *rel;       /* path relative to the directory argument (malloc'd) */
+	char *rel;       /* path relative to the directory argument */
 	int rank;        /* 0 unversioned, 1 versioned, 2 Flyway repeatable (R__) */
 	VerPart ver[MAX_VER_PARTS];
 	int nver;
@@ -311,8 +311,8 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 	char *buf = arena_alloc(a, cap + 1);
 	size_t len = 0;
 	for (;;) {
-		char probe;
-		char *dst = len < cap ? buf + len : &probe;
+		char extra;
+		char *dst = len < cap ? buf + len : &extra;
 		size_t want = len < cap ? cap - len : 1;
 		ssize_t r = read(fd, dst, want);
 		if (r < 0) {
@@ -323,7 +323,7 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 		}
 		if (r == 0)
 			break;
-		if (dst == &probe) {
+		if (dst == &extra) {
 			/* more than fstat said: move to the heap and grow */
 			size_t nc = cap ? cap * 2 : 65536;
 			char *nb = xrealloc(heap, nc + 1);
@@ -331,7 +331,7 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 				memcpy(nb, buf, len);
 			heap = buf = nb;
 			cap = nc;
-			buf[len] = probe;
+			buf[len] = extra;
 		}
 		len += (size_t)r;
 		if (len > ((size_t)1 << 31)) {
@@ -368,13 +368,12 @@ static int load_file(Arena *a, const char *shown, SourceList *out, Err *err)
 	return 0;
 }
 
-static int add_entry(EntryVec *v, Arena *tmp, const char *rel, const char *vername)
+static void add_entry(EntryVec *v, Arena *tmp, const char *rel, const char *vername)
 {
 	Entry e = {0};
-	e.rel = xstrdup(rel);
+	e.rel = arena_strdup(tmp, rel);
 	parse_version(vername, &e);
 	VEC_PUSH(tmp, *v, e);
-	return 0;
 }
 
 /* Is dir/rel something we may read? ELOOP and friends are errors. */
@@ -449,8 +448,6 @@ static int collect_dir(Arena *a, const char *dir, SourceList *out, Err *err)
 	}
 	ret = 0;
 out:
-	for (size_t i = 0; i < v.n; i++)
-		free(v.items[i].rel);
 	if (d)
 		closedir(d);
 	arena_free(tmp);

@@ -362,6 +362,19 @@ static void test_error_unreadable(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* A file that reports size 0 but has content (/proc) is read whole. */
+static void test_sizeless_file(void **state)
+{
+	(void)state;
+	const char *p = "/proc/self/status";
+	SourceList sl = {0};
+	Err err = {0};
+	assert_int_equal(sources_collect(A, &p, 1, &sl, &err), 0);
+	assert_true(sl.items[0].len > 100);
+	assert_int_equal(strlen(sl.items[0].text), sl.items[0].len);
+	assert_memory_equal(sl.items[0].text, "Name:", 5);
+}
+
 static void test_error_nul_byte(void **state)
 {
 	(void)state;
@@ -440,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_symlink_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_dangling_and_special, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sizeless_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_invalid_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_file, setup, teardown),
