@@ -725,19 +725,22 @@ static void table_at_index(Rw *rw, const CrdbTok *t, int n)
 /* Rules that hold anywhere in a statement: casts, :::, now-style (). */
 static void expressions(Rw *rw, const CrdbTok *t, int n)
 {
-	enum { MAXD = 256 };
-	bool cast_paren[MAXD];
-	int depth = 0;
+	/* depths of the open CAST( parentheses; any depth, 256 nested casts */
+	enum { MAXC = 256 };
+	int cast_at[MAXC];
+	int ncast = 0, depth = 0;
 	for (int i = 0; i < n; i++) {
 		int k = t[i].tok;
 		if (k == T_LP) {
-			if (depth < MAXD)
-				cast_paren[depth] = i > 0 && t[i - 1].tok == PG_QUERY__TOKEN__CAST;
 			depth++;
+			if (i > 0 && t[i - 1].tok == PG_QUERY__TOKEN__CAST && ncast < MAXC)
+				cast_at[ncast++] = depth;
 		} else if (k == T_RP) {
+			if (ncast > 0 && cast_at[ncast - 1] == depth)
+				ncast--;
 			if (depth > 0)
 				depth--;
-		} else if (k == PG_QUERY__TOKEN__AS && depth > 0 && depth <= MAXD && cast_paren[depth - 1]) {
+		} else if (k == PG_QUERY__TOKEN__AS && ncast > 0 && cast_at[ncast - 1] == depth) {
 			rewrite_type(rw, t, n, i + 1);
 		} else if (k == T_TYPECAST) {
 			int ty = i + 1;

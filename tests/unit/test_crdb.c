@@ -285,6 +285,23 @@ static void test_untouched_and_odd_input(void **state)
 		assert_int_equal(crdb_rewrite(A, &o, &out, &err), 0);
 		assert_int_equal(strlen(out.text), strlen(odd[i]));
 	}
+	/* 20,000 nested parentheses: no recursion, the cast inside is found */
+	enum { DEEP = 20000 };
+	char *deep = arena_alloc(A, 2 * DEEP + 64);
+	strcpy(deep, "CREATE TABLE t (a STRING DEFAULT ");
+	size_t k = strlen(deep);
+	for (int i = 0; i < DEEP; i++)
+		deep[k++] = '(';
+	memcpy(deep + k, "CAST(1 AS STRING)", 17);
+	k += 17;
+	for (int i = 0; i < DEEP; i++)
+		deep[k++] = ')';
+	memcpy(deep + k, ");", 3);
+	Source o = src_of(deep);
+	assert_int_equal(crdb_rewrite(A, &o, &out, &err), 0);
+	assert_int_equal(strlen(out.text), strlen(deep));
+	assert_non_null(strstr(out.text, "CAST(1 AS TEXT  )"));
+	assert_memory_equal(out.text, "CREATE TABLE t (a TEXT   DEFAULT ", 33);
 }
 
 /* Chunked scanning must give exactly the whole-text result. */
