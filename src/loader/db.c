@@ -3,8 +3,9 @@
  * of every message.
  *
  * --db takes what libpq takes: a keyword/value conninfo, a URI, or a bare
- * database name. Without --db, DATABASE_URL is used when set, and else
- * libpq's own PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, ...).
+ * database name. When it is NULL or empty (--db ''), DATABASE_URL is used
+ * when set, and else libpq's own PG* variables (PGHOST, PGPORT, PGUSER,
+ * PGPASSWORD, ...).
  *
  * Defaults are passed as keyword arrays placed *before* the expanded
  * dbname entry of PQconnectdbParams(): libpq lets later entries override
@@ -252,7 +253,8 @@ PGconn *db_connect(const char *url, Err *err)
 	StrBuf shown = STRBUF_INIT, msg = STRBUF_INIT;
 	const char *from = "--db";
 
-	if (!url) {
+	/* --db '' means the same as no URL: DATABASE_URL, then PG*. */
+	if (!url || !*url) {
 		url = getenv("DATABASE_URL");
 		from = "DATABASE_URL";
 		if (url && !*url)
