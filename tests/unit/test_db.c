@@ -145,7 +145,7 @@ static PGconn *fixture_db(void)
 	PGconn *admin = db_connect("dbname=postgres", &err);
 	if (!admin)
 		fail_msg("test server: %s", err.msg);
-	exec_ok(admin, "DROP DATABASE IF EXISTS " TESTDB);
+	exec_ok(admin, "DROP DATABASE IF EXISTS " TESTDB " WITH (FORCE)");
 	exec_ok(admin, "CREATE DATABASE " TESTDB);
 	PQfinish(admin);
 	PGconn *c = db_connect("dbname=" TESTDB, &err);
