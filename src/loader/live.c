@@ -637,8 +637,9 @@ int live_load(Model *m, PGconn *conn, Err *err)
 		return -1;
 	PQclear(r);
 	in_tx = true;
-	if (no_timeout) {
-		/* See db.c: only when the session has no limit of its own. */
+	if (no_timeout && !crdb) {
+		/* See db.c: only when the session has no limit of its own. Not on
+		 * CockroachDB, where SET LOCAL depends on the version. */
 		r = run(conn, "the catalog (setting a statement timeout)",
 		        "SET LOCAL statement_timeout = '120s'", err);
 		if (!r)

@@ -373,6 +373,46 @@ static void test_live_no_catalog_rights(void **state)
 	PQfinish(c);
 }
 
+/* Extension members are left out unless a user FK points at them;
+ * temporary tables are left out. */
+static void test_live_extension_and_temp_tables(void **state)
+{
+	PGconn *c = fixture_db();
+	exec_ok(c, "CREATE EXTENSION citext");
+	exec_ok(c, "CREATE TABLE ext_lonely (id int PRIMARY KEY)");
+	exec_ok(c, "CREATE TABLE ext_ref (id int PRIMARY KEY)");
+	exec_ok(c, "ALTER EXTENSION citext ADD TABLE ext_lonely");
+	exec_ok(c, "ALTER EXTENSION citext ADD TABLE ext_ref");
+	exec_ok(c, "CREATE TABLE uses_ext (ref_id int REFERENCES ext_ref, nick citext)");
+	exec_ok(c, "CREATE TEMP TABLE tmp_p (id int PRIMARY KEY)");
+	exec_ok(c, "CREATE TEMP TABLE tmp_x (p_id int REFERENCES tmp_p)");
+	Model *m = model_new(A);
+	Err err = {0};
+	if (live_load(m, c, &err) < 0)
+		fail_msg("live_load: %s", err.msg);
+	assert_null(model_find_table(m, "public", "ext_lonely"));
+	assert_non_null(model_find_table(m, "public", "ext_ref"));
+	Table *u = model_find_table(m, "public", "uses_ext");
+	assert_non_null(u);
+	Column *nick = table_column(u, "nick");
+	assert_string_equal(nick->type, "citext");
+	assert_string_equal(nick->type_name, "citext");
+	assert_int_equal(nick->typtype, 'b');
+	int found = 0;
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		assert_null(strstr(fk->table->schema, "pg_temp"));
+		found += strcmp(fk->name, "uses_ext_ref_id_fkey") == 0 &&
+		         fk->ref == model_find_table(m, "public", "ext_ref");
+	}
+	assert_int_equal(found, 1);
+	for (size_t i = 0; i < m->tables.n; i++)
+		assert_null(strstr(m->tables.items[i]->schema, "pg_temp"));
+	for (size_t i = 0; i < m->types.n; i++)
+		assert_string_not_equal(m->types.items[i]->name, "citext");
+	PQfinish(c);
+}
+
 /* ------------------------------------------------ query structure */
 
 static void test_queries_structure(void **state)
@@ -421,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_live_fks_match_server),
 		cmocka_unit_test(test_live_read_only),
 		cmocka_unit_test(test_live_no_catalog_rights),
+		cmocka_unit_test(test_live_extension_and_temp_tables),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
