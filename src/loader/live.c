@@ -69,14 +69,13 @@
 /* The relations we load: ordinary and partitioned tables outside system
  * schemas, minus extension members nobody references. */
 #define RELS_PG \
-	"WITH rels AS (SELECT c.oid FROM pg_catalog.pg_class c " \
+	"WITH rels AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c " \
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
 	"WHERE c.relkind IN ('r', 'p') AND " SCHEMA_FILTER("n") " " \
-	"AND (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d " \
-	"WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass " \
-	"AND d.objid = c.oid AND d.deptype = 'e') " \
-	"OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f " \
-	"WHERE f.contype = 'f' AND f.confrelid = c.oid))) "
+	"AND (c.oid NOT IN (SELECT d.objid FROM pg_catalog.pg_depend d " \
+	"WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'e') " \
+	"OR c.oid IN (SELECT f.confrelid FROM pg_catalog.pg_constraint f " \
+	"WHERE f.contype = 'f'))) "
 
 #define RELS_CRDB \
 	"WITH rels AS (SELECT c.oid FROM pg_catalog.pg_class c " \
