@@ -18,6 +18,8 @@
 #     server accepted has no DO block worth comparing.
 # A fixture may pass extra audit arguments (e.g. --root) on a line of its
 # own near the top:  -- pgcascade-args: --root auth.users
+# Without one, the root is users when public.users exists, else the table
+# most foreign keys point at.
 source "$(dirname "$0")/../lib/tap.sh"
 
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }
@@ -53,6 +55,17 @@ for f in "${fixtures[@]}"; do
 		continue
 	fi
 	ok "$name: PostgreSQL accepts the fixture"
+	# Without --root the audit roots at users; a fixture without a users
+	# table is rooted at its most referenced table (ties: by name).
+	if [ "${#args[@]}" -eq 0 ] &&
+	   [ -z "$(psql_db "$db" -At -c "SELECT to_regclass('public.users')")" ]; then
+		root=$(psql_db "$db" -At -c "SELECT format('%I.%I', n.nspname, t.relname)
+			FROM pg_constraint k JOIN pg_class t ON t.oid = k.confrelid
+			JOIN pg_namespace n ON n.oid = t.relnamespace
+			WHERE k.contype = 'f' AND k.conparentid = 0
+			GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+		[ -n "$root" ] && args=(--root "$root")
+	fi
 
 	pgc audit --format json "${args[@]}" --db "$conninfo"
 	live_rc=$RC; cp "$TMP/out" "$TMP/live.json"; cp "$TMP/err" "$TMP/live.err"
