@@ -46,7 +46,7 @@ for f in "${fixtures[@]}"; do
 	db="pgc_diff_$(tr -c 'a-zA-Z0-9_\n' '_' <<<"$name" | tr 'A-Z' 'a-z')"
 	args=()
 	line=$(grep -m1 -E '^-- pgcascade-args:' "$f" | sed 's/^-- pgcascade-args://')
-	[ -n "$line" ] && read -r -a args <<<"$line"
+	[ -n "$line" ] && eval "args=($line)" # shell words: quotes work
 
 	conninfo=$(fresh_db "$db") || { not_ok "$name: create database"; continue; }
 	if ! psql_db "$db" -f "$f" >"$TMP/psql.out" 2>&1; then
