@@ -607,6 +607,11 @@ static void load_fks_crdb(Model *m, const PGresult *r)
 
 int live_load(Model *m, PGconn *conn, Err *err)
 {
+	return live_load_path(m, conn, -1, err);
+}
+
+int live_load_path(Model *m, PGconn *conn, int crdb_path, Err *err)
+{
 	int ret = -1;
 	bool in_tx = false;
 	PGresult *r = run(conn, "the server version", "SELECT pg_catalog.version(), "
@@ -619,7 +624,7 @@ int live_load(Model *m, PGconn *conn, Err *err)
 	m->dialect = m->server_is_crdb ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	bool no_timeout = strcmp(PQgetvalue(r, 0, 1), "0") == 0;
 	PQclear(r);
-	bool crdb = m->server_is_crdb;
+	bool crdb = crdb_path < 0 ? m->server_is_crdb : crdb_path > 0;
 
 	if (!crdb && m->server_version_num < 120000) {
 		err_set(err, PGC_EXIT_DB, "the server runs PostgreSQL %d.%d, and the live audit "

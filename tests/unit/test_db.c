@@ -413,6 +413,147 @@ static void test_live_extension_and_temp_tables(void **state)
 	PQfinish(c);
 }
 
+/* ------------------------------------------ the CockroachDB path */
+
+/*
+ * CockroachDB cannot run here. In a throwaway database, information_schema
+ * is given the two things CockroachDB documents and PostgreSQL lacks:
+ * referential_constraints.table_name / referenced_table_name, and a
+ * statistics view (https://www.cockroachlabs.com/docs/stable/information-schema).
+ * Then the CockroachDB queries run on PostgreSQL, and the model they
+ * give must equal the pg_catalog one on every field they claim to fill.
+ */
+static const char crdb_emulation[] =
+	"DROP VIEW information_schema.referential_constraints;"
+	"CREATE VIEW information_schema.referential_constraints AS "
+	"SELECT current_database()::text AS constraint_catalog, cn.nspname::text AS constraint_schema, "
+	"c.conname::text AS constraint_name, current_database()::text AS unique_constraint_catalog, "
+	"rn.nspname::text AS unique_constraint_schema, ui.relname::text AS unique_constraint_name, "
+	"CASE c.confmatchtype WHEN 'f' THEN 'FULL' WHEN 'p' THEN 'PARTIAL' ELSE 'NONE' END AS match_option, "
+	"CASE c.confupdtype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' "
+	"WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS update_rule, "
+	"CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' "
+	"WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS delete_rule, "
+	"t.relname::text AS table_name, r.relname::text AS referenced_table_name "
+	"FROM pg_constraint c JOIN pg_namespace cn ON cn.oid = c.connamespace "
+	"JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid "
+	"JOIN pg_namespace rn ON rn.oid = r.relnamespace JOIN pg_class ui ON ui.oid = c.conindid "
+	"WHERE c.contype = 'f' AND c.conparentid = 0;"
+	"CREATE VIEW information_schema.statistics AS "
+	"SELECT n.nspname::text AS table_schema, t.relname::text AS table_name, "
+	"CASE WHEN x.indisunique THEN 'NO' ELSE 'YES' END AS non_unique, "
+	"i.relname::text AS index_name, k.ord AS seq_in_index, a.attname::text AS column_name, "
+	"CASE WHEN k.ord > x.indnkeyatts THEN 'YES' ELSE 'NO' END AS storing, 'NO'::text AS implicit "
+	"FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+	"JOIN pg_namespace n ON n.oid = t.relnamespace "
+	"CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
+	"LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum;";
+
+/* Constraint names repeat across tables (as CockroachDB's fk_... names
+ * do); a composite FK lists its columns in another order than the key. */
+static const char crdb_schema[] =
+	"CREATE TABLE users (id int PRIMARY KEY, org int NOT NULL, email text DEFAULT 'x', "
+	"UNIQUE (org, id));"
+	"CREATE TABLE posts (id int PRIMARY KEY, user_id int, org2 int, author int NOT NULL, "
+	"CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE, "
+	"FOREIGN KEY (author, org2) REFERENCES users (id, org) MATCH FULL ON UPDATE SET NULL "
+	"DEFERRABLE INITIALLY DEFERRED);"
+	"CREATE TABLE comments (id int PRIMARY KEY, user_id int, post_id int DEFAULT 0 "
+	"REFERENCES posts ON DELETE SET DEFAULT, "
+	"CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users ON DELETE RESTRICT);"
+	"CREATE INDEX comments_post ON comments (post_id) INCLUDE (user_id);"
+	"CREATE SCHEMA s2; CREATE TABLE s2.x (uid int CONSTRAINT fk_user REFERENCES users);";
+
+static const ForeignKey *find_fk(const Model *m, const ForeignKey *like)
+{
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *f = m->fks.items[i];
+		if (strcmp(f->name, like->name) == 0 &&
+		    strcmp(f->table->schema, like->table->schema) == 0 &&
+		    strcmp(f->table->name, like->table->name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void same_list(const char *what, const char **a, int na, const char **b, int nb)
+{
+	if (na != nb)
+		fail_msg("%s: %d vs %d entries", what, na, nb);
+	for (int i = 0; i < na; i++)
+		if ((a[i] == NULL) != (b[i] == NULL) || (a[i] && strcmp(a[i], b[i]) != 0))
+			fail_msg("%s[%d]: %s vs %s", what, i, a[i] ? a[i] : "NULL", b[i] ? b[i] : "NULL");
+}
+
+static void test_crdb_path_on_emulated_catalog(void **state)
+{
+	Err err = {0};
+	PGconn *admin = db_connect("dbname=postgres", &err);
+	assert_non_null(admin);
+	exec_ok(admin, "DROP DATABASE IF EXISTS pgc_unit_crdb WITH (FORCE)");
+	exec_ok(admin, "CREATE DATABASE pgc_unit_crdb");
+	PQfinish(admin);
+	PGconn *c = db_connect("dbname=pgc_unit_crdb", &err);
+	assert_non_null(c);
+	exec_ok(c, crdb_schema);
+	exec_ok(c, crdb_emulation);
+
+	Model *pg = model_new(A), *cr = model_new(A);
+	if (live_load_path(pg, c, 0, &err) < 0)
+		fail_msg("pg path: %s", err.msg);
+	if (live_load_path(cr, c, 1, &err) < 0)
+		fail_msg("crdb path: %s", err.msg);
+	assert_int_equal(pg->fks.n, 5);
+	assert_int_equal(cr->fks.n, pg->fks.n);
+	for (size_t i = 0; i < pg->fks.n; i++) {
+		const ForeignKey *p = pg->fks.items[i], *q = find_fk(cr, p);
+		if (!q)
+			fail_msg("crdb path lacks %s.%s %s", p->table->schema, p->table->name, p->name);
+		assert_string_equal(q->ref->schema, p->ref->schema);
+		assert_string_equal(q->ref->name, p->ref->name);
+		same_list(p->name, q->cols, q->ncols, p->cols, p->ncols);
+		same_list(p->name, q->ref_cols, q->nref_cols, p->ref_cols, p->nref_cols);
+		assert_int_equal(q->on_delete, p->on_delete);
+		assert_int_equal(q->on_update, p->on_update);
+		assert_int_equal(q->match, p->match);
+		assert_int_equal(q->deferrable, p->deferrable);
+		assert_int_equal(q->initially_deferred, p->initially_deferred);
+	}
+	int checked = 0;
+	for (size_t i = 0; i < pg->indexes.n; i++) {
+		const Index *p = pg->indexes.items[i];
+		for (size_t k = 0; k < cr->indexes.n; k++) {
+			const Index *q = cr->indexes.items[k];
+			if (strcmp(q->name, p->name) || strcmp(q->table->name, p->table->name))
+				continue;
+			assert_int_equal(q->unique, p->unique);
+			assert_int_equal(q->primary, p->primary);
+			assert_int_equal(q->is_constraint, p->is_constraint);
+			same_list(p->name, q->cols, q->ncols, p->cols, p->ncols);
+			checked++;
+		}
+	}
+	assert_int_equal(checked, (int)pg->indexes.n);
+	assert_non_null(model_find_table(cr, "public", "comments")->pk);
+	for (size_t i = 0; i < pg->tables.n; i++) {
+		const Table *p = pg->tables.items[i];
+		const Table *q = model_find_table(cr, p->schema, p->name);
+		assert_non_null(q);
+		assert_int_equal(q->cols.n, p->cols.n);
+		for (size_t k = 0; k < p->cols.n; k++) {
+			const Column *a = p->cols.items[k], *b = q->cols.items[k];
+			assert_string_equal(b->name, a->name);
+			assert_string_equal(b->type, a->type);
+			assert_int_equal(b->not_null, a->not_null);
+			if ((a->default_expr == NULL) != (b->default_expr == NULL))
+				fail_msg("%s.%s default: %s vs %s", p->name, a->name,
+				         a->default_expr ? a->default_expr : "NULL",
+				         b->default_expr ? b->default_expr : "NULL");
+		}
+	}
+	PQfinish(c);
+}
+
 /* ------------------------------------------------ query structure */
 
 static void test_queries_structure(void **state)
@@ -462,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_live_read_only),
 		cmocka_unit_test(test_live_no_catalog_rights),
 		cmocka_unit_test(test_live_extension_and_temp_tables),
+		cmocka_unit_test(test_crdb_path_on_emulated_catalog),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
