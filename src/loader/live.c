@@ -48,6 +48,10 @@
  *   table_constraints, columns)
  * information_schema has no "validated" flag: CockroachDB FKs are
  * reported as validated. Identity and generated columns are not read.
+ * CockroachDB cannot run in the test suite; tests/unit/test_db.c runs
+ * these queries on PostgreSQL against an information_schema extended with
+ * the columns CockroachDB documents (live_load_path()), and checks that
+ * they avoid the unreliable pg_catalog columns.
  */
 #include "exitcodes.h"
 #include "loader/live.h"
@@ -603,6 +607,29 @@ static void load_fks_crdb(Model *m, const PGresult *r)
 	}
 }
 
+/*
+ * Every FK must have as many columns as referenced columns, and at least
+ * one: downstream code (closure, fix writer) relies on it. Only a
+ * catalog that lies (see the CockroachDB notes above) can break this.
+ */
+static int check_fks(const Model *m, Err *err)
+{
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (fk->ncols == 0 || fk->ncols != fk->nref_cols)
+			return err_set(err, PGC_EXIT_DB, "could not read foreign keys from the database: "
+			               "\"%s\" on %s.%s came back with %d column(s) referencing %d; "
+			               "the server's catalog is inconsistent", fk->name,
+			               fk->table->schema, fk->table->name, fk->ncols, fk->nref_cols);
+		for (int k = 0; k < fk->ncols; k++)
+			if (!fk->cols[k] || !fk->ref_cols[k])
+				return err_set(err, PGC_EXIT_DB, "could not read foreign keys from the "
+				               "database: a column of \"%s\" on %s.%s has no name",
+				               fk->name, fk->table->schema, fk->table->name);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ entry */
 
 int live_load(Model *m, PGconn *conn, Err *err)
@@ -671,6 +698,8 @@ int live_load_path(Model *m, PGconn *conn, int crdb_path, Err *err)
 			break;
 		}
 		PQclear(r);
+		if (q == Q_FKS && check_fks(m, err) < 0)
+			goto out;
 	}
 	r = run(conn, "the catalog (ending the transaction)", "COMMIT", err);
 	if (!r)
