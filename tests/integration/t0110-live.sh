@@ -50,6 +50,17 @@ PGPASSWORD=$SECRET pgc audit --format json --db "host=127.0.0.1 port=1 user=bob 
 check_eq "PGPASSWORD: exit 3" 3 "$RC"
 no_secret "PGPASSWORD"
 
+# A successful live audit (the test server trusts, so any password is
+# accepted) prints nothing of it either, in any format.
+for fmt in text json dot mermaid; do
+	pgc audit --format "$fmt" --db "postgresql://$PGUSER:$SECRET@/$DB?host=$PGHOST&port=$PGPORT"
+	check "success, $fmt: audit ran (exit $RC)" test "$RC" -le 1
+	no_secret "success, $fmt"
+done
+DATABASE_URL="postgresql://$PGUSER:$SECRET@/$DB?host=$PGHOST&port=$PGPORT" pgc audit --format text --db ''
+check "success through DATABASE_URL (exit $RC)" test "$RC" -le 1
+no_secret "success through DATABASE_URL"
+
 # --- connect timeouts ----------------------------------------------------
 start=$(date +%s)
 pgc audit --format json --db "host=127.0.0.1 port=1 dbname=app"
