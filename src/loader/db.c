@@ -106,21 +106,30 @@ static void secret_add_uri(Secrets *sec, const char *p, size_t n)
 
 /*
  * URI: postgresql://user:password@host/db?password=...&...
- * Like libpq (conninfo_uri_parse_options), the user-info part ends at the
- * first '@' before the first '/'.
+ * The user-info part ends at an '@' before the first '/'.
  */
 static void redact_uri(StrBuf *out, const char *s, Secrets *sec)
 {
 	const char *p = strstr(s, "://") + 3;
 	sb_add(out, s, (size_t)(p - s));
 	const char *slash = p + strcspn(p, "/");
-	const char *at = memchr(p, '@', (size_t)(slash - p));
+	/* libpq stops at the first '@', but a password with an unencoded '@'
+	 * is still a password: hide everything up to the last one. */
+	const char *at = memrchr(p, '@', (size_t)(slash - p));
 	if (at) {
 		const char *colon = memchr(p, ':', (size_t)(at - p));
 		if (colon) {
 			sb_add(out, p, (size_t)(colon - p));
 			sb_adds(out, ":***");
 			secret_add_uri(sec, colon + 1, (size_t)(at - colon - 1));
+			/* each '@'-separated piece, as libpq may show one as a host */
+			for (const char *q = colon + 1, *e; q < at; q = e + 1) {
+				e = memchr(q, '@', (size_t)(at - q));
+				if (!e)
+					e = at;
+				if (e - q != at - colon - 1)
+					secret_add_uri(sec, q, (size_t)(e - q));
+			}
 		} else {
 			sb_add(out, p, (size_t)(at - p));
 		}
@@ -240,10 +249,19 @@ static void scrub(StrBuf *out, const char *msg, const Secrets *sec)
 	}
 	while (out->len && (out->buf[out->len - 1] == '\n' || out->buf[out->len - 1] == ' '))
 		sb_setlen(out, out->len - 1);
-	/* libpq separates multi-host attempts with newlines: keep one line. */
-	for (size_t i = 0; i < out->len; i++)
-		if (out->buf[i] == '\n')
-			out->buf[i] = ' ';
+	/* libpq puts hints and multi-host attempts on lines of their own
+	 * ("\n\tIs the server running..."): keep one line. */
+	size_t w = 0;
+	for (size_t i = 0; i < out->len; i++) {
+		if (out->buf[i] == '\n') {
+			out->buf[w++] = ' ';
+			while (i + 1 < out->len && (out->buf[i + 1] == '\t' || out->buf[i + 1] == ' '))
+				i++;
+		} else {
+			out->buf[w++] = out->buf[i];
+		}
+	}
+	sb_setlen(out, w);
 }
 
 PGconn *db_connect(const char *url, Err *err)

@@ -62,6 +62,7 @@ static void test_redact(void **state)
 	             "postgres://bob@h/app?password=***&application_name=a");
 	check_redact("postgresql://h/app", "postgresql://h/app");
 	check_redact("postgresql://u:p@h1,h2:5433/x", "postgresql://u:***@h1,h2:5433/x");
+	check_redact("postgresql://u:p@ss@h/x", "postgresql://u:***@h/x");
 	check_redact("", "");
 	assert_null(db_redact(A, NULL));
 }
@@ -94,6 +95,8 @@ static void test_connect_errors(void **state)
 	/* Malformed, and the password is where the parser trips. */
 	expect_refused("host=h password=two words here", "words", NULL);
 	expect_refused("postgresql://bob:Sup3rSecretPw@[::1/app", "Sup3rSecretPw", NULL);
+	/* An unencoded '@' in the password: libpq takes "Secret@More" for a host. */
+	expect_refused("postgresql://bob:Sup3r@Secret@More@127.0.0.1:1/app", "Secret@More", NULL);
 	/* A wrong host name. */
 	expect_refused("postgresql://bob:Sup3rSecretPw@no-such-host.invalid/app", "Sup3rSecretPw",
 	               "no-such-host.invalid");
