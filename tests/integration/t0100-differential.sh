@@ -89,6 +89,8 @@ for f in "${fixtures[@]}"; do
 		ON n.oid = c.connamespace WHERE c.contype = 'f' AND c.conparentid = 0
 		AND n.nspname NOT IN ('pg_catalog', 'information_schema')")
 	check_eq "$name: live foreign_keys are the server's $want" "$want" "$(jq '.foreign_keys | length' "$TMP/live.json")"
+	check_eq "$name: live output has no source places" 0 \
+		"$(jq '[.foreign_keys[] | select(has("origin"))] + [.findings[] | select(has("file"))] | length' "$TMP/live.json")"
 	for part in foreign_keys closure findings; do
 		check_files "$name: $part agree (static vs live)" "$TMP/static.$part" "$TMP/live.$part"
 	done
