@@ -85,6 +85,22 @@ check_contains "chain text: shows the path" \
 	"path from the root: users <- posts_user_id_fkey <- comments_post_id_fkey <- votes_comment_fk" "$TMP/out"
 check_contains "chain text: verdict" "FAIL" "$TMP/out"
 
+# --- a table no value can satisfy: unseeded, a failure unless --allow-unseeded --
+cat >"$TMP/impossible.sql" <<'EOF'
+CREATE TABLE users (id serial PRIMARY KEY);
+CREATE TABLE fine (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE impossible (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE,
+	x int NOT NULL CONSTRAINT never CHECK (x > 0 AND x < 0));
+EOF
+pgc verify --format json "$TMP/impossible.sql"
+check_eq "unseedable table: exit 1" 1 "$RC"
+check_eq "unseedable table: listed with its edge" "impossible impossible_user_id_fkey" \
+	"$(j '.unseeded[] | "\(.table) \(.constraint)"')"
+check_eq "unseedable table: the reason names the check" true "$(j '.unseeded[0].reason | contains("never")')"
+check_eq "unseedable table: the delete itself succeeded" true "$(j .roots[0].deleted)"
+pgc verify --format json --allow-unseeded "$TMP/impossible.sql"
+check_eq "unseedable table with --allow-unseeded: exit 0" 0 "$RC"
+
 # --- the example (CockroachDB dialect), without and with the fix ------------
 pgc verify --format json "${EXAMPLE[@]}"
 check_eq "example without fix: exit 1" 1 "$RC"
