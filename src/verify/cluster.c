@@ -375,6 +375,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 "-c", "autovacuum=off",
 	                 "-c", "max_connections=20",
 	                 "-c", "max_locks_per_transaction=2048", /* one transaction touches every closure table */
+	                 "-c", "max_wal_size=64MB", "-c", "min_wal_size=32MB", /* less to write and to delete */
 	                 NULL};
 	pid = spawn(&ra, pargv, c->dir, slog, !keep);
 	if (pid < 0) {
