@@ -4,7 +4,10 @@
 # connection), load (the live loader on the result), seed and delete, on
 # the bundled example and, when bench/gen-schema.py (or gen-schema.sh)
 # exists, on a generated 5,000-table schema. Figures come from verify's
-# own --timings (JSON "timings"); wall time and peak RSS from time(1).
+# own --timings (JSON "timings", teardown from stderr); wall time and
+# peak RSS from time(1). Clusters go under $TMPDIR or /tmp: on a disk
+# mounted with `discard`, removing a 5,000-table cluster takes long;
+# TMPDIR=/dev/shm shows the difference.
 # Exit status is 0 when every proof passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +17,7 @@ WORK=$(mktemp -d /tmp/pgc-bench-verify.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 status=0
 
-printf '%-28s %8s %8s %8s %8s %8s %8s %8s %9s %6s %s\n' case startup apply fix load seed delete total wall peakMB tables
+printf '%-28s %8s %8s %8s %8s %8s %8s %8s %9s %9s %6s %s\n' case startup apply fix load seed delete total teardown wall peakMB tables
 run() { # label, args...
 	local label=$1; shift
 	/usr/bin/time -f '%e %M' -o "$WORK/time" "$PGC" verify --with-fix --timings --format json --quiet "$@" \
@@ -27,9 +30,11 @@ run() { # label, args...
 		status=1
 		return
 	fi
-	jq -r --arg l "$label" --arg w "$wall" --arg p "$((peak / 1024))" --arg rc "$rc" '
+	local td
+	td=$(sed -n 's/^timings: teardown \([0-9]*\) ms.*/\1/p' "$WORK/err")
+	jq -r --arg l "$label" --arg td "${td:-?}" --arg w "$wall" --arg p "$((peak / 1024))" --arg rc "$rc" '
 		.timings as $t |
-		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.fix_apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
+		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.fix_apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($td | (" " * (7 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \
 		"$WORK/out"
 	echo
 	[ "$rc" -eq 0 ] || status=1

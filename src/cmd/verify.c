@@ -487,7 +487,11 @@ out:
 		} else {
 			cl.keep = false;
 		}
+		double t_stop = now_ms();
 		cluster_stop(&cl);
+		if (timings)
+			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n",
+			        now_ms() - t_stop);
 	}
 	arena_free(a);
 	return ret;
