@@ -71,6 +71,12 @@ finish
 check_eq "SIGTERM: killed by SIGTERM (status 143)" 143 "$RC"
 clean "SIGTERM"
 
+# --- no server programs where PGCASCADE_PG_BINDIR points ---------------------
+PGCASCADE_PG_BINDIR=/nonexistent pgc verify "$ZOO"
+check_eq "bad PGCASCADE_PG_BINDIR: exit 3" 3 "$RC"
+check_contains "bad PGCASCADE_PG_BINDIR: says what is missing" "PGCASCADE_PG_BINDIR=/nonexistent has no initdb" "$TMP/err"
+clean "bad bindir"
+
 # --- a --db that refuses connections: exit 3 within the connect timeout -------
 t0=$(date +%s)
 pgc verify --db "host=127.0.0.1 port=1 connect_timeout=5 dbname=x"
