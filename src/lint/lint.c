@@ -286,11 +286,12 @@ static Finding *configured(Arena *a, const LintConfig *cfg, const Finding *f)
 }
 
 static void sup_finding(Model *m, FindingVec *out, const LintConfig *cfg, const char *rule,
-                        SrcLoc loc, const char *msg)
+                        SrcLoc loc, const char *msg, const char *help)
 {
 	Finding *f = new_finding(m->arena, rule, SEV_WARNING);
 	f->loc = loc;
 	f->message = msg;
+	f->help = help;
 	f = configured(m->arena, cfg, f);
 	if (f)
 		VEC_PUSH(m->arena, *out, f);
@@ -304,29 +305,34 @@ static void check_suppressions(Model *m, const LintConfig *cfg, FileState *st, F
 		const char *kind = s->whole_file ? "pgcascade:ignore-file" : "pgcascade:ignore";
 		if (s->nrules == 0) {
 			sup_finding(m, out, cfg, "unused-suppression", s->loc,
-			            arena_printf(m->arena, "%s names no rule: write %s RULE reason", kind, kind));
+			            arena_printf(m->arena, "%s names no rule", kind),
+			            arena_printf(m->arena, "-- %s RULE[,RULE] reason", kind));
 			continue;
 		}
 		if (!s->reason)
 			sup_finding(m, out, cfg, "suppression-no-reason", s->loc,
-			            arena_printf(m->arena, "%s %s gives no reason: say why the rule does not apply here",
+			            arena_printf(m->arena, "%s %s gives no reason", kind, s->rules[0]),
+			            arena_printf(m->arena, "say why the rule does not apply here: -- %s %s <reason>",
 			                         kind, s->rules[0]));
 		if (!s->whole_file && s->stmt < 0) {
 			sup_finding(m, out, cfg, "unused-suppression", s->loc,
-			            arena_printf(m->arena, "%s is neither inside a statement nor on the line above one", kind));
+			            arena_printf(m->arena, "%s is neither inside a statement nor on the line above one", kind),
+			            "move it onto the statement, or onto the line right above it");
 			continue;
 		}
 		for (int r = 0; r < s->nrules; r++) {
 			if (!lint_rule_find(s->rules[r])) {
 				sup_finding(m, out, cfg, "unused-suppression", s->loc,
-				            arena_printf(m->arena, "%s names unknown rule \"%s\"", kind, s->rules[r]));
+				            arena_printf(m->arena, "%s names unknown rule \"%s\"", kind, s->rules[r]),
+				            "rules: fk-blocks-delete, set-null-not-null, user-column-no-fk, fk-unindexed, on-delete-policy, parse-error, dynamic-sql");
 				continue;
 			}
 			if (!st->used.items[i][r])
 				sup_finding(m, out, cfg, "unused-suppression", s->loc,
 				            arena_printf(m->arena, "%s %s suppresses nothing: no %s finding %s",
 				                         kind, s->rules[r], s->rules[r],
-				                         s->whole_file ? "in this file" : "on this statement"));
+				                         s->whole_file ? "in this file" : "on this statement"),
+				            "remove the rule from the comment");
 		}
 	}
 }

@@ -68,6 +68,15 @@ int lint_clause_length(const char *text, size_t len, int off)
 	if (!text || off < 0 || (size_t)off >= len || text[off] == '\n')
 		return 1;
 	size_t i = (size_t)off, end;
+	if (i + 1 < len && ((text[i] == '-' && text[i + 1] == '-') || (text[i] == '/' && text[i + 1] == '*'))) {
+		/* a comment: to the end of its (first) line */
+		end = i;
+		while (end < len && text[end] != '\n')
+			end++;
+		while (end > i + 1 && isspace((unsigned char)text[end - 1]))
+			end--;
+		return (int)(end - i);
+	}
 	if (word_at(text, len, i, "FOREIGN")) {
 		i = blanks(text, len, i + 7);
 		if (word_at(text, len, i, "KEY"))
@@ -218,7 +227,7 @@ static void github_finding(StrBuf *sb, const Finding *f)
 	sb_adds(sb, "::");
 	gh_escape(sb, f->message, false);
 	if (f->help) {
-		sb_adds(sb, "\nhelp: ");
+		sb_adds(sb, "%0Ahelp: ");
 		gh_escape(sb, f->help, false);
 	}
 	sb_addch(sb, '\n');
