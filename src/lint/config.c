@@ -392,13 +392,14 @@ const char *config_find(Arena *a, const char *start_dir)
 {
 	char *dir = realpath(start_dir, NULL);
 	const char *found = NULL;
+	StrBuf up = STRBUF_INIT; /* "../" per level climbed: the path is shown relative */
 	if (!dir)
 		return NULL;
 	for (;;) {
 		char *cand = arena_printf(a, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", CONFIG_FILE_NAME);
 		struct stat st;
 		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-			found = cand;
+			found = strcmp(start_dir, ".") == 0 ? arena_printf(a, "%s%s", up.buf, CONFIG_FILE_NAME) : cand;
 			break;
 		}
 		char *slash = strrchr(dir, '/');
@@ -408,8 +409,10 @@ const char *config_find(Arena *a, const char *start_dir)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
+		sb_adds(&up, "../");
 	}
 	free(dir);
+	sb_release(&up);
 	return found;
 }
 

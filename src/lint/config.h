@@ -68,7 +68,8 @@ void config_init(LintConfig *c);
 
 /*
  * Looks for CONFIG_FILE_NAME in start_dir and each parent up to "/".
- * Returns the path (in a) or NULL when there is none.
+ * Returns the path (in a) or NULL when there is none. From ".", the path
+ * is relative ("../../.pgcascade.ini"), as diagnostics show it.
  */
 const char *config_find(Arena *a, const char *start_dir);
 
