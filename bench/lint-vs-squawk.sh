@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# lint-vs-squawk.sh - side by side, in one run: `pgcascade lint` of the
+# 5,000-table generated schema against `squawk --reporter json` on the
+# same file. squawk is the squawk-cli package from the npm registry,
+# installed under bench/ only (bench/node_modules, git-ignored); without
+# npm or the package, the squawk column says so and is skipped.
+#
+#   bench/lint-vs-squawk.sh [TABLES] [RUNS]     (default 5000 tables, best of 3)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TABLES=${1:-5000}
+RUNS=${2:-3}
+TMPD=$(mktemp -d /tmp/pgc-bench-lint.XXXXXX)
+trap 'rm -rf "$TMPD"' EXIT
+
+make -s build/pgcascade >/dev/null || { echo "build failed" >&2; exit 1; }
+PGC="$ROOT/build/pgcascade"
+
+# The schema: bench/gen-schema.sh when it is there (the audit benchmark's
+# generator), else a small generator with the same shape: a users table,
+# tables that reference users or an earlier table, some cascading, some
+# indexed, and data statements in between.
+SCHEMA="$TMPD/schema.sql"
+if [ -x bench/gen-schema.sh ] && bench/gen-schema.sh "$TABLES" >"$SCHEMA" 2>/dev/null && [ -s "$SCHEMA" ]; then
+	gen="bench/gen-schema.sh"
+else
+	gen="inline generator"
+	awk -v n="$TABLES" 'BEGIN {
+		print "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);"
+		for (i = 1; i < n; i++) {
+			parent = (i < 10 || i % 3 == 0) ? "users" : "t" int(i / 2)
+			action = (i % 4 == 0) ? "" : " ON DELETE CASCADE"
+			printf "CREATE TABLE t%d (\n  id bigint PRIMARY KEY,\n  owner_id bigint NOT NULL REFERENCES %s (id)%s,\n  name text,\n  created_at timestamptz NOT NULL DEFAULT now()\n);\n", i, parent, action
+			if (i % 2 == 0) printf "CREATE INDEX t%d_owner_idx ON t%d (owner_id);\n", i, i
+			if (i % 50 == 0) printf "INSERT INTO t%d (id, owner_id, name) VALUES (1, 1, %c-- not a comment%c);\n", i, 39, 39
+		}
+	}' >"$SCHEMA"
+fi
+size=$(wc -c <"$SCHEMA")
+
+# best_of CMD...: the best wall time (s) and its peak RSS (KiB) over $RUNS runs.
+best_of() {
+	local best="" rss=""
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f "%e %M" -o "$TMPD/time" "$@" >"$TMPD/out" 2>"$TMPD/err"
+		local rc=$?
+		if [ "$rc" -gt 1 ]; then echo "FAILED(rc=$rc: $(head -c 200 "$TMPD/err"))"; return; fi
+		read -r t m <"$TMPD/time"
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; rss=$m; fi
+	done
+	echo "$best $rss"
+}
+
+lint=$(best_of "$PGC" lint --no-config --format json "$SCHEMA")
+lint_findings=$(grep -c '"rule":' "$TMPD/out" 2>/dev/null || echo 0)
+
+SQUAWK="$ROOT/bench/node_modules/.bin/squawk"
+squawk_note=""
+if [ ! -x "$SQUAWK" ]; then
+	if command -v npm >/dev/null 2>&1; then
+		npm install --prefix "$ROOT/bench" --no-save --no-package-lock --no-audit --no-fund squawk-cli \
+			>"$TMPD/npm.log" 2>&1 || squawk_note="npm install squawk-cli failed: $(tail -1 "$TMPD/npm.log")"
+	else
+		squawk_note="npm is not available"
+	fi
+fi
+if [ -z "$squawk_note" ] && [ ! -x "$SQUAWK" ]; then squawk_note="squawk-cli installed no squawk binary"; fi
+if [ -z "$squawk_note" ]; then
+	squawk_version=$("$SQUAWK" --version 2>/dev/null)
+	squawk=$(best_of "$SQUAWK" --reporter json "$SCHEMA")
+	squawk_findings=$(grep -o '"rule_name"' "$TMPD/out" 2>/dev/null | wc -l)
+fi
+
+echo "schema: $TABLES tables, $size bytes ($gen); best of $RUNS runs"
+printf '%-28s %10s %12s %10s\n' tool "wall (s)" "peak RSS" findings
+printf '%-28s %10s %9s KiB %10s\n' "pgcascade lint (json)" ${lint% *} ${lint#* } "$lint_findings"
+if [ -n "$squawk_note" ]; then
+	printf '%-28s %s\n' "squawk --reporter json" "skipped: $squawk_note"
+else
+	printf '%-28s %10s %9s KiB %10s\n' "$squawk_version (json)" ${squawk% *} ${squawk#* } "$squawk_findings"
+	awk -v a="${lint% *}" -v b="${squawk% *}" 'BEGIN { if (a > 0) printf "pgcascade lint is %.1fx %s than squawk\n", (a < b ? b / a : a / b), (a < b ? "faster" : "SLOWER") }'
+fi
