@@ -45,8 +45,8 @@ best_of() {
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -f "%e %M" -o "$TMPD/time" "$@" >"$TMPD/out" 2>"$TMPD/err"
 		local rc=$?
-		if [ "$rc" -gt 1 ]; then echo "FAILED(rc=$rc: $(head -c 200 "$TMPD/err"))"; return; fi
-		read -r t m <"$TMPD/time"
+		if [ "$rc" -gt 1 ]; then echo "FAILED rc=$rc: $(head -1 "$TMPD/err")"; return; fi
+		read -r t m < <(tail -1 "$TMPD/time")   # time prepends "Command exited with non-zero status 1"
 		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; rss=$m; fi
 	done
 	echo "$best $rss"
@@ -74,10 +74,17 @@ fi
 
 echo "schema: $TABLES tables, $size bytes ($gen); best of $RUNS runs"
 printf '%-28s %10s %12s %10s\n' tool "wall (s)" "peak RSS" findings
-printf '%-28s %10s %9s KiB %10s\n' "pgcascade lint (json)" ${lint% *} ${lint#* } "$lint_findings"
+row() { # name, "time rss" or "FAILED ...", findings
+	case "$2" in
+	FAILED*) printf '%-28s %s\n' "$1" "$2" ;;
+	*) printf '%-28s %10s %9s KiB %10s\n' "$1" "${2% *}" "${2#* }" "$3" ;;
+	esac
+}
+row "pgcascade lint (json)" "$lint" "$lint_findings"
 if [ -n "$squawk_note" ]; then
 	printf '%-28s %s\n' "squawk --reporter json" "skipped: $squawk_note"
 else
-	printf '%-28s %10s %9s KiB %10s\n' "$squawk_version (json)" ${squawk% *} ${squawk#* } "$squawk_findings"
+	row "$squawk_version (json)" "$squawk" "$squawk_findings"
+	case "$lint$squawk" in *FAILED*) exit 1 ;; esac
 	awk -v a="${lint% *}" -v b="${squawk% *}" 'BEGIN { if (a > 0) printf "pgcascade lint is %.1fx %s than squawk\n", (a < b ? b / a : a / b), (a < b ? "faster" : "SLOWER") }'
 fi

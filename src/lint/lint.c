@@ -182,6 +182,23 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
 	}
 }
 
+/* The FK a finding is about: f->fk, or looked up by schema, table and name. */
+static const ForeignKey *finding_fk(const Model *m, const Finding *f)
+{
+	if (f->fk)
+		return f->fk;
+	if (!f->constraint || !f->table)
+		return NULL;
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (!fk->dropped && fk->table && strcmp(fk->name, f->constraint) == 0 &&
+		    strcmp(fk->table->name, f->table) == 0 &&
+		    (!f->schema || strcmp(fk->table->schema, f->schema) == 0))
+			return fk;
+	}
+	return NULL;
+}
+
 /* ---- ON DELETE policy ---- */
 
 static bool blocking(char action)
@@ -409,19 +426,30 @@ int lint_run(Model *m, const Analysis *an, const SourceList *src, const LintOpti
 	bool *blocked_fk = arena_alloc(a, m->fks.n + 1);
 	for (size_t i = 0; i < an->findings.n; i++) {
 		Finding *f = an->findings.items[i];
-		if (strcmp(f->rule, "fk-blocks-delete") == 0 && f->fk) {
-			const ForeignKey *fk = f->fk;
-			const ActionPolicy *p = fk->ref ? config_policy_for(cfg, fk->ref->schema, fk->ref->name) : NULL;
+		const ForeignKey *fk = finding_fk(m, f);
+		bool blocks = strcmp(f->rule, "fk-blocks-delete") == 0;
+		const ActionPolicy *p = NULL;
+		if (fk && blocks) {
 			if (fk->id >= 0 && (size_t)fk->id < m->fks.n + 1)
 				blocked_fk[fk->id] = true;
+			p = fk->ref ? config_policy_for(cfg, fk->ref->schema, fk->ref->name) : NULL;
 			if (p && policy_allows(p, fk->on_delete))
 				continue; /* the policy accepts this blocking edge */
-			if (p || !f->help) {
-				Finding *c = arena_alloc(a, sizeof(*c));
-				*c = *f;
-				c->help = p ? policy_help(a, p) : "+ ON DELETE CASCADE";
-				f = c;
-			}
+		}
+		/* the caret goes under the REFERENCES clause itself */
+		bool move = fk && fk->ref_loc.file && (blocks || strcmp(f->rule, "set-null-not-null") == 0) &&
+		            (f->loc.file != fk->ref_loc.file || f->loc.offset != fk->ref_loc.offset);
+		if (move || (blocks && (p || !f->help))) {
+			Finding *c = arena_alloc(a, sizeof(*c));
+			*c = *f;
+			if (move)
+				c->loc = fk->ref_loc;
+			if (blocks && p)
+				c->help = policy_help(a, p);
+			else if (blocks && !c->help)
+				c->help = "+ ON DELETE CASCADE";
+			c->fk = fk;
+			f = c;
 		}
 		VEC_PUSH(a, cand, f);
 	}
