@@ -56,9 +56,10 @@ static void lint_usage(FILE *f)
 
 /*
  * Runs git with argv (argv[0] == "git") and collects its standard output
- * into out; git's standard error goes to ours. Returns 0, or -1 with err.
+ * into out; git's standard error goes to ours. what names the command in
+ * the error message ("git diff"). Returns 0, or -1 with err.
  */
-static int run_git(char *const argv[], StrBuf *out, Err *err)
+static int run_git(const char *what, char *const argv[], StrBuf *out, Err *err)
 {
 	int ret = -1;
 	int fds[2] = {-1, -1};
@@ -95,7 +96,7 @@ static int run_git(char *const argv[], StrBuf *out, Err *err)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		err_set(err, PGC_EXIT_USAGE, "\"git %s\" failed (see its message above)", argv[1]);
+		err_set(err, PGC_EXIT_USAGE, "\"%s\" failed (see its message above)", what);
 		goto out;
 	}
 	ret = 0;
@@ -122,13 +123,13 @@ static int changed_since(Arena *a, const char *rev, StrVec *out, Err *err)
 		goto out;
 	}
 	char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
-	if (run_git(rp, &top, err) < 0)
+	if (run_git("git rev-parse --show-toplevel", rp, &top, err) < 0)
 		goto out;
 	while (top.len && (top.buf[top.len - 1] == '\n' || top.buf[top.len - 1] == '\r'))
 		sb_setlen(&top, top.len - 1);
 	char *df[] = {"git", "-C", top.buf, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
 	              (char *)rev, "--", NULL};
-	if (run_git(df, &diff, err) < 0)
+	if (run_git("git diff", df, &diff, err) < 0)
 		goto out;
 	for (size_t i = 0; i < diff.len;) {
 		size_t n = strlen(diff.buf + i);

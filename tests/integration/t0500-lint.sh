@@ -38,7 +38,7 @@ for res in run["results"]:
         assert reg["startLine"] >= 1 and reg["startColumn"] >= 1
 sys.exit(1 if errors else 0)
 PYEOF
-	then ok "$1"; else not_ok "$1"; sed 's/^/#   /' "$TMP/sarif.log" | head -20; fi
+	then ok "$1"; else not_ok "$1"; sed 's/^/#   /' "$TMP/sarif.log" | head -20; return 1; fi
 }
 
 # The schema is a draft-07 schema, and it rejects a broken document (the

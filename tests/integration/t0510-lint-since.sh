@@ -127,6 +127,6 @@ mkdir -p "$TMP/norepo"
 cp "$REPO/db/schema.sql" "$TMP/norepo/"
 lint_in "$TMP/norepo" --since HEAD schema.sql
 check_eq "not a repository: exit 2" 2 "$RC"
-check_contains "not a repository: says git failed" '"git rev-parse" failed' "$TMP/err"
+check_contains "not a repository: says git failed" '"git rev-parse --show-toplevel" failed' "$TMP/err"
 lint_in "$REPO" --since=--output=/tmp/x db/schema.sql
 check_eq "a revision starting with '-' is refused: exit 2" 2 "$RC"

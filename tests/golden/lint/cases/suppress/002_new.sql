@@ -14,5 +14,9 @@ CREATE TABLE notes (
   user_id bigint REFERENCES users(id) ON DELETE CASCADE -- pgcascade:ignore fk-unindexed small
 );
 -- pgcascade:ignore fk-blocks-deleted typo in the rule
-
 CREATE TABLE lonely (id int);
+-- pgcascade:ignore fk-unindexed a blank line follows
+
+CREATE TABLE far (id int);
+-- pgcascade:ignore
+CREATE TABLE bare (id int);
