@@ -80,6 +80,20 @@ bool lint_has_index(const Model *m, const Table *t, const char *const *cols, int
 	return false;
 }
 
+typedef PGC_VEC(const Index *) IndexVec;
+
+/* Indexes per table id, so that each FK looks only at its own table's. */
+static IndexVec *indexes_by_table(Model *m, int maxid)
+{
+	IndexVec *per = arena_alloc(m->arena, ((size_t)maxid + 1) * sizeof(*per));
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		const Index *ix = m->indexes.items[i];
+		if (ix->table && !ix->dropped && !ix->partial && ix->table->id >= 0 && ix->table->id <= maxid)
+			VEC_PUSH(m->arena, per[ix->table->id], ix);
+	}
+	return per;
+}
+
 /* Marks the roots and every closure table: a delete from a root deletes rows there. */
 static bool *reached_tables(Model *m, const Analysis *an)
 {
@@ -146,11 +160,16 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
 	for (size_t i = 0; i < m->tables.n; i++)
 		if (m->tables.items[i]->id > maxid)
 			maxid = m->tables.items[i]->id;
+	IndexVec *per = indexes_by_table(m, maxid);
 	for (size_t i = 0; i < m->fks.n; i++) {
 		ForeignKey *fk = m->fks.items[i];
 		if (fk->dropped || !fk->ref || !fk->table || fk->ref->id > maxid || !in[fk->ref->id])
 			continue;
-		if (lint_has_index(m, fk->table, fk->cols, fk->ncols))
+		bool indexed = fk->ncols <= 0 || index_serves(fk->table->pk, fk->table, fk->cols, fk->ncols);
+		if (fk->table->id >= 0 && fk->table->id <= maxid)
+			for (size_t k = 0; k < per[fk->table->id].n && !indexed; k++)
+				indexed = index_serves(per[fk->table->id].items[k], fk->table, fk->cols, fk->ncols);
+		if (indexed)
 			continue;
 		Finding *f = new_finding(m->arena, "fk-unindexed", SEV_WARNING);
 		f->schema = fk->table->schema;
