@@ -39,17 +39,21 @@ else
 fi
 size=$(wc -c <"$SCHEMA")
 
-# best_of CMD...: the best wall time (s) and its peak RSS (KiB) over $RUNS runs.
+# best_of CMD...: "wall cpu rss" of the run with the best wall time over
+# $RUNS runs (seconds, user+system seconds, peak RSS in KiB). The machine
+# is shared, so CPU time is the steadier figure.
 best_of() {
-	local best="" rss=""
+	local best="" rss="" cpu=""
 	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f "%e %M" -o "$TMPD/time" "$@" >"$TMPD/out" 2>"$TMPD/err"
+		/usr/bin/time -f "%e %U %S %M" -o "$TMPD/time" "$@" >"$TMPD/out" 2>"$TMPD/err"
 		local rc=$?
 		if [ "$rc" -gt 1 ]; then echo "FAILED rc=$rc: $(head -1 "$TMPD/err")"; return; fi
-		read -r t m < <(tail -1 "$TMPD/time")   # time prepends "Command exited with non-zero status 1"
-		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; rss=$m; fi
+		read -r t u s m < <(tail -1 "$TMPD/time")   # time prepends "Command exited with non-zero status 1"
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$t; rss=$m; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		fi
 	done
-	echo "$best $rss"
+	echo "$best $cpu $rss"
 }
 
 lint=$(best_of "$PGC" lint --no-config --format json "$SCHEMA")
@@ -73,11 +77,11 @@ if [ -z "$squawk_note" ]; then
 fi
 
 echo "schema: $TABLES tables, $size bytes ($gen); best of $RUNS runs"
-printf '%-28s %10s %12s %10s\n' tool "wall (s)" "peak RSS" findings
+printf '%-28s %9s %9s %13s %9s\n' tool "wall (s)" "cpu (s)" "peak RSS" findings
 row() { # name, "time rss" or "FAILED ...", findings
 	case "$2" in
 	FAILED*) printf '%-28s %s\n' "$1" "$2" ;;
-	*) printf '%-28s %10s %9s KiB %10s\n' "$1" "${2% *}" "${2#* }" "$3" ;;
+	*) set -- "$1" $2 "$3"; printf '%-28s %9s %9s %9s KiB %9s\n' "$1" "$2" "$3" "$4" "$5" ;;
 	esac
 }
 row "pgcascade lint (json)" "$lint" "$lint_findings"
@@ -86,5 +90,8 @@ if [ -n "$squawk_note" ]; then
 else
 	row "$squawk_version (json)" "$squawk" "$squawk_findings"
 	case "$lint$squawk" in *FAILED*) exit 1 ;; esac
-	awk -v a="${lint% *}" -v b="${squawk% *}" 'BEGIN { if (a > 0) printf "pgcascade lint is %.1fx %s than squawk\n", (a < b ? b / a : a / b), (a < b ? "faster" : "SLOWER") }'
+	read -r lw lc _ <<<"$lint"
+	read -r sw sc _ <<<"$squawk"
+	awk -v a="$lw" -v b="$sw" -v c="$lc" -v d="$sc" 'BEGIN {
+		if (a > 0 && c > 0) printf "pgcascade lint / squawk: wall %.2fx, cpu %.2fx (below 1 means pgcascade is faster)\n", a / b, c / d }'
 fi
