@@ -240,8 +240,18 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/*
+ * The audit's finding object comes from report/json.c
+ * (report_finding_json), so that lint and audit print the same objects.
+ * It is referenced weakly: until the report module is linked in, the
+ * copy below (same fields, in the same order) is used.
+ */
+struct json_object *report_finding_json(const Finding *f) __attribute__((weak));
+
 static json_object *finding_json(const Finding *f)
 {
+	if (report_finding_json)
+		return report_finding_json(f);
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "rule", jstr(f->rule));
 	json_object_object_add(o, "severity", jstr(severity_name(f->severity)));
@@ -250,9 +260,11 @@ static json_object *finding_json(const Finding *f)
 	json_object_object_add(o, "constraint", jstr(f->constraint));
 	json_object_object_add(o, "depth", json_object_new_int(f->depth));
 	json_object_object_add(o, "message", jstr(f->message));
-	json_object_object_add(o, "file", jstr(f->loc.file));
-	json_object_object_add(o, "line", f->loc.file ? json_object_new_int(f->loc.line) : NULL);
-	json_object_object_add(o, "column", f->loc.file ? json_object_new_int(f->loc.col) : NULL);
+	if (f->loc.file) {
+		json_object_object_add(o, "file", jstr(f->loc.file));
+		json_object_object_add(o, "line", json_object_new_int(f->loc.line));
+		json_object_object_add(o, "column", json_object_new_int(f->loc.col));
+	}
 	if (f->blocks)
 		json_object_object_add(o, "blocks", jstr(f->blocks));
 	if (f->npath > 0) {
@@ -263,6 +275,14 @@ static json_object *finding_json(const Finding *f)
 	}
 	if (f->help)
 		json_object_object_add(o, "help", jstr(f->help));
+	if (f->fk)
+		json_object_object_add(o, "predicted_name", json_object_new_boolean(f->fk->name_predicted));
+	if (f->root_table) {
+		json_object *r = json_object_new_object();
+		json_object_object_add(r, "schema", jstr(f->root_schema));
+		json_object_object_add(r, "table", jstr(f->root_table));
+		json_object_object_add(o, "root", r);
+	}
 	return o;
 }
 
