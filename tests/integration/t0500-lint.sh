@@ -29,7 +29,7 @@ for e in errors[:10]:
 run = doc["runs"][0]
 ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
 for r in run["tool"]["driver"]["rules"]:
-    assert r["helpUri"].endswith("doc/rules/%s.md" % r["id"]), r["helpUri"]
+    assert r["helpUri"].startswith("https://") and r["helpUri"].endswith("/%s.md" % r["id"]), r["helpUri"]
     assert r["shortDescription"]["text"]
 for res in run["results"]:
     assert ids[res["ruleIndex"]] == res["ruleId"], res
@@ -82,6 +82,8 @@ for dir in "$CASES"/*/; do
 		validate_sarif "$name: SARIF output is valid SARIF 2.1.0" "$TMP/case.sarif"
 	fi
 done
+
+check_contains "rules_url sets the SARIF helpUri" '"helpUri": "https://git.example.com/acme/app/-/blob/main/docs/pgcascade/fk-unindexed.md"' "$CASES/sarif-rules-url/expected.out"
 
 # options
 pgc lint --help
