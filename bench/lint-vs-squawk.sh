@@ -58,6 +58,8 @@ best_of() {
 
 lint=$(best_of "$PGC" lint --no-config --format json "$SCHEMA")
 lint_findings=$(grep -c '"rule":' "$TMPD/out" 2>/dev/null || echo 0)
+# squawk reads PostgreSQL only; the same run with the dialect given skips auto-detection
+lint_pg=$(best_of "$PGC" lint --no-config --dialect postgres --format json "$SCHEMA")
 
 SQUAWK="$ROOT/bench/node_modules/.bin/squawk"
 squawk_note=""
@@ -85,6 +87,7 @@ row() { # name, "time rss" or "FAILED ...", findings
 	esac
 }
 row "pgcascade lint (json)" "$lint" "$lint_findings"
+row "  ... --dialect postgres" "$lint_pg" "$lint_findings"
 if [ -n "$squawk_note" ]; then
 	printf '%-28s %s\n' "squawk --reporter json" "skipped: $squawk_note"
 else

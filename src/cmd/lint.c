@@ -15,6 +15,7 @@
 #include "util/strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,9 +58,10 @@ static void lint_usage(FILE *f)
 /*
  * Runs git with argv (argv[0] == "git") and collects its standard output
  * into out; git's standard error goes to ours. what names the command in
- * the error message ("git diff"). Returns 0, or -1 with err.
+ * the error message ("git diff"); quiet sends git's standard error to
+ * /dev/null. Returns 0, or -1 with err.
  */
-static int run_git(const char *what, char *const argv[], StrBuf *out, Err *err)
+static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out, Err *err)
 {
 	int ret = -1;
 	int fds[2] = {-1, -1};
@@ -73,6 +75,8 @@ static int run_git(const char *what, char *const argv[], StrBuf *out, Err *err)
 	posix_spawn_file_actions_init(&fa);
 	fa_init = true;
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	if (quiet)
+		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
 	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
@@ -110,36 +114,49 @@ out:
 	return ret;
 }
 
+/* The repository's top folder (in a), or NULL with err. */
+static const char *repo_root(Arena *a, bool quiet, Err *err)
+{
+	StrBuf top = STRBUF_INIT;
+	char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
+	const char *ret = NULL;
+	if (run_git("git rev-parse --show-toplevel", rp, quiet, &top, err) == 0) {
+		while (top.len && (top.buf[top.len - 1] == '\n' || top.buf[top.len - 1] == '\r'))
+			sb_setlen(&top, top.len - 1);
+		ret = arena_strdup(a, top.buf);
+	}
+	sb_release(&top);
+	return ret;
+}
+
 /*
  * Files added or modified since rev, as absolute paths (git prints them
  * relative to the repository root, whatever the working directory).
  */
-static int changed_since(Arena *a, const char *rev, StrVec *out, Err *err)
+static int changed_since(Arena *a, const char *rev, const char **root, StrVec *out, Err *err)
 {
 	int ret = -1;
-	StrBuf top = STRBUF_INIT, diff = STRBUF_INIT;
+	StrBuf diff = STRBUF_INIT;
 	if (rev[0] == '-' || rev[0] == '\0') {
 		err_set(err, PGC_EXIT_USAGE, "invalid --since \"%s\": expected a git revision", rev);
 		goto out;
 	}
-	char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
-	if (run_git("git rev-parse --show-toplevel", rp, &top, err) < 0)
+	const char *top = repo_root(a, false, err);
+	if (!top)
 		goto out;
-	while (top.len && (top.buf[top.len - 1] == '\n' || top.buf[top.len - 1] == '\r'))
-		sb_setlen(&top, top.len - 1);
-	char *df[] = {"git", "-C", top.buf, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
+	*root = top;
+	char *df[] = {"git", "-C", (char *)top, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
 	              (char *)rev, "--", NULL};
-	if (run_git("git diff", df, &diff, err) < 0)
+	if (run_git("git diff", df, false, &diff, err) < 0)
 		goto out;
 	for (size_t i = 0; i < diff.len;) {
 		size_t n = strlen(diff.buf + i);
 		if (n)
-			VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top.buf, diff.buf + i));
+			VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top, diff.buf + i));
 		i += n + 1;
 	}
 	ret = 0;
 out:
-	sb_release(&top);
 	sb_release(&diff);
 	return ret;
 }
@@ -222,7 +239,8 @@ int cmd_lint(int argc, char **argv)
 	lo.cfg = &cfg;
 	lo.dialect = o.dialect;
 	lo.new_strict = news.n > 0;
-	if (since && changed_since(a, since, &news, &err) < 0) {
+	const char *root = NULL;
+	if (since && changed_since(a, since, &root, &news, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
@@ -251,7 +269,12 @@ int cmd_lint(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
-	LintOutputOptions oo = {(LintFormat)fmt, o.color, cfg.rules_url, &o.sources};
+	LintOutputOptions oo = {(LintFormat)fmt, o.color, cfg.rules_url, &o.sources, NULL};
+	if (fmt == LINT_SARIF || fmt == LINT_GITHUB) {
+		/* GitHub maps these paths from the repository root */
+		Err ignored = {0};
+		oo.path_base = root ? root : repo_root(a, true, &ignored);
+	}
 	if (lint_output(stdout, &res, &oo, &err) < 0) {
 		ret = die_with(&err);
 		goto out;

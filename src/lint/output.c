@@ -25,6 +25,25 @@ int lint_format_parse(const char *s)
 	return -1;
 }
 
+/*
+ * The path to write for file: relative to base when the file is under
+ * it (a malloc'd copy the caller frees), else a copy of file.
+ */
+static char *based_path(const char *file, const char *base)
+{
+	char *abs = base ? realpath(file, NULL) : NULL;
+	size_t bl = base ? strlen(base) : 0;
+	char *ret;
+	if (abs && bl && strncmp(abs, base, bl) == 0 && abs[bl] == '/')
+		ret = strdup(abs + bl + 1);
+	else
+		ret = strdup(file);
+	free(abs);
+	if (!ret)
+		abort();
+	return ret;
+}
+
 /* ---- caret extent ---- */
 
 static bool word_at(const char *t, size_t len, size_t i, const char *w)
@@ -213,13 +232,15 @@ static void gh_escape(StrBuf *sb, const char *s, bool property)
 	}
 }
 
-static void github_finding(StrBuf *sb, const Finding *f)
+static void github_finding(StrBuf *sb, const Finding *f, const char *base)
 {
 	const char *cmd = f->severity == SEV_ERROR ? "error" : f->severity == SEV_WARNING ? "warning" : "notice";
 	sb_addf(sb, "::%s ", cmd);
 	if (f->loc.file) {
+		char *path = based_path(f->loc.file, base);
 		sb_adds(sb, "file=");
-		gh_escape(sb, f->loc.file, true);
+		gh_escape(sb, path, true);
+		free(path);
 		sb_addf(sb, ",line=%d,col=%d,", f->loc.line, f->loc.col);
 	}
 	sb_adds(sb, "title=");
@@ -328,7 +349,7 @@ static char *path_uri(const char *path)
 	return sb_detach(&sb, NULL);
 }
 
-static json_object *sarif_doc(const LintResult *r, const char *rules_url)
+static json_object *sarif_doc(const LintResult *r, const char *rules_url, const char *base)
 {
 	json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "$schema", jstr("https://json.schemastore.org/sarif-2.1.0.json"));
@@ -384,11 +405,13 @@ static json_object *sarif_doc(const LintResult *r, const char *rules_url)
 			json_object *locs = json_object_new_array(), *loc = json_object_new_object();
 			json_object *phys = json_object_new_object(), *art = json_object_new_object();
 			json_object *reg = json_object_new_object();
-			char *uri = path_uri(f->loc.file);
+			char *path = based_path(f->loc.file, base);
+			char *uri = path_uri(path);
 			json_object_object_add(art, "uri", jstr(uri));
-			if (f->loc.file[0] != '/')
+			if (path[0] != '/')
 				json_object_object_add(art, "uriBaseId", jstr("%SRCROOT%"));
 			free(uri);
+			free(path);
 			json_object_object_add(reg, "startLine", json_object_new_int(f->loc.line > 0 ? f->loc.line : 1));
 			json_object_object_add(reg, "startColumn", json_object_new_int(f->loc.col > 0 ? f->loc.col : 1));
 			json_object_object_add(phys, "artifactLocation", art);
@@ -434,11 +457,11 @@ int lint_output(FILE *out, const LintResult *r, const LintOutputOptions *o, Err 
 		break;
 	case LINT_GITHUB:
 		for (size_t i = 0; i < r->findings.n; i++)
-			github_finding(&sb, r->findings.items[i]);
+			github_finding(&sb, r->findings.items[i], o->path_base);
 		break;
 	case LINT_JSON:
 	case LINT_SARIF: {
-		json_object *doc = o->format == LINT_JSON ? json_doc(r) : sarif_doc(r, rules_url);
+		json_object *doc = o->format == LINT_JSON ? json_doc(r) : sarif_doc(r, rules_url, o->path_base);
 		sb_adds(&sb, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 		                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
 		sb_addch(&sb, '\n');

@@ -39,6 +39,8 @@ typedef struct LintOutputOptions {
 	bool color;
 	const char *rules_url;      /* NULL: LINT_RULES_URL */
 	const SourceList *sources;  /* for the text format's source lines; may be NULL */
+	const char *path_base;      /* sarif, github: paths under this absolute folder (the
+	                               repository root) are written relative to it; NULL: as given */
 } LintOutputOptions;
 
 /* Writes r. Returns 0, or -1 with err (PGC_EXIT_INTERNAL) on a write error. */

@@ -83,6 +83,12 @@ check_eq "from a subdirectory: exit 1" 1 "$RC"
 check_contains "from a subdirectory: the new file is flagged" "060-user-notes.sql:$(cat "$TMP/place"): error:" "$TMP/out"
 check_eq "from a subdirectory: one finding" 1 "$(grep -c . "$TMP/out")"
 
+# GitHub maps annotation and SARIF paths from the repository root.
+lint_in "$REPO/db/migrations" --since HEAD~1 --format github ../schema.sql .
+check_contains "github from a subdirectory: path from the repository root" "::error file=db/migrations/060-user-notes.sql,line=" "$TMP/out"
+lint_in "$REPO/db/migrations" --format sarif ../schema.sql 060-user-notes.sql
+check_contains "sarif from a subdirectory (no --since): uri from the repository root" '"uri": "db/migrations/060-user-notes.sql"' "$TMP/out"
+
 # 5. The same migration with a reasoned ignore.
 commit_migration 060-user-notes.sql "${BAD/CREATE TABLE/-- pgcascade:ignore fk-blocks-delete notes are kept for the legal hold
 CREATE TABLE}"

@@ -538,7 +538,7 @@ static char *render(const LintResult *r, LintFormat fmt, const SourceList *src)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	LintOutputOptions o = {fmt, false, NULL, src};
+	LintOutputOptions o = {fmt, false, NULL, src, NULL};
 	Err e = {0};
 	assert_int_equal(lint_output(f, r, &o, &e), 0);
 	fclose(f);
@@ -609,10 +609,23 @@ static void test_output_formats(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	LintOutputOptions co = {LINT_TEXT, true, NULL, &w.src};
+	LintOutputOptions co = {LINT_TEXT, true, NULL, &w.src, NULL};
 	assert_int_equal(lint_output(f, &r, &co, &e), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "\033[1;31merror[fk-blocks-delete]\033[0m"));
+	free(buf);
+	/* sarif and github: paths relative to the repository root */
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
+	LintOutputOptions go = {LINT_GITHUB, false, NULL, &w.src, w.dir};
+	assert_int_equal(lint_output(f, &r, &go, &e), 0);
+	go.format = LINT_SARIF;
+	assert_int_equal(lint_output(f, &r, &go, &e), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "::error file=001_old.sql,line=3,col=53,title=fk-blocks-delete::"));
+	assert_non_null(strstr(buf, "\"uri\": \"002_new.sql\""));
+	assert_null(strstr(buf, w.dir));
 	free(buf);
 	/* an empty result */
 	LintResult empty = {0};
