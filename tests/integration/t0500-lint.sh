@@ -95,3 +95,10 @@ check_contains "lint --format xml says why" 'invalid --format "xml": expected te
 pgc lint --no-config --config /nonexistent/p.ini "$CASES/rule-fk-blocks-delete/001_base.sql"
 check_eq "lint --config with a missing file exits 2" 2 "$RC"
 check_contains "lint --config with a missing file names it" "/nonexistent/p.ini: cannot read the policy file" "$TMP/err"
+
+# colour: only when asked (stdout here is a file, so auto means none)
+C="$CASES/rule-fk-blocks-delete"
+pgc lint --no-config --color always --new "$C/002_tokens.sql" "$C/001_base.sql" "$C/002_tokens.sql"
+check_contains "--color always: the severity is red" $'\033[1;31merror[fk-blocks-delete]' "$TMP/out"
+pgc lint --no-config --new "$C/002_tokens.sql" "$C/001_base.sql" "$C/002_tokens.sql"
+check_eq "--color auto on a file: no escape sequence" 0 "$(grep -c $'\033' "$TMP/out")"
