@@ -114,13 +114,6 @@ static bool *reached_tables(Model *m, const Analysis *an)
 	return in;
 }
 
-static const char *root_name(const Analysis *an)
-{
-	if (an->roots.n == 1 && an->roots.items[0]->table)
-		return an->roots.items[0]->table;
-	return "the root";
-}
-
 static void add_table_name(StrBuf *sb, const Table *t)
 {
 	if (t->schema && strcmp(t->schema, "public") != 0)
@@ -196,7 +189,6 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
 		sb_release(&sb);
 		f->root_schema = an->roots.n ? an->roots.items[0]->schema : NULL;
 		f->root_table = an->roots.n ? an->roots.items[0]->table : NULL;
-		(void)root_name;
 		VEC_PUSH(m->arena, *out, f);
 	}
 }

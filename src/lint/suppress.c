@@ -156,7 +156,6 @@ void suppress_scan(Arena *a, const char *file, const char *text, size_t len, Fil
 	size_t nt = sr->n_tokens;
 	int *stmt_of = arena_alloc(a, (nt ? nt : 1) * sizeof(int)); /* -1 for comments */
 	int cur = -1;
-	int last_end = 0;
 	for (size_t i = 0; i < nt; i++) {
 		PgQuery__ScanToken *t = sr->tokens[i];
 		if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT) {
@@ -177,11 +176,9 @@ void suppress_scan(Arena *a, const char *file, const char *text, size_t len, Fil
 		StmtSpan *sp = &out->stmts.items[cur];
 		sp->end = t->end - 1;
 		sp->end_line = line_of(out, t->end > t->start ? t->end - 1 : t->start);
-		last_end = t->end;
 		if (semi)
 			cur = -1;
 	}
-	(void)last_end;
 	for (size_t i = 0; i < nt; i++) {
 		if (stmt_of[i] != -1)
 			continue;
