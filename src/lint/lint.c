@@ -355,7 +355,9 @@ static void check_suppressions(Model *m, const LintConfig *cfg, FileState *st, F
 				            "rules: fk-blocks-delete, set-null-not-null, user-column-no-fk, fk-unindexed, on-delete-policy, parse-error, dynamic-sql");
 				continue;
 			}
-			if (!st->used.items[i][r])
+			/* a rule switched off reports nothing: its ignores are not stale */
+			if (!st->used.items[i][r] &&
+			    config_rule_level(cfg, s->rules[r], 0) != RULE_LEVEL_OFF)
 				sup_finding(m, out, cfg, "unused-suppression", s->loc,
 				            arena_printf(m->arena, "%s %s suppresses nothing: no %s finding %s",
 				                         kind, s->rules[r], s->rules[r],

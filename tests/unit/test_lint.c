@@ -491,6 +491,31 @@ static void test_lint_all_files_and_policy(void **state)
 	world_free(&w);
 }
 
+static void test_lint_rule_off(void **state)
+{
+	(void)state;
+	World w;
+	world_init(&w);
+	LintConfig c;
+	config_init(&c);
+	Err e = {0};
+	assert_int_equal(config_load_string(w.a, "p.ini", "[rules]\nset-null-not-null = off\n", &c, &e), 0);
+	LintOptions o = {0};
+	o.cfg = &c;
+	const char *news[] = {w.src.items[1].path};
+	o.new_files = news;
+	o.nnew = 1;
+	LintResult r;
+	assert_int_equal(lint_run(w.m, &w.an, &w.src, &o, &r, &e), 0);
+	dump(&r);
+	/* the rule is off: no finding, and its ignore comment is not stale */
+	assert_null(find(&r, "set-null-not-null", 6));
+	assert_null(find(&r, "unused-suppression", 8));
+	assert_non_null(find(&r, "suppression-no-reason", 5));
+	assert_int_equal(r.nerrors, 0);
+	world_free(&w);
+}
+
 static void test_lint_new_not_a_source(void **state)
 {
 	(void)state;
@@ -664,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_suppress_parse),
 		cmocka_unit_test(test_lint_new_file),
 		cmocka_unit_test(test_lint_all_files_and_policy),
+		cmocka_unit_test(test_lint_rule_off),
 		cmocka_unit_test(test_lint_new_not_a_source),
 		cmocka_unit_test(test_has_index),
 		cmocka_unit_test(test_output_formats),
