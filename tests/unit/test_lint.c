@@ -16,6 +16,7 @@
 #include "lint/lint.h"
 #include "lint/output.h"
 #include "lint/suppress.h"
+#include "util/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -678,6 +679,45 @@ static void test_clause_length(void **state)
 	assert_int_equal(lint_clause_length(t, n, (int)n), 1);
 }
 
+/* Random soups of SQL-ish pieces through the scanner-based suppression
+ * binder and the policy parser: no crash, no sanitizer report, and every
+ * bound statement index is in range. */
+static void test_random_soup(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"-- pgcascade:ignore fk-blocks-delete why\n", "-- pgcascade:ignore-file x\n", "/* pgcascade:ignore a,b */",
+		"/*", "*/", "--", "\n", "\n\n", ";", "'", "''", "$$", "$x$", "\"", "CREATE TABLE t (a int REFERENCES u)",
+		"(", ")", ",", " ", "\t", "pgcascade:ignore", "[rules]\n", "[on_delete]\n", "a = b\n", "=", "teams = set null\n",
+		"\"T\"\".x = cascade\n", "root = users(id, x)\n", "\xc3\xa9", "\r\n",
+	};
+	unsigned seed = 12345;
+	for (int iter = 0; iter < 3000; iter++) {
+		Arena *a = arena_new();
+		StrBuf sb = STRBUF_INIT;
+		seed = seed * 1103515245u + 12345u;
+		int n = (int)(seed >> 16) % 40;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			sb_adds(&sb, pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))]);
+		}
+		FileSuppressions fs;
+		suppress_scan(a, "soup.sql", sb.buf, sb.len, &fs);
+		for (size_t i = 0; i < fs.sups.n; i++)
+			assert_true(fs.sups.items[i]->stmt >= -1 && fs.sups.items[i]->stmt < (int)fs.stmts.n);
+		for (int off = 0; off <= (int)sb.len; off += 7)
+			(void)suppress_match(&fs, "fk-blocks-delete", off);
+		(void)lint_clause_length(sb.buf, sb.len, (int)(seed % (sb.len + 1)));
+		LintConfig c;
+		config_init(&c);
+		Err e = {0};
+		if (config_load_string(a, "soup.ini", sb.buf, &c, &e) < 0)
+			assert_int_equal(e.code, PGC_EXIT_USAGE);
+		sb_release(&sb);
+		arena_free(a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_has_index),
 		cmocka_unit_test(test_output_formats),
 		cmocka_unit_test(test_clause_length),
+		cmocka_unit_test(test_random_soup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
