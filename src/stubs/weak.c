@@ -28,4 +28,3 @@ WEAK bool analysis_in_closure(const Analysis *an, const Table *t) { return false
 WEAK int report_format_parse(const char *s) { return -1; }
 WEAK int report_audit(FILE *f, Model *m, const Analysis *an, ReportFormat fmt, bool c, Err *e) { return NOT_YET(e, "report_audit"); }
 WEAK void report_finding_gcc(FILE *f, const Finding *x, bool c) {}
-WEAK int fix_build(Model *m, const Analysis *an, const FixOptions *o, FixOutput *out, Err *e) { return NOT_YET(e, "fix_build"); }
