@@ -91,6 +91,16 @@ static void add_comment_text(StrBuf *sb, const char *s)
 		sb_addch(sb, ((unsigned char)*p < 0x20 || *p == 0x7f) ? '?' : *p);
 }
 
+/* Copy of s fit for a "-- " comment (see add_comment_text). */
+static const char *cm(Arena *a, const char *s)
+{
+	char *r = arena_strdup(a, s ? s : "");
+	for (char *p = r; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return r;
+}
+
 static void add_qualified_table(StrBuf *sb, const Table *t)
 {
 	sb_add_qualified(sb, t->schema, t->name);
@@ -355,7 +365,7 @@ static void add_roots(StrBuf *sb, Ctx *c)
 		if (i)
 			sb_adds(sb, ", ");
 		if (r->t)
-			add_qualified_table(sb, r->t);
+			sb_adds(sb, cm(c->m->arena, qualified(c->m->arena, r->t)));
 		else
 			add_comment_text(sb, r->spec ? r->spec : r->table);
 	}
@@ -371,7 +381,8 @@ static void add_verification_query(StrBuf *sb, Ctx *c)
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const ForeignKey *fk = c->changes.items[i].fk;
 		StrBuf one = STRBUF_INIT;
-		sb_adds(&one, i ? ",\n--          (" : "\n--          (");
+		sb_adds(sb, i ? ",\n--          " : "\n--          ");
+		sb_addch(&one, '(');
 		add_regclass_literal(&one, fk->table);
 		sb_adds(&one, "::regclass, ");
 		sb_add_literal(&one, fk->name);
@@ -421,12 +432,8 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	        c->changes.n, c->changes.n == 1 ? "" : "s", c->changes.n == 1 ? "s" : "");
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const Change *ch = &c->changes.items[i];
-		StrBuf line = STRBUF_INIT;
-		sb_addf(&line, "--   %s (depth %d, blocks: %s)\n", fk_label(a, ch->fk), ch->f->depth,
-		        ch->f->blocks ? ch->f->blocks : "always");
-		add_comment_text(sb, line.buf);
-		sb_addch(sb, '\n');
-		sb_release(&line);
+		sb_addf(sb, "--   %s (depth %d, blocks: %s)\n", cm(a, fk_label(a, ch->fk)), ch->f->depth,
+		        cm(a, ch->f->blocks ? ch->f->blocks : "always"));
 		sb_adds(sb, "--     path: ");
 		StrBuf p = STRBUF_INIT;
 		add_path(&p, c, ch->f);
@@ -442,14 +449,10 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	if (c->left.n) {
 		sb_addf(sb, "--\n-- Left alone (%zu):\n", c->left.n);
 		for (size_t i = 0; i < c->left.n; i++) {
-			StrBuf line = STRBUF_INIT;
-			sb_addf(&line, "--   %s (depth %d, blocks: %s): %s", fk_label(a, c->left.items[i].fk),
+			sb_addf(sb, "--   %s (depth %d, blocks: %s): %s\n", cm(a, fk_label(a, c->left.items[i].fk)),
 			        c->left.items[i].f->depth,
-			        c->left.items[i].f->blocks ? c->left.items[i].f->blocks : "always",
-			        c->left_why.items[i]);
-			add_comment_text(sb, line.buf);
-			sb_addch(sb, '\n');
-			sb_release(&line);
+			        cm(a, c->left.items[i].f->blocks ? c->left.items[i].f->blocks : "always"),
+			        cm(a, c->left_why.items[i]));
 		}
 	}
 	if (c->decisions.n) {
@@ -457,28 +460,30 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		        c->decisions.n, c->decisions.n == 1 ? "" : "s");
 		for (size_t i = 0; i < c->decisions.n; i++) {
 			const Finding *f = c->decisions.items[i];
-			StrBuf line = STRBUF_INIT;
 			if (f->fk) {
-				sb_addf(&line, "--   %s: ON DELETE %s on a NOT NULL column, so the delete fails.\n",
-				        fk_label(a, f->fk), fk_action_sql(f->fk->on_delete));
-				sb_adds(&line, "--     either make the column nullable: ALTER TABLE ");
+				sb_addf(sb, "--   %s: ON DELETE %s on a NOT NULL column, so the delete fails.\n",
+				        cm(a, fk_label(a, f->fk)), fk_action_sql(f->fk->on_delete));
+				StrBuf line = STRBUF_INIT;
+				sb_adds(&line, "ALTER TABLE ");
 				add_qualified_table(&line, f->fk->table);
+				int k2 = 0;
 				for (int k = 0; k < f->fk->ncols; k++) {
 					const Column *col = table_column(f->fk->table, f->fk->cols[k]);
 					if (!col || !col->not_null)
 						continue;
-					sb_adds(&line, k ? ", ALTER COLUMN " : " ALTER COLUMN ");
+					sb_adds(&line, k2++ ? ", ALTER COLUMN " : " ALTER COLUMN ");
 					sb_add_ident(&line, f->fk->cols[k]);
 					sb_adds(&line, " DROP NOT NULL");
 				}
-				sb_adds(&line, ";\n--     or make it cascade (its rows are then deleted with the root row).");
+				sb_addch(&line, ';');
+				sb_adds(sb, "--     either make the column nullable: ");
+				add_comment_text(sb, line.buf);
+				sb_release(&line);
+				sb_adds(sb, "\n--     or make it cascade (its rows are then deleted with the root row).\n");
 			} else {
-				sb_addf(&line, "--   %s.%s: %s", f->table ? f->table : "?",
-				        f->constraint ? f->constraint : "?", f->message ? f->message : "");
+				sb_addf(sb, "--   %s.%s: %s\n", cm(a, f->table ? f->table : "?"),
+				        cm(a, f->constraint ? f->constraint : "?"), cm(a, f->message));
 			}
-			add_comment_text(sb, line.buf);
-			sb_addch(sb, '\n');
-			sb_release(&line);
 		}
 	}
 	bool any_pred = false;
@@ -618,13 +623,13 @@ static void add_lock_comment_swap(StrBuf *sb, Ctx *c, const ForeignKey *fk)
 		sb_addf(&l, "-- Locks: ACCESS EXCLUSIVE on %s (DROP CONSTRAINT; ADD FOREIGN KEY alone would\n"
 		            "-- take SHARE ROW EXCLUSIVE), held only for the catalog update: NOT VALID skips\n"
 		            "-- the scan. lock_timeout bounds the wait behind other sessions.\n",
-		        qualified(a, fk->table));
+		        cm(a, qualified(a, fk->table)));
 	else
 		sb_addf(&l, "-- Locks: ACCESS EXCLUSIVE on %s and on %s (DROP CONSTRAINT of a foreign key\n"
 		            "-- locks both tables; ADD FOREIGN KEY alone would take SHARE ROW EXCLUSIVE on both),\n"
 		            "-- held only for the catalog update: NOT VALID skips the scan. lock_timeout bounds\n"
 		            "-- the wait behind other sessions.\n",
-		        qualified(a, fk->table), qualified(a, fk->ref));
+		        cm(a, qualified(a, fk->table)), cm(a, qualified(a, fk->ref)));
 	for (const char *p = l.buf; *p; p++)
 		sb_addch(sb, (*p != '\n' && ((unsigned char)*p < 0x20 || *p == 0x7f)) ? '?' : *p);
 	sb_release(&l);
@@ -636,7 +641,7 @@ static void add_validate_lock_comment(StrBuf *sb, Ctx *c, const ForeignKey *fk)
 	StrBuf l = STRBUF_INIT;
 	sb_addf(&l, "-- Locks: SHARE UPDATE EXCLUSIVE on %s and ROW SHARE on %s while it scans %s;\n"
 	            "-- reads, inserts, updates and deletes continue.\n",
-	        qualified(a, fk->table), qualified(a, fk->ref), qualified(a, fk->table));
+	        cm(a, qualified(a, fk->table)), cm(a, qualified(a, fk->ref)), cm(a, qualified(a, fk->table)));
 	for (const char *p = l.buf; *p; p++)
 		sb_addch(sb, (*p != '\n' && ((unsigned char)*p < 0x20 || *p == 0x7f)) ? '?' : *p);
 	sb_release(&l);

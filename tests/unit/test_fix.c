@@ -376,6 +376,8 @@ static void test_up_parses_to_intended_statements(void **state)
 	Fixture fx;
 	fixture(&fx, DIALECT_POSTGRES);
 	FixOutput out = build(&fx, 0, false);
+	if (getenv("PGC_FIX_DUMP"))
+		printf("%s\n==== validate\n%s\n==== down\n%s", out.up, out.validate, out.down);
 	assert_int_equal(out.nchanges, 6);
 	assert_int_equal(out.nvalidate, 5); /* legacy_user_fk stays NOT VALID */
 	assert_int_equal(out.ndecisions, 1);
