@@ -371,17 +371,16 @@ static void add_roots(StrBuf *sb, Ctx *c)
 	}
 }
 
-static void add_verification_query(StrBuf *sb, Ctx *c)
+/* The (regclass, name) pairs of the changes (only the NOT VALID ones when unvalidated). */
+static void add_pairs(StrBuf *sb, Ctx *c, bool unvalidated)
 {
-	sb_adds(sb, "-- Verification query (expect zero rows once the up and validate files ran):\n"
-	            "--   SELECT c.conrelid::regclass AS table_name, c.conname, c.confdeltype, c.convalidated\n"
-	            "--     FROM pg_catalog.pg_constraint c\n"
-	            "--    WHERE c.contype = 'f' AND (c.confdeltype <> 'c' OR NOT c.convalidated)\n"
-	            "--      AND (c.conrelid, c.conname) IN (");
+	int k = 0;
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const ForeignKey *fk = c->changes.items[i].fk;
+		if (unvalidated && fk->validated)
+			continue;
 		StrBuf one = STRBUF_INIT;
-		sb_adds(sb, i ? ",\n--          " : "\n--          ");
+		sb_adds(sb, k++ ? ",\n--          " : "\n--          ");
 		sb_addch(&one, '(');
 		add_regclass_literal(&one, fk->table);
 		sb_adds(&one, "::regclass, ");
@@ -390,14 +389,28 @@ static void add_verification_query(StrBuf *sb, Ctx *c)
 		add_comment_text(sb, one.buf);
 		sb_release(&one);
 	}
-	sb_adds(sb, ");\n");
+}
+
+static void add_verification_query(StrBuf *sb, Ctx *c)
+{
+	sb_adds(sb, "-- Verification query (expect zero rows once the up and validate files ran):\n"
+	            "--   SELECT c.conrelid::regclass AS table_name, c.conname, c.confdeltype, c.convalidated\n"
+	            "--     FROM pg_catalog.pg_constraint c\n"
+	            "--    WHERE c.contype = 'f' AND (c.conrelid, c.conname) IN (");
+	add_pairs(sb, c, false);
 	bool any_unvalidated = false;
 	for (size_t i = 0; i < c->changes.n; i++)
 		if (!c->changes.items[i].fk->validated)
 			any_unvalidated = true;
-	if (any_unvalidated)
-		sb_adds(sb, "--   (constraints that were NOT VALID before stay NOT VALID and show up here;\n"
-		            "--   see the list above.)\n");
+	if (any_unvalidated) {
+		sb_adds(sb, ")\n--      AND (c.confdeltype <> 'c' OR (NOT c.convalidated\n"
+		            "--           AND (c.conrelid, c.conname) NOT IN (");
+		add_pairs(sb, c, true);
+		sb_adds(sb, ")));\n"
+		            "--   (the NOT IN list: constraints that were NOT VALID before and stay so)\n");
+	} else {
+		sb_adds(sb, ")\n--      AND (c.confdeltype <> 'c' OR NOT c.convalidated);\n");
+	}
 }
 
 static void add_header(StrBuf *sb, Ctx *c, const char *kind)
@@ -601,6 +614,21 @@ static const char *def_text(Arena *a, const ForeignKey *fk, char on_delete, bool
 	return s;
 }
 
+/* PostgreSQL (15) refuses "cannot add NOT VALID foreign key on partitioned
+ * table"; and when the referenced table is partitioned, the constraints it
+ * derives for each partition stay NOT VALID after VALIDATE CONSTRAINT
+ * (seen on 15.20). For both, the ADD validates in the same statement. */
+static bool can_not_valid(const ForeignKey *fk)
+{
+	return fk->table->relkind != 'p' && fk->ref->relkind != 'p';
+}
+
+/* Whether the step re-adds fk NOT VALID and leaves VALIDATE for later. */
+static bool needs_validate(const ForeignKey *fk)
+{
+	return fk->validated && can_not_valid(fk);
+}
+
 /* ALTER TABLE t DROP CONSTRAINT c, ADD CONSTRAINT c FOREIGN KEY ... NOT VALID */
 static void add_swap(StrBuf *b, const ForeignKey *fk, char on_delete)
 {
@@ -611,7 +639,7 @@ static void add_swap(StrBuf *b, const ForeignKey *fk, char on_delete)
 	sb_adds(b, ",\n\t\t\tADD CONSTRAINT ");
 	sb_add_ident(b, fk->name);
 	sb_addch(b, ' ');
-	add_fk_def(b, fk, on_delete, true);
+	add_fk_def(b, fk, on_delete, can_not_valid(fk) || !fk->validated);
 	sb_adds(b, ";\n");
 }
 
@@ -619,7 +647,13 @@ static void add_lock_comment_swap(StrBuf *sb, Ctx *c, const ForeignKey *fk)
 {
 	Arena *a = c->m->arena;
 	StrBuf l = STRBUF_INIT;
-	if (fk->ref == fk->table)
+	if (!can_not_valid(fk))
+		sb_addf(&l, "-- Locks: ACCESS EXCLUSIVE on %s and on %s, held while the ADD scans the\n"
+		            "-- table: with a partitioned table on either side PostgreSQL cannot add this\n"
+		            "-- foreign key NOT VALID and validate it later, so it is validated in the same\n"
+		            "-- statement. lock_timeout bounds the wait behind other sessions, not the scan.\n",
+		        cm(a, qualified(a, fk->table)), cm(a, qualified(a, fk->ref)));
+	else if (fk->ref == fk->table)
 		sb_addf(&l, "-- Locks: ACCESS EXCLUSIVE on %s (DROP CONSTRAINT; ADD FOREIGN KEY alone would\n"
 		            "-- take SHARE ROW EXCLUSIVE), held only for the catalog update: NOT VALID skips\n"
 		            "-- the scan. lock_timeout bounds the wait behind other sessions.\n",
@@ -744,7 +778,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 
 	int nval = 0;
 	for (size_t i = 0; i < c->changes.n; i++)
-		if (c->changes.items[i].fk->validated)
+		if (needs_validate(c->changes.items[i].fk))
 			nval++;
 	if (nval) {
 		add_header(&val, c, "Validate");
@@ -756,7 +790,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 			: "Run the up migration first.";
 		for (size_t i = 0; i < c->changes.n; i++) {
 			const Change *ch = &c->changes.items[i];
-			if (!ch->fk->validated)
+			if (!needs_validate(ch->fk))
 				continue;
 			add_step_title(&val, c, i, ch);
 			add_validate_lock_comment(&val, c, ch->fk);
@@ -780,7 +814,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 	}
 	for (size_t i = c->changes.n; i-- > 0;) {
 		const Change *ch = &c->changes.items[i];
-		if (!ch->fk->validated)
+		if (!needs_validate(ch->fk))
 			continue;
 		add_step_title(&down, c, i, ch);
 		add_validate_lock_comment(&down, c, ch->fk);

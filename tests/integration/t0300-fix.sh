@@ -14,16 +14,17 @@
 #   5. apply the up files once more: they work.
 source "$PGC_ROOT/tests/lib/tap.sh"
 
-DEFS="SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1::text, 2"
-OIDS="SELECT conrelid::regclass, conname, oid FROM pg_constraint WHERE contype = 'f' ORDER BY 1::text, 2"
+DEFS="SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname"
+OIDS="SELECT conrelid::regclass, conname, oid FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname"
 # NO ACTION / RESTRICT edges inside the closure of public.users.
 BLOCKING="WITH RECURSIVE cl(rel) AS (
   SELECT 'public.users'::regclass::oid
   UNION
   SELECT c.conrelid FROM pg_constraint c JOIN cl ON c.confrelid = cl.rel
    WHERE c.contype = 'f' AND c.confdeltype IN ('c', 'a', 'r'))
-SELECT DISTINCT c.conrelid::regclass::text || '.' || quote_ident(c.conname)
+SELECT DISTINCT quote_ident(n.nspname) || '.' || quote_ident(r.relname) || '.' || quote_ident(c.conname)
   FROM pg_constraint c JOIN cl ON c.confrelid = cl.rel
+  JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
  WHERE c.contype = 'f' AND c.confdeltype IN ('a', 'r') ORDER BY 1"
 
 apply() { # db file: one transaction, stop on the first error
@@ -32,7 +33,7 @@ apply() { # db file: one transaction, stop on the first error
 
 # The header's verification query, without the comment markers.
 verification_query() {
-	sed -n '/^-- Verification query/,/;$/p' "$1" | sed '1d; s/^--   //; s/^--//' | sed -n '/SELECT/,$p'
+	sed -n '/^-- Verification query/,/;$/p' "$1" | sed '1d; s/^--   //; s/^--//'
 }
 
 # Header entries "--   schema.table.conname (depth N, blocks: X): --minimal..." left alone.
@@ -74,7 +75,7 @@ cycle() { # fixture mode
 	check_eq "$base/$mode: blocking edges left in the closure" "$(left_alone "$up")" "$(psql -X -At -d "$db" -c "$BLOCKING")"
 	if [ "$mode" = default ]; then
 		check_eq "$base/$mode: verification query returns no row" "" \
-			"$(psql -X -At -d "$db" -c "$(verification_query "$up")" | grep -v 'legacy_user_fk|c|f')"
+			"$(psql -X -At -d "$db" -c "$(verification_query "$up")")"
 	fi
 	if [ -f "$seed" ]; then
 		local users

@@ -712,9 +712,9 @@ static char *query1(PGconn *c, const char *sql)
 
 static const char DEFS[] =
 	"SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-	"WHERE contype = 'f' ORDER BY 1::text, 2";
+	"WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname";
 static const char OIDS[] =
-	"SELECT conrelid::regclass, conname, oid FROM pg_constraint WHERE contype = 'f' ORDER BY 1::text, 2";
+	"SELECT conrelid::regclass, conname, oid FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname";
 
 static PGconn *fresh(const char *db)
 {
