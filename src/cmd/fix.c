@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_OUT = OPT_FIRST_COMMAND_OPTION, OPT_NAME, OPT_DEPTH, OPT_MINIMAL, OPT_CHECK, OPT_FORCE,
@@ -313,16 +314,29 @@ int cmd_fix(int argc, char **argv)
 				ret = die_with(&err);
 				goto out;
 			}
+	/* All or nothing: when a write fails, the files this run created are
+	 * removed again, so a runner never sees an up file without its down. */
+	bool existed[5];
+	for (int i = 0; i < nf; i++)
+		existed[i] = write_exists(out_dir, files[i].name);
 	for (int i = 0; i < nf; i++) {
 		if (write_file_atomic(out_dir, files[i].name, files[i].text, strlen(files[i].text), force,
 		                      &err) < 0) {
 			ret = die_with(&err);
-			if (i > 0)
-				log_detail("already written: %d file%s before %s", i, i == 1 ? "" : "s", files[i].name);
+			for (int k = 0; k < i; k++) {
+				if (existed[k]) {
+					log_detail("%s/%s was already replaced", out_dir, files[k].name);
+					continue;
+				}
+				char *path = arena_printf(a, "%s/%s", out_dir, files[k].name);
+				if (unlink(path) == 0)
+					log_detail("removed %s again", path);
+			}
 			goto out;
 		}
-		log_info("wrote %s/%s", out_dir, files[i].name);
 	}
+	for (int i = 0; i < nf; i++)
+		log_info("wrote %s/%s", out_dir, files[i].name);
 	ret = PGC_EXIT_OK;
 flush:
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -44,9 +44,10 @@
  *     foreign key constraints to a single column"): adding the CASCADE
  *     FK next to the old NO ACTION one changes nothing while both exist,
  *     and the name must stay the same anyway. So the old one is dropped
- *     first: DROP CONSTRAINT IF EXISTS, then ADD CONSTRAINT IF NOT EXISTS.
- *     A second run drops and re-adds the same definition: the catalog is
- *     left identical, but it is not a no-op (documented in doc/fix.md).
+ *     first: DROP CONSTRAINT (no IF EXISTS: a missing constraint, e.g. a
+ *     wrongly predicted name, stops the migration), then ADD CONSTRAINT IF
+ *     NOT EXISTS. A second run drops and re-adds the same definition: the
+ *     catalog is left identical, but it is not a no-op (doc/fix.md).
  *   - NOT VALID / VALIDATE: CockroachDB accepts "ALTER TABLE ... ADD
  *     CONSTRAINT ... opt_validate_behavior" (NOT VALID) and "ALTER TABLE
  *     ... VALIDATE CONSTRAINT" (https://www.cockroachlabs.com/docs/v21.2/
@@ -393,8 +394,9 @@ static void add_pairs(StrBuf *sb, Ctx *c, bool unvalidated)
 
 static void add_verification_query(StrBuf *sb, Ctx *c)
 {
-	sb_adds(sb, "-- Verification query (expect zero rows once the up and validate files ran):\n"
-	            "--   SELECT c.conrelid::regclass AS table_name, c.conname, c.confdeltype, c.convalidated\n"
+	sb_adds(sb, c->crdb ? "-- Verification query (expect zero rows once the up migration ran):\n"
+	                    : "-- Verification query (expect zero rows once the up and validate files ran):\n");
+	sb_adds(sb, "--   SELECT c.conrelid::regclass AS table_name, c.conname, c.confdeltype, c.convalidated\n"
 	            "--     FROM pg_catalog.pg_constraint c\n"
 	            "--    WHERE c.contype = 'f' AND (c.conrelid, c.conname) IN (");
 	add_pairs(sb, c, false);
@@ -504,9 +506,13 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		if (c->changes.items[i].fk->name_predicted)
 			any_pred = true;
 	if (any_pred) {
-		sb_adds(sb, "--\n-- Predicted names: these constraints were created without a name; pgcascade\n"
-		            "-- computed the name the database gives them. Every step checks the name in\n"
-		            "-- pg_constraint and stops with an error if it is not there:\n");
+		sb_adds(sb, c->crdb
+			? "--\n-- Predicted names: these constraints were created without a name; pgcascade\n"
+			  "-- computed the name CockroachDB gives them. Each DROP CONSTRAINT fails if the\n"
+			  "-- name is not there; check with SHOW CONSTRAINTS FROM <table> first:\n"
+			: "--\n-- Predicted names: these constraints were created without a name; pgcascade\n"
+			  "-- computed the name PostgreSQL gives them. Every step checks the name in\n"
+			  "-- pg_constraint and stops with an error if it is not there:\n");
 		for (size_t i = 0; i < c->changes.n; i++)
 			if (c->changes.items[i].fk->name_predicted) {
 				sb_adds(sb, "--   ");
@@ -545,9 +551,10 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_adds(sb, ".\n");
 	}
 	if (c->crdb)
-		sb_adds(sb, "-- Idempotent: CockroachDB has no DO blocks, so nothing is guarded: each\n"
-		            "-- constraint is dropped (IF EXISTS) and re-added (IF NOT EXISTS). A second run\n"
-		            "-- drops and re-adds the same definition and leaves the catalog identical.\n");
+		sb_adds(sb, "-- Idempotent: CockroachDB has no DO blocks, so no step is guarded: each\n"
+		            "-- constraint is dropped and re-added (IF NOT EXISTS). A second run drops and\n"
+		            "-- re-adds the same definition and leaves the catalog identical. A missing\n"
+		            "-- constraint stops it (DROP fails); a changed definition is NOT detected.\n");
 	else
 		sb_adds(sb, "-- Idempotent: every step reads pg_constraint first. A second run performs no\n"
 		            "-- DDL at all. A constraint that is missing, or whose definition differs from\n"
@@ -838,12 +845,13 @@ static void add_crdb_swap(StrBuf *sb, Ctx *c, size_t i, const Change *ch, char t
 {
 	const ForeignKey *fk = ch->fk;
 	add_step_title(sb, c, i, ch);
-	sb_adds(sb, "-- Two schema changes, one statement (one implicit transaction) each; the old\n"
-	            "-- FK goes first because with two FKs on the same columns the first one's action\n"
-	            "-- wins. The ADD validates as an online background job.\n");
+	sb_adds(sb, "-- Two schema changes, one statement (one implicit transaction) each. The old\n"
+	            "-- FK goes first: with two FKs on the same columns the first one's action wins.\n"
+	            "-- DROP without IF EXISTS, so a missing constraint stops the migration. The ADD\n"
+	            "-- validates as an online background job.\n");
 	sb_adds(sb, "ALTER TABLE ");
 	add_qualified_table(sb, fk->table);
-	sb_adds(sb, " DROP CONSTRAINT IF EXISTS ");
+	sb_adds(sb, " DROP CONSTRAINT ");
 	sb_add_ident(sb, fk->name);
 	sb_adds(sb, ";\nALTER TABLE ");
 	add_qualified_table(sb, fk->table);
