@@ -152,8 +152,9 @@ static int plan_files(Arena *a, const FixNames *nm, const FixOutput *fo, OutFile
 {
 	int n = 0;
 	const char *tx = fo->no_transaction ? " transaction:false" : "";
-	const char *nothing = "-- Nothing to undo: validation changes no definition; the down migration of\n"
-	                      "-- the up migration restores the previous constraints.\n";
+	const char *nothing = "-- Down migration written by pgcascade fix: nothing to undo. Validation\n"
+	                      "-- changes no definition; the down migration of the up migration restores\n"
+	                      "-- the previous constraints.\n";
 	if (nm->style == NAMING_DBMATE) {
 		files[n++] = (OutFile){nm->up, arena_printf(a, "-- migrate:up%s\n%s\n-- migrate:down%s\n%s", tx,
 		                                            fo->up, tx, fo->down)};

@@ -151,6 +151,11 @@ int naming_next(Arena *a, const NamingFile *files, int n, const char *name_overr
 	char sep = '-';
 	bool sep_known = false;
 	for (int i = 0; i < n; i++) {
+		/* pgcascade's own earlier output does not move the version on: a
+		 * rerun targets the same names (refused without --force). */
+		if (files[i].text && strstr(files[i].text, NAMING_MARKER) &&
+		    (size_t)(strstr(files[i].text, NAMING_MARKER) - files[i].text) < 256)
+			continue;
 		Parsed p = parse_name(a, files[i].name, files[i].text);
 		if (!p.ok)
 			continue;

@@ -33,6 +33,10 @@ typedef enum NamingStyle {
 
 const char *naming_style_name(NamingStyle s); /* "plain", "golang-migrate", "flyway", "dbmate" */
 
+/* Every file pgcascade fix writes carries this text in its first lines;
+ * naming_next() skips such files, so a rerun gets the same names. */
+#define NAMING_MARKER "migration written by pgcascade fix"
+
 /* One existing migration file: its base name and (optional) its text. */
 typedef struct NamingFile {
 	const char *name;

@@ -38,13 +38,14 @@ check_contains "plain: the up file names its validate file" "--   061-cascade-cl
 cp "$P/060-cascade-cleanup.sql" "$TMP/first.sql"
 
 # --- existing files are refused, kept intact; --force replaces them
-pgc fix --quiet --dialect postgres --out "$P" --name 060-cascade-cleanup.sql "$P/001-init.sql" "$P/059-x.sql"
+pgc fix --quiet --dialect postgres --out "$P" "$P"
 check_eq "existing: exit 2" 2 "$RC"
 check_contains "existing: says so" "already exists; use --force" "$TMP/err"
 check_files "existing: file untouched" "$TMP/first.sql" "$P/060-cascade-cleanup.sql"
-pgc fix --quiet --dialect postgres --force --out "$P" "$P/001-init.sql" "$P/059-x.sql"
+pgc fix --quiet --dialect postgres --force --out "$P" "$P"
 check_eq "force: exit 0" 0 "$RC"
-check_eq "force: same names (sources unchanged)" \
+check_files "force: same content (pgcascade's own files do not change the model or the names)" "$TMP/first.sql" "$P/060-cascade-cleanup.sql"
+check_eq "force: same names" \
 	"001-init.sql 059-x.sql 060-cascade-cleanup.down.sql 060-cascade-cleanup.sql 061-cascade-cleanup-validate.sql" "$(listing "$P")"
 
 # --- byte-identical reruns
@@ -61,7 +62,7 @@ for f in 001-init.sql 059-x.sql 060-cascade-cleanup.sql 061-cascade-cleanup-vali
 	psql -X -q -v ON_ERROR_STOP=1 -1 -d fix_files_plain -f "$P/$f" >"$TMP/psql" 2>&1 || { not_ok "plain: apply $f"; sed 's/^/#   /' "$TMP/psql"; }
 done
 check_eq "plain: delete through two levels after the migration" "0" \
-	"$(psql -X -At -d fix_files_plain -c "INSERT INTO users VALUES (1); INSERT INTO posts VALUES (1, 1); INSERT INTO comments VALUES (1, 1); DELETE FROM users; SELECT count(*) FROM comments" 2>&1)"
+	"$(psql -X -q -At -d fix_files_plain -c "INSERT INTO users VALUES (1); INSERT INTO posts VALUES (1, 1); INSERT INTO comments VALUES (1, 1); DELETE FROM users; SELECT count(*) FROM comments" 2>&1)"
 : "$DB"
 
 # --- golang-migrate

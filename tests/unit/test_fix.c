@@ -611,6 +611,11 @@ static void test_naming(void **state)
 	Arena *a = arena_new();
 	FixNames out;
 	Err err = {0};
+	/* pgcascade's own earlier files do not move the version on */
+	NamingFile own[] = {{"059-x.sql", ""}, {"060-cascade-cleanup.sql", "-- Up " NAMING_MARKER ": ..."},
+	                    {"061-cascade-cleanup-validate.sql", "-- Validate " NAMING_MARKER}};
+	assert_int_equal(naming_next(a, own, 3, NULL, &out, &err), 0);
+	assert_string_equal(out.up, "060-cascade-cleanup.sql");
 	assert_int_equal(naming_next(a, NULL, 0, "../x", &out, &err), -1);
 	assert_int_equal(naming_next(a, NULL, 0, "nover.sql", &out, &err), -1);
 	arena_free(a);
