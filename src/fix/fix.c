@@ -845,10 +845,6 @@ static void add_crdb_swap(StrBuf *sb, Ctx *c, size_t i, const Change *ch, char t
 {
 	const ForeignKey *fk = ch->fk;
 	add_step_title(sb, c, i, ch);
-	sb_adds(sb, "-- Two schema changes, one statement (one implicit transaction) each. The old\n"
-	            "-- FK goes first: with two FKs on the same columns the first one's action wins.\n"
-	            "-- DROP without IF EXISTS, so a missing constraint stops the migration. The ADD\n"
-	            "-- validates as an online background job.\n");
 	sb_adds(sb, "ALTER TABLE ");
 	add_qualified_table(sb, fk->table);
 	sb_adds(sb, " DROP CONSTRAINT ");
@@ -862,15 +858,27 @@ static void add_crdb_swap(StrBuf *sb, Ctx *c, size_t i, const Change *ch, char t
 	sb_adds(sb, ";\n\n");
 }
 
+static void add_crdb_steps_comment(StrBuf *sb)
+{
+	sb_adds(sb, "-- Each constraint takes two statements, each its own implicit transaction\n"
+	            "-- holding one schema change. The old FK is dropped first: with two FKs on the\n"
+	            "-- same columns the first one's action wins, so adding the new one next to it\n"
+	            "-- would change nothing. DROP has no IF EXISTS, so a missing constraint stops\n"
+	            "-- the migration. The ADD validates as an online background job (no table lock);\n"
+	            "-- between the two statements the columns are briefly unconstrained.\n\n");
+}
+
 static void build_crdb(Ctx *c, FixOutput *out)
 {
 	Arena *a = c->m->arena;
 	StrBuf up = STRBUF_INIT, down = STRBUF_INIT;
 	add_header(&up, c, "Up");
+	add_crdb_steps_comment(&up);
 	for (size_t i = 0; i < c->changes.n; i++)
 		add_crdb_swap(&up, c, i, &c->changes.items[i], FK_CASCADE);
 	add_header(&down, c, "Down");
-	sb_adds(&down, "-- Restores every constraint exactly as it was before the up migration.\n\n");
+	sb_adds(&down, "-- Restores every constraint exactly as it was before the up migration.\n");
+	add_crdb_steps_comment(&down);
 	for (size_t i = c->changes.n; i-- > 0;)
 		add_crdb_swap(&down, c, i, &c->changes.items[i], c->changes.items[i].fk->on_delete);
 	out->up = arena_strdup(a, up.buf);
