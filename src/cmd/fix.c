@@ -55,13 +55,17 @@ static void fix_usage(FILE *f)
 	        common_options_help);
 }
 
-/* "pgcascade fix ARGS" for the header: arguments quoted for a shell when needed. */
+/* "pgcascade fix ARGS" for the header: arguments quoted for a shell when
+ * needed. --force and --quiet change no content and are left out, so that
+ * a forced rerun writes byte-identical files. */
 static const char *command_line(Arena *a, int argc, char **argv)
 {
 	StrBuf sb = STRBUF_INIT;
 	sb_adds(&sb, "pgcascade fix");
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
+		if (strcmp(s, "--force") == 0 || strcmp(s, "--quiet") == 0)
+			continue;
 		bool plain = s[0] != 0;
 		for (const char *p = s; *p; p++)
 			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@+%", *p))
