@@ -67,6 +67,11 @@ cycle() { # fixture mode
 	local before oids after
 	before=$(psql -X -At -d "$db" -c "$DEFS")
 
+	# live mode (--db: every name read from the catalog) writes the same SQL
+	pgc fix --quiet --dialect postgres "${flags[@]}" --db "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
+	check_eq "$base/$mode: --db writes the same statements as the static sources" \
+		"$(grep -v '^--' "$up")" "$(grep -v '^--' "$TMP/out")"
+
 	# 2. up + validate
 	apply "$db" "$up" && ok "$base/$mode: up applies" || { not_ok "$base/$mode: up applies"; sed 's/^/#   /' "$TMP/psql.out" | head; return; }
 	if [ -f "$val" ]; then
