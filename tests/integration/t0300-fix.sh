@@ -14,6 +14,14 @@
 #   5. apply the up files once more: they work.
 source "$PGC_ROOT/tests/lib/tap.sh"
 
+# One clear failure (not dozens) while the stages fix builds on are missing.
+printf 'CREATE TABLE users (id int PRIMARY KEY);\n' >"$TMP/probe.sql"
+pgc fix --dialect postgres "$TMP/probe.sql"
+if grep -q "not implemented yet" "$TMP/err"; then
+	not_ok "pgcascade cannot load and analyse sources yet: $(head -1 "$TMP/err")"
+	exit 0
+fi
+
 DEFS="SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname"
 OIDS="SELECT conrelid::regclass, conname, oid FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname"
 # NO ACTION / RESTRICT edges inside the closure of public.users.

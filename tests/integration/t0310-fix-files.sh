@@ -6,6 +6,14 @@
 # all), byte-identical reruns, and the golden files of the example.
 source "$PGC_ROOT/tests/lib/tap.sh"
 
+# One clear failure (not dozens) while the stages fix builds on are missing.
+printf 'CREATE TABLE users (id int PRIMARY KEY);\n' >"$TMP/probe.sql"
+pgc fix --dialect postgres "$TMP/probe.sql"
+if grep -q "not implemented yet" "$TMP/err"; then
+	not_ok "pgcascade cannot load and analyse sources yet: $(head -1 "$TMP/err")"
+	exit 0
+fi
+
 schema() { # dir file: users + a two-level chain without CASCADE
 	cat >"$1/$2" <<'SQL'
 CREATE TABLE users (id int PRIMARY KEY);
