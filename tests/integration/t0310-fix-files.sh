@@ -101,6 +101,20 @@ check_eq "dbmate: names (next timestamps)" \
 check_eq "dbmate: sections of the fix file" "-- migrate:up
 -- migrate:down" "$(grep '^-- migrate:' "$M/20240101120001_cascade_cleanup.sql")"
 
+# --- dbmate on CockroachDB: no transaction around the schema changes, no validate file
+MC=$TMP/dbmate-crdb; mkdir -p "$MC"
+cp "$M/20240101120000_init.sql" "$MC/"
+pgc fix --quiet --dialect cockroach --out "$MC" "$MC"
+check_eq "dbmate cockroach: exit 0" 0 "$RC"
+check_eq "dbmate cockroach: one file, no validate file" "20240101120000_init.sql 20240101120001_cascade_cleanup.sql" "$(listing "$MC")"
+check_eq "dbmate cockroach: transaction:false on both sections" "-- migrate:up transaction:false
+-- migrate:down transaction:false" "$(grep '^-- migrate:' "$MC/20240101120001_cascade_cleanup.sql")"
+check_eq "dbmate cockroach: no DO block, no BEGIN" "0" "$(grep -c '^DO \|^BEGIN' "$MC/20240101120001_cascade_cleanup.sql")"
+
+# --- --lock-timeout
+pgc fix --dialect postgres --lock-timeout 2s "$P/001-init.sql" "$P/059-x.sql"
+check_contains "--lock-timeout: used" "SET lock_timeout = '2s';" "$TMP/out"
+
 # --- plain timestamps, and --name
 T=$TMP/ts; mkdir -p "$T"
 schema "$T" 20240305090000_init.sql
