@@ -24,6 +24,7 @@
 #include "fix/write.h"
 #include "model/model.h"
 #include "util/arena.h"
+#include "util/quote.h"
 #include "util/strbuf.h"
 
 #include <json-c/json.h>
@@ -561,6 +562,57 @@ static void test_dollar_tag_and_comment_injection(void **state)
 	fixture_free(&fx);
 }
 
+/* Random names (any byte but NUL, up to 63 bytes) for tables, columns and
+ * constraints: the output always parses back to exactly those names. */
+static void test_random_names_parse_back(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	for (int iter = 0; iter < 60; iter++) {
+		Fixture fx;
+		fixture(&fx, DIALECT_POSTGRES);
+		char *names[4];
+		for (int k = 0; k < 4; k++) {
+			int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 63;
+			names[k] = arena_alloc(fx.a, (size_t)len + 1);
+			for (int j = 0; j < len; j++) {
+				seed = seed * 1103515245u + 12345u;
+				int ch = 1 + (int)((seed >> 16) % 255);
+				if (iter % 3 == 0)
+					ch = "aZ_ \"'$;-\n(0"[(seed >> 8) % 12];
+				names[k][j] = (char)ch;
+			}
+			names[k][len] = 0;
+		}
+		ForeignKey *fk = (ForeignKey *)fx.an.findings.items[0]->fk; /* order_user_id_fkey */
+		fk->name = names[0];
+		((Table *)fk->table)->name = names[1];
+		fk->cols = (const char **)&names[2];
+		((Table *)fk->ref)->schema = names[3];
+		FixOutput out = build(&fx, 0, false);
+		if (getenv("PGC_FIX_DUMP_RANDOM")) {
+			FILE *df = fopen(getenv("PGC_FIX_DUMP_RANDOM"), "w");
+			fputs(out.up, df);
+			fclose(df);
+		}
+		Parsed p = {0};
+		parse_sql(&p, out.up, 0);
+		const Alter *al = find_add(&p, names[0]);
+		if (!al)
+			fail_msg("iteration %d: constraint name did not survive", iter);
+		assert_string_equal(al->rel, names[1]);
+		assert_string_equal(al->fk_attrs, names[2]);
+		char pk[256];
+		snprintf(pk, sizeof(pk), "%s.users", names[3]);
+		if (!strchr(names[2], ','))
+			assert_string_equal(al->pktable, pk);
+		Parsed d = {0};
+		parse_sql(&d, out.down, 0);
+		assert_non_null(find_add(&d, names[0]));
+		fixture_free(&fx);
+	}
+}
+
 /* ---- naming ---- */
 
 static void check_names(const char *const *names, int n, const char *override, const char *up,
@@ -812,6 +864,94 @@ static void cycle(bool minimal)
 	fixture_free(&fx);
 }
 
+/* Hostile names on the real server: a schema, table, column and constraint
+ * of random bytes; up, validate and down run and do what they say. */
+static void test_random_names_on_postgres(void **state)
+{
+	(void)state;
+	unsigned seed = 777;
+	PGconn *admin = connect_db("postgres");
+	exec_ok(admin, "DROP DATABASE IF EXISTS pgc_unit_fix_names", "drop");
+	exec_ok(admin, "CREATE DATABASE pgc_unit_fix_names", "create");
+	PGconn *c = connect_db("pgc_unit_fix_names");
+	for (int iter = 0; iter < 12; iter++) {
+		Arena *a = arena_new();
+		Model *m = model_new(a);
+		m->dialect = DIALECT_POSTGRES;
+		char *nm[4];
+		for (int k = 0; k < 4; k++) {
+			int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+			nm[k] = arena_alloc(a, (size_t)len + 8);
+			for (int j = 0; j < len; j++) {
+				seed = seed * 1103515245u + 12345u;
+				/* printable ASCII and some UTF-8 (PostgreSQL rejects invalid UTF-8) */
+				int ch = 32 + (int)((seed >> 16) % 95);
+				nm[k][j] = (char)ch;
+			}
+			nm[k][len] = 0;
+			if (iter % 4 == 0)
+				strcat(nm[k], "\xc3\xa9"); /* é */
+			if (iter % 4 == 1 && k == 1)
+				strcpy(nm[k], "select");
+		}
+		SrcLoc loc = {0};
+		Table *u = model_add_table(m, nm[3], "users", loc);
+		model_add_column(m, u, "id", "integer");
+		Table *t = model_add_table(m, nm[3], nm[1], loc);
+		model_add_column(m, t, nm[2], "integer");
+		ForeignKey *fk = fk1(m, t, nm[0], nm[2], u, "id", FK_NO_ACTION);
+		Fixture fx = {.a = a, .m = m, .users = u};
+		finding(&fx, "fk-blocks-delete", fk, 1, "always", 1, nm[0]);
+		FixOptions o = {.command_line = "t"};
+		FixOutput out;
+		Err err = {0};
+		assert_int_equal(fix_build(m, &fx.an, &o, &out, &err), 0);
+
+		StrBuf ddl = STRBUF_INIT;
+		sb_adds(&ddl, "DROP SCHEMA IF EXISTS ");
+		sb_add_ident(&ddl, nm[3]);
+		sb_adds(&ddl, " CASCADE; CREATE SCHEMA ");
+		sb_add_ident(&ddl, nm[3]);
+		sb_adds(&ddl, "; CREATE TABLE ");
+		sb_add_qualified(&ddl, nm[3], "users");
+		sb_adds(&ddl, " (id int PRIMARY KEY); CREATE TABLE ");
+		sb_add_qualified(&ddl, nm[3], nm[1]);
+		sb_adds(&ddl, " (");
+		sb_add_ident(&ddl, nm[2]);
+		sb_adds(&ddl, " int, CONSTRAINT ");
+		sb_add_ident(&ddl, nm[0]);
+		sb_adds(&ddl, " FOREIGN KEY (");
+		sb_add_ident(&ddl, nm[2]);
+		sb_adds(&ddl, ") REFERENCES ");
+		sb_add_qualified(&ddl, nm[3], "users");
+		sb_adds(&ddl, " (id));");
+		exec_ok(c, ddl.buf, "create hostile schema");
+		sb_release(&ddl);
+		char *before = query1(c, DEFS);
+		exec_ok(c, out.up, "up (hostile names)");
+		exec_ok(c, out.validate, "validate (hostile names)");
+		char *after = query1(c, "SELECT confdeltype, convalidated FROM pg_constraint WHERE contype = 'f'");
+		assert_string_equal(after, "c|t|\n");
+		exec_ok(c, out.up, "up again (hostile names)");
+		exec_ok(c, out.down, "down (hostile names)");
+		char *back = query1(c, DEFS);
+		assert_string_equal(back, before);
+		StrBuf drop = STRBUF_INIT;
+		sb_adds(&drop, "DROP SCHEMA ");
+		sb_add_ident(&drop, nm[3]);
+		sb_adds(&drop, " CASCADE");
+		exec_ok(c, drop.buf, "drop hostile schema");
+		sb_release(&drop);
+		free(before);
+		free(after);
+		free(back);
+		arena_free(a);
+	}
+	PQfinish(c);
+	exec_ok(admin, "DROP DATABASE IF EXISTS pgc_unit_fix_names", "drop");
+	PQfinish(admin);
+}
+
 static void test_cycle_on_postgres(void **state)
 {
 	(void)state;
@@ -834,10 +974,12 @@ int main(void)
 		cmocka_unit_test(test_nothing_to_fix),
 		cmocka_unit_test(test_cockroach),
 		cmocka_unit_test(test_dollar_tag_and_comment_injection),
+		cmocka_unit_test(test_random_names_parse_back),
 		cmocka_unit_test(test_naming),
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_cycle_on_postgres),
 		cmocka_unit_test(test_cycle_on_postgres_minimal),
+		cmocka_unit_test(test_random_names_on_postgres),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
