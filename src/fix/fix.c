@@ -69,7 +69,11 @@
 typedef struct Change {
 	const ForeignKey *fk;
 	const Finding *f;       /* the finding with the smallest depth for this FK */
+	const char *why;        /* left alone: the reason; NULL for a change */
+	const char *path;       /* path from the root, for comments (sanitized) */
 } Change;
+
+typedef PGC_VEC(const ForeignKey *) FkList;
 
 typedef struct Ctx {
 	Model *m;
@@ -78,8 +82,9 @@ typedef struct Ctx {
 	bool crdb;
 	PGC_VEC(Change) changes;       /* to re-create */
 	PGC_VEC(Change) left;          /* fk-blocks-delete left alone, with the reason */
-	PGC_VEC(const char *) left_why;
 	PGC_VEC(const Finding *) decisions; /* set-null-not-null */
+	int *change_at, *left_at;      /* by fk->id: 1 + index in changes / left, or 0 */
+	FkList *incoming;              /* by table id: live FKs referencing it */
 } Ctx;
 
 /* ---- small writers ---- */
@@ -202,13 +207,12 @@ static void add_path(StrBuf *sb, Ctx *c, const Finding *f)
 		sb_adds(sb, f->root_table ? f->root_table : "(root)");
 	for (int i = 0; i < f->npath; i++) {
 		const ForeignKey *step = NULL;
-		for (size_t k = 0; k < c->m->fks.n && cur; k++) {
-			const ForeignKey *fk = c->m->fks.items[k];
-			if (!fk->dropped && fk->ref == cur && strcmp(fk->name, f->path[i]) == 0) {
-				step = fk;
+		const FkList *in = cur ? &c->incoming[cur->id] : NULL;
+		for (size_t k = 0; in && k < in->n; k++)
+			if (strcmp(in->items[k]->name, f->path[i]) == 0) {
+				step = in->items[k];
 				break;
 			}
-		}
 		if (i == f->npath - 1 && f->fk)
 			step = f->fk;
 		sb_adds(sb, " <- ");
@@ -270,18 +274,14 @@ static int cmp_finding_fk(const void *pa, const void *pb)
 	return r;
 }
 
-static Change *find_change(void *items, size_t n, const ForeignKey *fk)
-{
-	Change *v = items;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].fk == fk)
-			return &v[i];
-	return NULL;
-}
-
 static int select_changes(Ctx *c, Err *err)
 {
 	Arena *a = c->m->arena;
+	size_t nfk = c->m->fks.n;
+	c->change_at = arena_alloc(a, (nfk + 1) * sizeof(int));
+	c->left_at = arena_alloc(a, (nfk + 1) * sizeof(int));
+	memset(c->change_at, 0, (nfk + 1) * sizeof(int));
+	memset(c->left_at, 0, (nfk + 1) * sizeof(int));
 	for (size_t i = 0; i < c->an->findings.n; i++) {
 		const Finding *f = c->an->findings.items[i];
 		if (strcmp(f->rule, "set-null-not-null") == 0) {
@@ -290,9 +290,9 @@ static int select_changes(Ctx *c, Err *err)
 		}
 		if (strcmp(f->rule, "fk-blocks-delete") != 0)
 			continue;
-		if (!f->fk)
+		if (!f->fk || f->fk->id < 0 || (size_t)f->fk->id >= nfk || c->m->fks.items[f->fk->id] != f->fk)
 			return err_set(err, PGC_EXIT_INTERNAL,
-			               "fk-blocks-delete finding on %s.%s carries no foreign key",
+			               "fk-blocks-delete finding on %s.%s carries no foreign key of the model",
 			               f->table ? f->table : "?", f->constraint ? f->constraint : "?");
 		const ForeignKey *fk = f->fk;
 		if (fk->on_delete != FK_NO_ACTION && fk->on_delete != FK_RESTRICT)
@@ -302,52 +302,38 @@ static int select_changes(Ctx *c, Err *err)
 			why = arena_printf(a, "depth %d > --depth %d", f->depth, c->opt->depth);
 		else if (c->opt->minimal && f->blocks && strcmp(f->blocks, "not-on-postgres") == 0)
 			why = "--minimal: blocks: not-on-postgres";
-		Change *have = find_change(c->changes.items, c->changes.n, fk);
-		if (have) {
-			if (f->depth < have->f->depth)
-				have->f = f;
-			continue;
-		}
-		if (why) {
-			Change *l = find_change(c->left.items, c->left.n, fk);
-			if (l) {
-				if (f->depth < l->f->depth)
-					l->f = f;
-				continue;
+		if (!why) {
+			int at = c->change_at[fk->id];
+			if (at) {
+				if (f->depth < c->changes.items[at - 1].f->depth)
+					c->changes.items[at - 1].f = f;
+			} else {
+				Change ch = {fk, f, NULL, NULL};
+				VEC_PUSH(a, c->changes, ch);
+				c->change_at[fk->id] = (int)c->changes.n;
 			}
-			Change ch = {fk, f};
-			VEC_PUSH(a, c->left, ch);
-			VEC_PUSH(a, c->left_why, why);
 			continue;
 		}
-		Change ch = {fk, f};
-		VEC_PUSH(a, c->changes, ch);
+		int at = c->left_at[fk->id];
+		if (at) {
+			if (f->depth < c->left.items[at - 1].f->depth)
+				c->left.items[at - 1].f = f;
+		} else {
+			Change ch = {fk, f, why, NULL};
+			VEC_PUSH(a, c->left, ch);
+			c->left_at[fk->id] = (int)c->left.n;
+		}
 	}
 	/* An FK that one root needs changed is not "left alone" for another. */
-	for (size_t i = 0; i < c->left.n;) {
-		if (find_change(c->changes.items, c->changes.n, c->left.items[i].fk)) {
-			c->left.items[i] = c->left.items[c->left.n - 1];
-			c->left_why.items[i] = c->left_why.items[c->left.n - 1];
-			c->left.n--;
-			c->left_why.n--;
-		} else {
-			i++;
-		}
-	}
+	size_t keep = 0;
+	for (size_t i = 0; i < c->left.n; i++)
+		if (!c->change_at[c->left.items[i].fk->id])
+			c->left.items[keep++] = c->left.items[i];
+	c->left.n = keep;
 	if (c->changes.n > 1)
 		qsort(c->changes.items, c->changes.n, sizeof(Change), cmp_change);
-	if (c->left.n > 1) {
-		/* sort left and its reasons together */
-		for (size_t i = 1; i < c->left.n; i++)
-			for (size_t j = i; j > 0 && cmp_change(&c->left.items[j - 1], &c->left.items[j]) > 0; j--) {
-				Change t = c->left.items[j];
-				c->left.items[j] = c->left.items[j - 1];
-				c->left.items[j - 1] = t;
-				const char *w = c->left_why.items[j];
-				c->left_why.items[j] = c->left_why.items[j - 1];
-				c->left_why.items[j - 1] = w;
-			}
-	}
+	if (c->left.n > 1)
+		qsort(c->left.items, c->left.n, sizeof(Change), cmp_change);
 	if (c->decisions.n > 1)
 		qsort(c->decisions.items, c->decisions.n, sizeof(Finding *), cmp_finding_fk);
 	return 0;
@@ -454,10 +440,7 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_addf(sb, "--   %s (depth %d, blocks: %s)\n", cm(a, fk_label(a, ch->fk)), ch->f->depth,
 		        cm(a, ch->f->blocks ? ch->f->blocks : "always"));
 		sb_adds(sb, "--     path: ");
-		StrBuf p = STRBUF_INIT;
-		add_path(&p, c, ch->f);
-		add_comment_text(sb, p.buf);
-		sb_release(&p);
+		sb_adds(sb, ch->path);
 		sb_adds(sb, "\n--     was:  ");
 		StrBuf d = STRBUF_INIT;
 		add_fk_def(&d, ch->fk, ch->fk->on_delete, !ch->fk->validated);
@@ -471,7 +454,7 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 			sb_addf(sb, "--   %s (depth %d, blocks: %s): %s\n", cm(a, fk_label(a, c->left.items[i].fk)),
 			        c->left.items[i].f->depth,
 			        cm(a, c->left.items[i].f->blocks ? c->left.items[i].f->blocks : "always"),
-			        cm(a, c->left_why.items[i]));
+			        cm(a, c->left.items[i].why));
 		}
 	}
 	if (c->decisions.n) {
@@ -913,8 +896,21 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 		return err_set(err, PGC_EXIT_USAGE,
 		               "--minimal applies to PostgreSQL only: CockroachDB does not document its "
 		               "cascade order, so every blocking edge blocks there");
+	c.incoming = arena_alloc(m->arena, (m->tables.n + 1) * sizeof(FkList));
+	memset(c.incoming, 0, (m->tables.n + 1) * sizeof(FkList));
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (!fk->dropped && fk->ref && fk->ref->id >= 0 && (size_t)fk->ref->id < m->tables.n)
+			VEC_PUSH(m->arena, c.incoming[fk->ref->id], fk);
+	}
 	if (select_changes(&c, err) < 0)
 		return -1;
+	for (size_t i = 0; i < c.changes.n; i++) {
+		StrBuf p = STRBUF_INIT;
+		add_path(&p, &c, c.changes.items[i].f);
+		c.changes.items[i].path = cm(m->arena, p.buf);
+		sb_release(&p);
+	}
 	for (size_t i = 0; i < c.changes.n; i++) {
 		const ForeignKey *fk = c.changes.items[i].fk;
 		if (!fk->table || !fk->ref || !fk->name || fk->ncols <= 0 || fk->nref_cols != fk->ncols)
