@@ -85,6 +85,7 @@ typedef struct Ctx {
 	PGC_VEC(const Finding *) decisions; /* set-null-not-null */
 	int *change_at, *left_at;      /* by fk->id: 1 + index in changes / left, or 0 */
 	FkList *incoming;              /* by table id: live FKs referencing it */
+	int nvalidate;                 /* PostgreSQL: constraints the validate file validates */
 } Ctx;
 
 /* ---- small writers ---- */
@@ -513,6 +514,9 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	if (c->crdb)
 		sb_adds(sb, "each statement on its own, outside an explicit transaction (CockroachDB\n"
 		            "-- advises one schema change per transaction, and DDL outside transactions).\n");
+	else if (strcmp(kind, "Up") == 0 && c->nvalidate == 0)
+		sb_adds(sb, "this file; no validation step follows (each constraint is either\n"
+		            "-- validated in its own statement or was NOT VALID before and stays so).\n");
 	else if (strcmp(kind, "Up") == 0) {
 		sb_adds(sb, "this file first, then the validation in a separate transaction");
 		if (o->validate_name) {
@@ -758,6 +762,9 @@ static void build_pg(Ctx *c, FixOutput *out)
 {
 	Arena *a = c->m->arena;
 	StrBuf up = STRBUF_INIT, val = STRBUF_INIT, down = STRBUF_INIT;
+	for (size_t i = 0; i < c->changes.n; i++)
+		if (needs_validate(c->changes.items[i].fk))
+			c->nvalidate++;
 
 	add_header(&up, c, "Up");
 	add_lock_timeout(&up, c);
@@ -770,10 +777,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 	}
 	sb_adds(&up, "RESET lock_timeout;\n");
 
-	int nval = 0;
-	for (size_t i = 0; i < c->changes.n; i++)
-		if (needs_validate(c->changes.items[i].fk))
-			nval++;
+	int nval = c->nvalidate;
 	if (nval) {
 		add_header(&val, c, "Validate");
 		sb_adds(&val, "-- Validates the constraints the up migration re-created NOT VALID. Run it in\n"

@@ -490,6 +490,35 @@ static void test_depth_and_minimal(void **state)
 	fixture_free(&fx);
 }
 
+/* Only a NOT VALID FK and one on a partitioned table: no validate file, and the
+ * header does not send anyone looking for one. */
+static void test_no_validation_needed(void **state)
+{
+	(void)state;
+	Fixture fx;
+	fixture(&fx, DIALECT_POSTGRES);
+	size_t keep = 0;
+	for (size_t i = 0; i < fx.an.findings.n; i++) {
+		const Finding *f = fx.an.findings.items[i];
+		if (strcmp(f->constraint, "legacy_user_fk") == 0 || strcmp(f->constraint, "order_user_id_fkey") == 0)
+			fx.an.findings.items[keep++] = fx.an.findings.items[i];
+	}
+	fx.an.findings.n = keep;
+	((Table *)fx.an.findings.items[0]->fk->table)->relkind = 'p'; /* "order" */
+	FixOutput out = build(&fx, 0, false);
+	assert_int_equal(out.nchanges, 2);
+	assert_int_equal(out.nvalidate, 0);
+	assert_null(out.validate);
+	assert_non_null(strstr(out.up, "no validation step follows"));
+	assert_null(strstr(out.up, "061-cascade-cleanup-validate.sql"));
+	Parsed p = {0};
+	parse_sql(&p, out.up, 0);
+	assert_false(find_add(&p, "order_user_id_fkey")->not_valid); /* partitioned: validated at once */
+	assert_true(find_add(&p, "legacy_user_fk")->not_valid);     /* was NOT VALID: stays so */
+	assert_non_null(strstr(out.up, "held while the ADD scans"));
+	fixture_free(&fx);
+}
+
 static void test_nothing_to_fix(void **state)
 {
 	(void)state;
@@ -972,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_depth_and_minimal),
 		cmocka_unit_test(test_nothing_to_fix),
+		cmocka_unit_test(test_no_validation_needed),
 		cmocka_unit_test(test_cockroach),
 		cmocka_unit_test(test_dollar_tag_and_comment_injection),
 		cmocka_unit_test(test_random_names_parse_back),
