@@ -9,6 +9,7 @@
 #include "fix/fix.h"
 #include "fix/naming.h"
 #include "fix/write.h"
+#include "loader/live.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -57,7 +58,8 @@ static void fix_usage(FILE *f)
 
 /* "pgcascade fix ARGS" for the header: arguments quoted for a shell when
  * needed. --force and --quiet change no content and are left out, so that
- * a forced rerun writes byte-identical files. */
+ * a forced rerun writes byte-identical files. The --db URL goes through
+ * db_redact(): a password never lands in a migration file. */
 static const char *command_line(Arena *a, int argc, char **argv)
 {
 	StrBuf sb = STRBUF_INIT;
@@ -66,6 +68,10 @@ static const char *command_line(Arena *a, int argc, char **argv)
 		const char *s = argv[i];
 		if (strcmp(s, "--force") == 0 || strcmp(s, "--quiet") == 0)
 			continue;
+		if (strncmp(s, "--db=", 5) == 0)
+			s = arena_printf(a, "--db=%s", db_redact(a, s + 5));
+		else if (i > 1 && strcmp(argv[i - 1], "--db") == 0)
+			s = db_redact(a, s);
 		bool plain = s[0] != 0;
 		for (const char *p = s; *p; p++)
 			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@+%", *p))

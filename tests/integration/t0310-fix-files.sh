@@ -115,6 +115,18 @@ check_eq "dbmate cockroach: no DO block, no BEGIN" "0" "$(grep -c '^DO \|^BEGIN'
 pgc fix --dialect postgres --lock-timeout 2s "$P/001-init.sql" "$P/059-x.sql"
 check_contains "--lock-timeout: used" "SET lock_timeout = '2s';" "$TMP/out"
 
+# --- a password in --db never lands in the migration
+LIVE=$(fresh_db fix_files_live)
+psql -X -q -v ON_ERROR_STOP=1 -d fix_files_live -f "$P/059-x.sql" >/dev/null 2>&1
+pgc fix --dialect postgres --db "$LIVE password=s3cr3t-pw"
+check_eq "--db: exit 0" 0 "$RC"
+check_contains "--db: header says the names were read" "live catalog" "$TMP/out"
+check_eq "--db: no password in the migration" "0" "$(grep -c 's3cr3t-pw' "$TMP/out")"
+pgc fix --dialect postgres "--db=postgresql://$PGUSER:s3cr3t-pw@localhost/fix_files_live?host=$PGHOST&port=$PGPORT"
+check_eq "--db= URI: exit 0" 0 "$RC"
+check_eq "--db= URI: no password in the migration" "0" "$(grep -c 's3cr3t-pw' "$TMP/out")"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS fix_files_live" >/dev/null 2>&1
+
 # --- plain timestamps, and --name
 T=$TMP/ts; mkdir -p "$T"
 schema "$T" 20240305090000_init.sql
