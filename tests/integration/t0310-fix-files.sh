@@ -179,6 +179,15 @@ check_contains "--depth 1: the rest is listed as left alone" "public.comments.co
 pgc fix --dialect cockroach --minimal "$C"
 check_eq "--minimal with cockroach: exit 2" 2 "$RC"
 
+# --- golden: a PostgreSQL fixture (up, validate, down)
+GP=$TMP/golden-pg; mkdir -p "$GP"
+(cd "$PGC_ROOT" && "$PGC" fix --quiet --dialect postgres --out "$GP" --name 060-cascade-cleanup.sql tests/fixtures/pg/80-fix-chains.sql >"$TMP/out" 2>"$TMP/err"); RC=$?
+check_eq "golden pg: exit 0" 0 "$RC"
+for f in 060-cascade-cleanup.sql 061-cascade-cleanup-validate.sql 060-cascade-cleanup.down.sql; do
+	sed "s|$GP|OUT|g" "$GP/$f" >"$TMP/$f.actual"
+	check_files "golden pg: $f" "$PGC_ROOT/tests/golden/fix/80-fix-chains/$f" "$TMP/$f.actual"
+done
+
 # --- golden: the example's CockroachDB migrations
 EX="$PGC_ROOT/examples/skytwin"
 if [ -d "$EX" ]; then
