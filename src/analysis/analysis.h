@@ -43,6 +43,8 @@ typedef struct Analysis {
 	PGC_VEC(ClosureEntry *) closure;  /* sorted by root, depth, schema, table */
 	PGC_VEC(Finding *) findings;      /* sorted: file, line, col, rule; loader findings included */
 	int nerrors, nwarnings;
+	unsigned char *in_closure;        /* by Table.id: 1 when in some root's closure or a root */
+	int ntables;
 } Analysis;
 
 /*
@@ -58,7 +60,7 @@ int root_parse(Arena *a, const char *spec, Root *out, Err *err);
  */
 int analyze(Model *m, const AnalysisOptions *opt, Analysis *out, Err *err);
 
-/* True when fk is an edge inside some root's closure. */
+/* True when t is a root or inside some root's closure. */
 bool analysis_in_closure(const Analysis *an, const Table *t);
 
 #endif

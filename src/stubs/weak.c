@@ -22,10 +22,4 @@ WEAK int crdb_rewrite(Arena *a, const Source *s, CrdbRewrite *o, Err *e) { retur
 WEAK PGconn *db_connect(const char *u, Err *e) { NOT_YET(e, "db_connect"); return NULL; }
 WEAK char *db_redact(Arena *a, const char *c) { return arena_strdup(a, "(redacted)"); }
 WEAK int live_load(Model *m, PGconn *c, Err *e) { return NOT_YET(e, "live_load"); }
-WEAK int root_parse(Arena *a, const char *s, Root *o, Err *e) { return NOT_YET(e, "root_parse"); }
-WEAK int analyze(Model *m, const AnalysisOptions *o, Analysis *out, Err *e) { return NOT_YET(e, "analyze"); }
-WEAK bool analysis_in_closure(const Analysis *an, const Table *t) { return false; }
-WEAK int report_format_parse(const char *s) { return -1; }
-WEAK int report_audit(FILE *f, Model *m, const Analysis *an, ReportFormat fmt, bool c, Err *e) { return NOT_YET(e, "report_audit"); }
-WEAK void report_finding_gcc(FILE *f, const Finding *x, bool c) {}
 WEAK int fix_build(Model *m, const Analysis *an, const FixOptions *o, FixOutput *out, Err *e) { return NOT_YET(e, "fix_build"); }
