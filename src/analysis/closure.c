@@ -139,7 +139,8 @@ void closure_entries(Model *m, const Graph *g, const Walk *w, Analysis *an)
 		for (int k = g->out_off[t]; k < g->out_off[t + 1]; k++)
 			if (w->level[g->out[k]->ref->id] >= 0)
 				e->via[e->nvia++] = g->out[k];
-		qsort(e->via, (size_t)e->nvia, sizeof(*e->via), cmp_name);
+		if (e->nvia > 1)
+			qsort(e->via, (size_t)e->nvia, sizeof(*e->via), cmp_name);
 		VEC_PUSH(m->arena, an->closure, e);
 		an->in_closure[t] = 1;
 	}
@@ -171,6 +172,8 @@ static int cmp_entry(const void *a, const void *b)
 
 void closure_sort(Analysis *an)
 {
+	if (an->closure.n < 2)
+		return;
 	sort_an = an;
 	qsort(an->closure.items, an->closure.n, sizeof(*an->closure.items), cmp_entry);
 	sort_an = NULL;

@@ -71,7 +71,7 @@ static const char *json_str(json_object *o)
 int root_parse(Arena *a, const char *spec, Root *out, Err *err)
 {
 	int ret = -1;
-	json_object *got = NULL, *want = NULL;
+	json_object *got = NULL, *want = NULL, *rv = NULL, *cols = NULL;
 	const char *perr = NULL;
 	memset(out, 0, sizeof(*out));
 	out->spec = arena_strdup(a, spec);
@@ -89,8 +89,9 @@ int root_parse(Arena *a, const char *spec, Root *out, Err *err)
 		goto out;
 	}
 	json_object *gc = fk_constraint(got), *wc = fk_constraint(want);
-	json_object *rv = jget(gc, "pktable");
-	json_object *cols = jget(gc, "pk_attrs");
+	/* Keep our own references: deleting the keys below drops the tree's. */
+	rv = json_object_get(jget(gc, "pktable"));
+	cols = json_object_get(jget(gc, "pk_attrs"));
 	/* Everything but the referenced table and its columns must be the
 	 * canonical statement's: no ON DELETE, MATCH, DEFERRABLE, ... */
 	bool shape = gc && wc && rv;
@@ -122,7 +123,7 @@ int root_parse(Arena *a, const char *spec, Root *out, Err *err)
 	if (n) {
 		out->cols = arena_alloc(a, n * sizeof(*out->cols));
 		for (size_t i = 0; i < n; i++) {
-			const char *c = json_str(jget(jidx(cols, i), "String") ? jget(jget(jidx(cols, i), "String"), "sval") : NULL);
+			const char *c = json_str(jget(jget(jidx(cols, i), "String"), "sval"));
 			if (!c) {
 				err_set(err, PGC_EXIT_USAGE, "invalid --root \"%s\": bad column list", spec);
 				goto out;
@@ -133,6 +134,10 @@ int root_parse(Arena *a, const char *spec, Root *out, Err *err)
 	}
 	ret = 0;
 out:
+	if (rv)
+		json_object_put(rv);
+	if (cols)
+		json_object_put(cols);
 	if (got)
 		json_object_put(got);
 	if (want)
