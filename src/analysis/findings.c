@@ -26,8 +26,11 @@
  *   min level >  chk        always           (every path removes them too late)
  *   otherwise               order-dependent  (a path removes them in the
  *                                             same round as the check)
- * A DEFERRABLE INITIALLY DEFERRED NO ACTION edge is checked at commit:
- * not-on-postgres when another edge removes C's rows, else always.
+ * A DEFERRABLE INITIALLY DEFERRED NO ACTION edge is checked at commit,
+ * after every cascade: always when nothing else removes C's rows (the
+ * queue replay below says), not-on-postgres when an ON DELETE CASCADE
+ * edge of C to another table does, and order-dependent when only other
+ * blocking edges would (if those are left alone, nothing removes them).
  * CockroachDB documents no cascade order: every edge is "always" there.
  * For order-dependent edges order_outcome replays PostgreSQL's queue with
  * one row per table to predict the result of the current creation order.
@@ -71,12 +74,14 @@ static int resolve_root(Model *m, Root *r, Err *err)
 
 /*
  * Replays PostgreSQL's RI event queue with one row per table, every
- * closure edge cascading except e. Returns 1 when e's check fails,
- * 0 when it passes, -1 when the budget ran out.
+ * closure edge cascading except e (NO ACTION or RESTRICT; checked when
+ * its event comes up, or at commit when INITIALLY DEFERRED). Returns 1
+ * when e's check fails, 0 when it passes, -1 when the budget ran out.
  */
-static int replay_queue(Model *m, const Graph *g, const Walk *w, const ForeignKey *e,
+static int replay_queue(const Graph *g, const Walk *w, const ForeignKey *e,
                         int *stamp, int gen, const ForeignKey **queue, long *budget)
 {
+	bool deferred = e->initially_deferred && e->on_delete == FK_NO_ACTION;
 	int head = 0, tail = 0;
 	int root = w->root->t->id;
 	stamp[root] = gen;
@@ -87,14 +92,19 @@ static int replay_queue(Model *m, const Graph *g, const Walk *w, const ForeignKe
 			return -1;
 		const ForeignKey *f = queue[head++];
 		int c = f->table->id;
-		if (f == e)
-			return stamp[c] == gen ? 0 : 1;
+		if (f == e) {
+			if (!deferred)
+				return stamp[c] == gen ? 0 : 1;
+			continue;
+		}
 		if (stamp[c] == gen)
 			continue;
 		stamp[c] = gen;
 		for (int k = g->in_off[c]; k < g->in_off[c + 1]; k++)
 			queue[tail++] = g->in[k];
 	}
+	if (deferred)
+		return stamp[e->table->id] == gen ? 0 : 1;
 	return -1;
 }
 
@@ -116,6 +126,7 @@ typedef struct Extremes {
 	bool done;
 	int min1, min2, max1, max2;     /* INT_MAX / -1 when absent */
 	const ForeignKey *min_fk, *max_fk;
+	bool cascades;                  /* an ON DELETE CASCADE edge to another reached table */
 } Extremes;
 
 static void extremes(const Graph *g, const Walk *w, int c, Extremes *ex)
@@ -129,6 +140,8 @@ static void extremes(const Graph *g, const Walk *w, int c, Extremes *ex)
 		int lx = w->level[f->ref->id];
 		if (lx < 0)
 			continue;
+		if (f->on_delete == FK_CASCADE && f->ref->id != c)
+			x->cascades = true;
 		lx++;
 		if (lx < x->min1) {
 			x->min2 = x->min1;
@@ -172,8 +185,16 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		const char *blocks;
 		if (crdb || C == r->t || hi < 0)
 			blocks = "always";
-		else if (e->initially_deferred && e->on_delete == FK_NO_ACTION)
-			blocks = "not-on-postgres";
+		else if (e->initially_deferred && e->on_delete == FK_NO_ACTION) {
+			/* Checked at commit: it passes when anything removed C's rows. */
+			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
+			if (res != 0)
+				blocks = "always";
+			else if (x->cascades)
+				blocks = "not-on-postgres";
+			else
+				blocks = "order-dependent"; /* only other blockers remove them */
+		}
 		else if (hi < chk)
 			blocks = "not-on-postgres";
 		else if (lo > chk)
@@ -216,7 +237,7 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		f->root_schema = r->t->schema;
 		f->root_table = r->t->name;
 		if (strcmp(blocks, "order-dependent") == 0 && *budget > 0) {
-			int res = replay_queue(m, g, w, e, stamp, ++*gen, queue, budget);
+			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
 			if (res >= 0)
 				f->order_outcome = res ? "fails" : "passes";
 		}
@@ -435,7 +456,8 @@ int analyze(Model *m, const AnalysisOptions *opt, Analysis *out, Err *err)
 	for (size_t i = 0; i < m->findings.n; i++)
 		VEC_PUSH(m->arena, out->findings, m->findings.items[i]);
 	m->findings.n = loader_n;
-	qsort(out->findings.items, out->findings.n, sizeof(*out->findings.items), cmp_finding);
+	if (out->findings.n > 1)
+		qsort(out->findings.items, out->findings.n, sizeof(*out->findings.items), cmp_finding);
 	for (size_t i = 0; i < out->findings.n; i++) {
 		Severity s = out->findings.items[i]->severity;
 		out->nerrors += s == SEV_ERROR;
