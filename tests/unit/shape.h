@@ -17,13 +17,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static SrcLoc shape_loc(Model *m, int line)
+static inline SrcLoc shape_loc(Model *m, int line)
 {
 	SrcLoc l = {arena_strdup(m->arena, "shape.sql"), line, 1, 0};
 	return l;
 }
 
-static Table *shape_table_in(Model *m, const char *schema, const char *name)
+static inline Table *shape_table_in(Model *m, const char *schema, const char *name)
 {
 	Table *t = model_add_table(m, schema, name, shape_loc(m, (int)m->tables.n + 1));
 	Column *c = model_add_column(m, t, "id", "integer");
@@ -40,12 +40,12 @@ static Table *shape_table_in(Model *m, const char *schema, const char *name)
 	return t;
 }
 
-static Table *shape_table(Model *m, const char *name)
+static inline Table *shape_table(Model *m, const char *name)
 {
 	return shape_table_in(m, "public", name);
 }
 
-static ForeignKey *shape_fk(Model *m, const char *name, Table *child, const char *col,
+static inline ForeignKey *shape_fk(Model *m, const char *name, Table *child, const char *col,
                             Table *parent, char action)
 {
 	if (!table_column(child, col))
@@ -65,7 +65,7 @@ static ForeignKey *shape_fk(Model *m, const char *name, Table *child, const char
 }
 
 /* Reads a shape file into m; returns 0, or -1 on a malformed line. */
-static int shape_load(Model *m, FILE *f)
+static inline int shape_load(Model *m, FILE *f)
 {
 	char line[1024];
 	while (fgets(line, sizeof(line), f)) {
