@@ -245,14 +245,6 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 	}
 }
 
-static bool col_in(const char *name, const char **cols, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (cols[i] && strcmp(cols[i], name) == 0)
-			return true;
-	return false;
-}
-
 static void set_null_findings(Model *m)
 {
 	for (size_t i = 0; i < m->fks.n; i++) {
@@ -327,6 +319,17 @@ static bool glob_match(const char *p, const char *s)
 static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *opt)
 {
 	HashMap *seen = hm_new(m->arena);
+	/* Columns some FK covers, keyed "table id \x1f column". */
+	HashMap *covered = hm_new(m->arena);
+	for (size_t fi = 0; fi < m->fks.n; fi++) {
+		const ForeignKey *fk = m->fks.items[fi];
+		if (fk->dropped)
+			continue;
+		for (int k = 0; k < fk->ncols; k++)
+			if (fk->cols[k])
+				hm_put(covered, arena_printf(m->arena, "%d\x1f%s", fk->table->id, fk->cols[k]),
+				       (void *)fk);
+	}
 	for (size_t ri = 0; ri < an->roots.n; ri++) {
 		const Root *r = an->roots.items[ri];
 		const char *defpat = arena_printf(m->arena, "%s_id", singular(m->arena, r->t->name));
@@ -345,13 +348,8 @@ static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *
 					match = glob_match(pats[k], c->name);
 				if (!match)
 					continue;
-				bool covered = false;
-				for (size_t fi = 0; fi < m->fks.n && !covered; fi++) {
-					const ForeignKey *fk = m->fks.items[fi];
-					covered = !fk->dropped && fk->table == t && col_in(c->name, fk->cols, fk->ncols);
-				}
 				const char *key = arena_printf(m->arena, "%d\x1f%s", t->id, c->name);
-				if (covered || hm_get(seen, key))
+				if (hm_get(covered, key) || hm_get(seen, key))
 					continue;
 				hm_put(seen, key, (void *)t);
 				Finding *f = arena_alloc(m->arena, sizeof(*f));
