@@ -43,7 +43,8 @@ DB, CONN, SOURCE, TMP = os.environ["DB"], os.environ["CONN"], os.environ["SOURCE
 PGC = os.environ["PGC"]
 DRIVER = os.path.join(os.environ["PGC_ROOT"], "build/asan/tests/test_analysis")
 SEED = int(os.environ.get("T0200_SEED", "20260526"))
-NRANDOM = int(os.environ.get("T0200_SHAPES", "160"))
+NRANDOM = int(os.environ.get("T0200_SHAPES", "120"))
+MAXT = int(os.environ.get("T0200_MAX_TABLES", "8"))
 ACT = {"c": "CASCADE", "a": "NO ACTION", "r": "RESTRICT", "n": "SET NULL"}
 
 def tap(ok, name, diag=None):
@@ -200,7 +201,7 @@ def explicit_shapes():
     return s
 
 def random_shape(rng, k):
-    n = rng.randint(3, 8)
+    n = rng.randint(3, MAXT)
     tables = ["users"] + [f"t{i}" for i in range(1, n + 1)]
     fks = []
     def action():
