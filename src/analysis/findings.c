@@ -31,7 +31,9 @@
  * queue replay below says), not-on-postgres when an ON DELETE CASCADE
  * edge of C to another table does, and order-dependent when only other
  * blocking edges would (if those are left alone, nothing removes them).
- * CockroachDB documents no cascade order: every edge is "always" there.
+ * CockroachDB documents no cascade order (its foreign key page,
+ * https://www.cockroachlabs.com/docs/stable/foreign-key, lists the actions
+ * but not when cascades and checks run): every edge is "always" there.
  * For order-dependent edges order_outcome replays PostgreSQL's queue with
  * one row per table to predict the result of the current creation order.
  */

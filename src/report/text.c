@@ -18,8 +18,8 @@ static const char *disp_root(Model *m, const Root *r)
 int report_text(FILE *out, Model *m, const Analysis *an, bool color, Err *err)
 {
 	size_t nfk = 0;
-	ForeignKey **fks = model_sorted_fks(m, &nfk);
-	(void)fks;
+	for (size_t i = 0; i < m->fks.n; i++)
+		nfk += !m->fks.items[i]->dropped;
 	for (size_t i = 0; i < an->roots.n; i++) {
 		const Root *r = an->roots.items[i];
 		int ntab = 0, nedge = 0, maxd = 0, nblock = 0;
