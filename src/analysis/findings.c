@@ -320,7 +320,6 @@ static bool glob_match(const char *p, const char *s)
 
 static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *opt)
 {
-	HashMap *seen = hm_new(m->arena);
 	/* Columns some FK covers, keyed "table id \x1f column". */
 	HashMap *covered = hm_new(m->arena);
 	for (size_t fi = 0; fi < m->fks.n; fi++) {
@@ -332,55 +331,70 @@ static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *
 				hm_put(covered, arena_printf(m->arena, "%d\x1f%s", fk->table->id, fk->cols[k]),
 				       (void *)fk);
 	}
-	for (size_t ri = 0; ri < an->roots.n; ri++) {
-		const Root *r = an->roots.items[ri];
-		const char *defpat = arena_printf(m->arena, "%s_id", singular(m->arena, r->t->name));
-		const char *const *pats = opt->nowner ? opt->owner_patterns : &defpat;
-		int npats = opt->nowner ? opt->nowner : 1;
-		for (size_t ti = 0; ti < m->tables.n; ti++) {
-			const Table *t = m->tables.items[ti];
-			if (t->dropped || t == r->t || t->partition_of)
+	size_t nr = an->roots.n;
+	const char **defpat = arena_alloc(m->arena, (nr + 1) * sizeof(*defpat));
+	const char **stem = arena_alloc(m->arena, (nr + 1) * sizeof(*stem));
+	for (size_t ri = 0; ri < nr; ri++) {
+		stem[ri] = singular(m->arena, an->roots.items[ri]->t->name);
+		defpat[ri] = arena_printf(m->arena, "%s_id", stem[ri]);
+	}
+	for (size_t ti = 0; ti < m->tables.n; ti++) {
+		const Table *t = m->tables.items[ti];
+		if (t->dropped || t->partition_of)
+			continue; /* a partition's FKs are its parent's */
+		for (size_t ci = 0; ci < t->cols.n; ci++) {
+			const Column *c = t->cols.items[ci];
+			if (c->dropped || hm_get(covered, arena_printf(m->arena, "%d\x1f%s", t->id, c->name)))
 				continue;
-			for (size_t ci = 0; ci < t->cols.n; ci++) {
-				const Column *c = t->cols.items[ci];
-				if (c->dropped)
+			/* The root it belongs to: the first whose patterns match,
+			 * preferring one whose name the column spells (user_id: users). */
+			const Root *r = NULL;
+			for (size_t ri = 0; ri < nr; ri++) {
+				const Root *cand = an->roots.items[ri];
+				if (cand->t == t)
 					continue;
+				const char *const *pats = opt->nowner ? opt->owner_patterns : &defpat[ri];
+				int npats = opt->nowner ? opt->nowner : 1;
 				bool match = false;
 				for (int k = 0; k < npats && !match; k++)
 					match = glob_match(pats[k], c->name);
 				if (!match)
 					continue;
-				const char *key = arena_printf(m->arena, "%d\x1f%s", t->id, c->name);
-				if (hm_get(covered, key) || hm_get(seen, key))
-					continue;
-				hm_put(seen, key, (void *)t);
-				Finding *f = arena_alloc(m->arena, sizeof(*f));
-				f->rule = "user-column-no-fk";
-				f->severity = SEV_WARNING;
-				f->schema = t->schema;
-				f->table = t->name;
-				f->loc = t->loc;
-				f->root_schema = r->t->schema;
-				f->root_table = r->t->name;
-				f->message = arena_printf(m->arena,
-				        "column %s.%s has no foreign key to %s, so its rows outlive the %s row they belong to",
-				        disp(m->arena, t), c->name, disp(m->arena, r->t), disp(m->arena, r->t));
-				StrBuf sb = STRBUF_INIT;
-				sb_adds(&sb, "+ REFERENCES ");
-				if (strcmp(r->t->schema, "public") == 0)
-					sb_add_ident(&sb, r->t->name);
-				else
-					sb_add_qualified(&sb, r->t->schema, r->t->name);
-				if (r->ncols == 1) {
-					sb_addch(&sb, '(');
-					sb_add_ident(&sb, r->cols[0]);
-					sb_addch(&sb, ')');
+				if (!r)
+					r = cand;
+				if (strcasestr(c->name, stem[ri])) {
+					r = cand;
+					break;
 				}
-				sb_adds(&sb, " ON DELETE CASCADE");
-				f->help = arena_strdup(m->arena, sb.buf);
-				sb_release(&sb);
-				VEC_PUSH(m->arena, m->findings, f);
 			}
+			if (!r)
+				continue;
+			Finding *f = arena_alloc(m->arena, sizeof(*f));
+			f->rule = "user-column-no-fk";
+			f->severity = SEV_WARNING;
+			f->schema = t->schema;
+			f->table = t->name;
+			f->loc = t->loc;
+			f->root_schema = r->t->schema;
+			f->root_table = r->t->name;
+			f->message = arena_printf(m->arena,
+			        "column %s.%s has no foreign key to %s, so its rows outlive the %s row they belong to",
+			        disp(m->arena, t), c->name, disp(m->arena, r->t), disp(m->arena, r->t));
+			StrBuf sb = STRBUF_INIT;
+			sb_adds(&sb, "+ REFERENCES ");
+			if (strcmp(r->t->schema, "public") == 0)
+				sb_add_ident(&sb, r->t->name);
+			else
+				sb_add_qualified(&sb, r->t->schema, r->t->name);
+			if (r->ncols == 1) {
+				sb_addch(&sb, '(');
+				sb_add_ident(&sb, r->cols[0]);
+				sb_addch(&sb, ')');
+			}
+			sb_adds(&sb, " ON DELETE CASCADE");
+			f->help = arena_strdup(m->arena, sb.buf);
+			sb_release(&sb);
+			VEC_PUSH(m->arena, m->findings, f);
 		}
 	}
 }

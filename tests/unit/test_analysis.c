@@ -417,6 +417,31 @@ static void test_owner_columns(void **state)
 	assert_int_equal(count_rule(&an2, "user-column-no-fk"), 3);
 	arena_free(a);
 
+	/* Several roots: a column goes to the root its name spells, else the first. */
+	a = arena_new();
+	m = model_new(a);
+	shape_table(m, "teams");
+	shape_table(m, "users");
+	Table *x = shape_table(m, "x");
+	model_add_column(m, x, "user_id", "integer");
+	model_add_column(m, x, "team_id", "integer");
+	model_add_column(m, x, "owner_id", "integer");
+	static const char *two[] = {"teams", "users"};
+	static const char *any[] = {"*_id"};
+	AnalysisOptions ro2 = {0};
+	ro2.roots = two;
+	ro2.nroots = 2;
+	ro2.owner_patterns = any;
+	ro2.nowner = 1;
+	assert_int_equal(analyze(m, &ro2, &an, &e), 0);
+	assert_int_equal(count_rule(&an, "user-column-no-fk"), 3);
+	for (size_t i = 0; i < an.findings.n; i++) {
+		const Finding *uf = an.findings.items[i];
+		const char *want = strstr(uf->message, "x.user_id") ? "users" : "teams";
+		assert_string_equal(uf->root_table, want);
+	}
+	arena_free(a);
+
 	/* singular: ies -> y, sses -> ss, s -> "" */
 	static const struct { const char *root, *col; } cases[] = {
 		{"companies", "company_id"}, {"classes", "class_id"}, {"accounts", "account_id"},
