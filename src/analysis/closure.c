@@ -12,6 +12,7 @@
  */
 #include "analysis/graph.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,21 @@ static int cmp_seq(const void *a, const void *b)
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
 	return x->id - y->id;
+}
+
+/* Live: seq is pg_constraint.oid, and PostgreSQL fires a table's triggers
+ * in name order. The ON DELETE trigger of an FK is named
+ * "RI_ConstraintTrigger_a_<trigger oid>", the trigger being created right
+ * after its constraint (oid + 1, as pg_trigger shows), so the order is
+ * that of the decimal text of oid + 1. */
+static int cmp_seq_text(const void *a, const void *b)
+{
+	const ForeignKey *x = *(const ForeignKey *const *)a, *y = *(const ForeignKey *const *)b;
+	char sx[32], sy[32];
+	snprintf(sx, sizeof(sx), "%ld", x->seq + 1);
+	snprintf(sy, sizeof(sy), "%ld", y->seq + 1);
+	int c = strcmp(sx, sy);
+	return c ? c : x->id - y->id;
 }
 
 void graph_build(Model *m, Graph *g)
@@ -68,7 +84,7 @@ void graph_build(Model *m, Graph *g)
 	for (int i = 0; i < nt; i++)
 		if (g->in_off[i + 1] - g->in_off[i] > 1)
 			qsort(g->in + g->in_off[i], (size_t)(g->in_off[i + 1] - g->in_off[i]),
-			      sizeof(*g->in), cmp_seq);
+			      sizeof(*g->in), m->live ? cmp_seq_text : cmp_seq);
 }
 
 /* Deterministic tie-break between two edges reaching the same table at the

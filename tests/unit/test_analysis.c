@@ -302,6 +302,32 @@ static void test_blocks_levels(void **state)
 	assert_string_equal(classify_chain(3, true, FK_NO_ACTION, true, NULL), "not-on-postgres");
 }
 
+/* Live: triggers fire in name order, and the name carries the OID as text. */
+static void test_blocks_live_trigger_name_order(void **state)
+{
+	(void)state;
+	for (int live = 0; live < 2; live++) {
+		Arena *a = arena_new();
+		Model *m = model_new(a);
+		m->live = live;
+		Table *u = shape_table(m, "users"), *p = shape_table(m, "p"), *anc = shape_table(m, "a"),
+		      *c = shape_table(m, "c");
+		/* constraint OIDs; their ON DELETE triggers are 100000 and 99999 */
+		shape_fk(m, "p_user", p, "user_id", u, FK_CASCADE)->seq = 99999;
+		shape_fk(m, "a_user", anc, "user_id", u, FK_CASCADE)->seq = 99998;
+		shape_fk(m, "c_a", c, "a_id", anc, FK_CASCADE)->seq = 100001;
+		shape_fk(m, "c_p", c, "p_id", p, FK_NO_ACTION)->seq = 100002;
+		Analysis an;
+		run(m, &an);
+		const Finding *f = finding(&an, "fk-blocks-delete", "c_p");
+		assert_string_equal(f->blocks, "order-dependent");
+		/* numeric order: a's rows go first, c is gone before the check;
+		 * text order: "100000" < "99999", p's rows go first: fails */
+		assert_string_equal(f->order_outcome, live ? "fails" : "passes");
+		arena_free(a);
+	}
+}
+
 static void test_blocks_message_and_only_path(void **state)
 {
 	(void)state;
@@ -548,6 +574,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_closure_cycles_self),
 		cmocka_unit_test(test_closure_long_chain_and_fan_in),
 		cmocka_unit_test(test_blocks_levels),
+		cmocka_unit_test(test_blocks_live_trigger_name_order),
 		cmocka_unit_test(test_blocks_message_and_only_path),
 		cmocka_unit_test(test_blocks_held_back_parent_and_crdb),
 		cmocka_unit_test(test_set_null_not_null),
