@@ -280,3 +280,76 @@ for b in ("always", "not-on-postgres", "order-dependent"):
 tap(stats["od-fails"] > 0 and stats["od-passes"] > 0,
     "order-dependent edges were seen both failing and passing, as the creation order says")
 PY
+
+# Within a level, a row's RI triggers fire in name order, and the name of
+# an FK's ON DELETE trigger carries its OID as text
+# ("RI_ConstraintTrigger_a_<oid>"). Across the OID 99999 -> 100000 rollover
+# the creation order and the firing order differ. A second cluster, its
+# OID counter moved by pg_resetwal, shows PostgreSQL doing exactly that,
+# and pgcascade predicting it.
+source "$PGC_ROOT/tests/lib/pgserver.sh"
+bindir=$(pg_bindir)
+OIDDIR=$(mktemp -d /tmp/pgc-oid.XXXXXX)
+chmod 755 "$OIDDIR"
+[ "$(id -u)" -ne 0 ] || chown postgres: "$OIDDIR"
+oid_stop() {
+	pg_as "$bindir/pg_ctl" -D "$OIDDIR/data" -m immediate stop >/dev/null 2>&1
+	rm -rf "$OIDDIR" "$TMP"
+}
+trap oid_stop EXIT
+if pg_as "$bindir/initdb" -D "$OIDDIR/data" -U postgres --auth=trust >/dev/null 2>&1 &&
+   pg_as "$bindir/pg_resetwal" -o 99700 "$OIDDIR/data" >/dev/null 2>&1 &&
+   pg_as "$bindir/pg_ctl" -D "$OIDDIR/data" -l "$OIDDIR/log" -w \
+	-o "-c listen_addresses='' -c unix_socket_directories='$OIDDIR' -c fsync=off" start >/dev/null 2>&1; then
+	ok "a cluster with its OID counter at 99700"
+else
+	not_ok "a cluster with its OID counter at 99700"; exit 1
+fi
+oidpsql() { psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$OIDDIR" -p 5432 -U postgres -d postgres "$@"; }
+oidpsql >/dev/null <<'SQL'
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE p (id int PRIMARY KEY, user_id int);
+CREATE TABLE a (id int PRIMARY KEY, user_id int);
+CREATE TABLE c (id int PRIMARY KEY, a_id int, p_id int);
+CREATE FUNCTION burn(target oid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE i int := 0;
+BEGIN
+  WHILE greatest((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type),
+                 (SELECT max(oid) FROM pg_proc)) < target LOOP
+    EXECUTE format('CREATE TABLE burn_%s_%s ()', target, i);
+    i := i + 1;
+  END LOOP;
+END $$;
+SELECT burn(99985);
+ALTER TABLE a ADD CONSTRAINT a_user FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;
+SELECT burn(100000);
+ALTER TABLE p ADD CONSTRAINT p_user FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;
+ALTER TABLE c ADD CONSTRAINT c_a FOREIGN KEY (a_id) REFERENCES a ON DELETE CASCADE;
+ALTER TABLE c ADD CONSTRAINT c_p FOREIGN KEY (p_id) REFERENCES p;
+INSERT INTO users VALUES (1);
+INSERT INTO a VALUES (1, 1);
+INSERT INTO p VALUES (1, 1);
+INSERT INTO c VALUES (1, 1, 1);
+SQL
+order=$(oidpsql -c "SELECT string_agg(c.conname, ' ' ORDER BY t.tgname) FROM pg_trigger t JOIN pg_constraint c ON c.oid = t.tgconstraint
+                   WHERE t.tgrelid = 'users'::regclass AND t.tgfoid = 'pg_catalog.\"RI_FKey_cascade_del\"'::regproc")
+created=$(oidpsql -c "SELECT string_agg(conname, ' ' ORDER BY oid) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('a'::regclass, 'p'::regclass)")
+check_eq "a_user is created before p_user" "a_user p_user" "$created"
+check_eq "but p_user's trigger fires first (its OID text sorts first)" "p_user a_user" "$order"
+out=$(oidpsql -c "BEGIN" -c "DELETE FROM users" -c "ROLLBACK" 2>&1)
+check_contains "PostgreSQL: c_p blocks (p's rows went first)" 'constraint "c_p"' <(echo "$out")
+if [ "$SOURCE" = live ]; then
+	pgc audit --db "host=$OIDDIR port=5432 user=postgres dbname=postgres" --format json
+else
+	{
+		echo live
+		for t in users p a c; do echo "t public $t"; done
+		oidpsql -c "SELECT format('f %s public %s %s public %s %s seq=%s', conname, conrelid::regclass,
+		                   (SELECT attname FROM pg_attribute WHERE attrelid = conrelid AND attnum = conkey[1]),
+		                   confrelid::regclass, confdeltype, oid)
+		            FROM pg_constraint WHERE contype = 'f' ORDER BY oid"
+	} >"$TMP/oid-shape.txt"
+	"$PGC_ROOT/build/asan/tests/test_analysis" --shape "$TMP/oid-shape.txt" >"$TMP/out" 2>"$TMP/err" || sed "s/^/# /" "$TMP/err" "$TMP/oid-shape.txt"
+fi
+check_eq "pgcascade predicts it: order-dependent, fails" "order-dependent fails" \
+	"$(jq -r '.findings[] | select(.constraint == "c_p") | "\(.blocks) \(.order_outcome)"' "$TMP/out")"

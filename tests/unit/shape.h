@@ -6,8 +6,11 @@
  * order, as it is for replayed migrations. shape_load() reads the same
  * from a line format (used by t0200-blocks.sh before a loader lands):
  *   t SCHEMA TABLE
- *   f NAME SCHEMA CHILD COLUMN SCHEMA PARENT ACTION [deferred]
- * ACTION is pg_constraint.confdeltype: a r c n d.
+ *   f NAME SCHEMA CHILD COLUMN SCHEMA PARENT ACTION [deferred] [seq=N]
+ *   live
+ * ACTION is pg_constraint.confdeltype: a r c n d; seq=N sets the FK's
+ * creation order (pg_constraint.oid in live mode); "live" marks the model
+ * as read from a catalog.
  */
 #ifndef PGC_TEST_SHAPE_H
 #define PGC_TEST_SHAPE_H
@@ -15,6 +18,7 @@
 #include "model/model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline SrcLoc shape_loc(Model *m, int line)
@@ -69,17 +73,28 @@ static inline int shape_load(Model *m, FILE *f)
 {
 	char line[1024];
 	while (fgets(line, sizeof(line), f)) {
-		char a[8], n[128], s1[128], t1[128], col[128], s2[128], t2[128], act[8], opt[32] = "";
+		char a[8], n[128], s1[128], t1[128], col[128], s2[128], t2[128], act[8];
+		int used = 0;
 		if (sscanf(line, "t %127s %127s", s1, t1) == 2) {
 			shape_table_in(m, s1, t1);
-		} else if (sscanf(line, "f %127s %127s %127s %127s %127s %127s %7s %31s", n, s1, t1, col, s2,
-		                  t2, act, opt) >= 7) {
+		} else if (sscanf(line, "f %127s %127s %127s %127s %127s %127s %7s%n", n, s1, t1, col, s2,
+		                  t2, act, &used) == 7) {
 			Table *c = model_find_table(m, s1, t1), *p = model_find_table(m, s2, t2);
 			if (!c || !p)
 				return -1;
 			ForeignKey *fk = shape_fk(m, n, c, col, p, act[0]);
-			if (strcmp(opt, "deferred") == 0)
-				fk->deferrable = fk->initially_deferred = true;
+			char opt[64];
+			int more = 0;
+			for (const char *rest = line + used; sscanf(rest, "%63s%n", opt, &more) == 1; rest += more) {
+				if (strcmp(opt, "deferred") == 0)
+					fk->deferrable = fk->initially_deferred = true;
+				else if (strncmp(opt, "seq=", 4) == 0)
+					fk->seq = atol(opt + 4);
+				else
+					return -1;
+			}
+		} else if (strncmp(line, "live", 4) == 0) {
+			m->live = true;
 		} else if (sscanf(line, "%7s", a) == 1 && a[0] != '#') {
 			return -1;
 		}
