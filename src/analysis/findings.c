@@ -247,6 +247,18 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 	}
 }
 
+/* NOT NULL, declared or implied by the primary key. */
+static bool column_not_null(const Table *t, const Column *c)
+{
+	if (c->not_null)
+		return true;
+	if (t->pk && !t->pk->dropped)
+		for (int i = 0; i < t->pk->ncols; i++)
+			if (t->pk->cols[i] && strcmp(t->pk->cols[i], c->name) == 0)
+				return true;
+	return false;
+}
+
 static void set_null_findings(Model *m)
 {
 	for (size_t i = 0; i < m->fks.n; i++) {
@@ -260,7 +272,8 @@ static void set_null_findings(Model *m)
 		for (int k = 0; k < ncols; k++) {
 			const Column *c = table_column(fk->table, cols[k]);
 			/* SET DEFAULT on a NOT NULL column with a default is sound. */
-			if (!c || !c->not_null || (fk->on_delete == FK_SET_DEFAULT && c->default_expr))
+			if (!c || !column_not_null(fk->table, c) ||
+			    (fk->on_delete == FK_SET_DEFAULT && c->default_expr))
 				continue;
 			Finding *f = arena_alloc(m->arena, sizeof(*f));
 			f->rule = "set-null-not-null";

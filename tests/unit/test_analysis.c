@@ -398,13 +398,18 @@ static void test_set_null_not_null(void **state)
 	/* Anywhere in the schema, not only in the closure. */
 	shape_fk(m, "unrelated_other", unrelated, "other_id", other, FK_SET_DEFAULT);
 	table_column(unrelated, "other_id")->not_null = true;
+	/* A primary-key column is NOT NULL without saying so. */
+	Table *pk = shape_table(m, "pkt");
+	shape_fk(m, "pkt_id_user", pk, "id", u, FK_SET_NULL);
+	table_column(pk, "id")->not_null = false;
 	shape_fk(m, "other_self", other, "x_id", other, FK_SET_DEFAULT);
 	Column *x = table_column(other, "x_id");
 	x->not_null = true;
 	x->default_expr = "0"; /* SET DEFAULT with a default: sound */
 	Analysis an;
 	run(m, &an);
-	assert_int_equal(count_rule(&an, "set-null-not-null"), 2);
+	assert_int_equal(count_rule(&an, "set-null-not-null"), 3);
+	assert_non_null(finding(&an, "set-null-not-null", "pkt_id_user"));
 	const Finding *f = finding(&an, "set-null-not-null", "t_user");
 	assert_non_null(f);
 	assert_ptr_equal(f->fk, f1);
