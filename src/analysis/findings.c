@@ -110,10 +110,17 @@ static int replay_queue(const Graph *g, const Walk *w, const ForeignKey *e,
 	return -1;
 }
 
-static const char *blocks_suffix(const char *blocks)
+static const char *blocks_suffix(const char *blocks, const char *outcome)
 {
-	if (strcmp(blocks, "order-dependent") == 0)
+	if (strcmp(blocks, "order-dependent") == 0) {
+		if (outcome && strcmp(outcome, "fails") == 0)
+			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
+			       "created; with the current order it fails)";
+		if (outcome)
+			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
+			       "created; with the current order it passes)";
 		return " (on PostgreSQL whether it fails depends on the order the foreign keys were created)";
+	}
 	if (strcmp(blocks, "not-on-postgres") == 0)
 		return " (on PostgreSQL the cascade removes these rows before the check runs)";
 	return "";
@@ -204,6 +211,13 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		else
 			blocks = "order-dependent";
 
+		const char *outcome = NULL;
+		if (strcmp(blocks, "order-dependent") == 0 && *budget > 0) {
+			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
+			if (res >= 0)
+				outcome = res ? "fails" : "passes";
+		}
+
 		/* Path from the root: follow first[] back from the parent. */
 		int n = lp + 1;
 		const ForeignKey **path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*path));
@@ -218,7 +232,7 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		for (int k = 0; k < n; k++)
 			sb_addf(&sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
 		sb_addf(&sb, ": ON DELETE %s blocks DELETE FROM %s%s", fk_action_sql(e->on_delete),
-		        disp(m->arena, r->t), blocks_suffix(blocks));
+		        disp(m->arena, r->t), blocks_suffix(blocks, outcome));
 		Finding *f = arena_alloc(m->arena, sizeof(*f));
 		f->rule = "fk-blocks-delete";
 		f->severity = SEV_ERROR;
@@ -230,6 +244,7 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		sb_release(&sb);
 		f->loc = e->origin;
 		f->blocks = blocks;
+		f->order_outcome = outcome;
 		f->path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*f->path));
 		for (int k = 0; k < n; k++)
 			f->path[k] = path[k]->name;
@@ -238,11 +253,6 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		f->fk = e;
 		f->root_schema = r->t->schema;
 		f->root_table = r->t->name;
-		if (strcmp(blocks, "order-dependent") == 0 && *budget > 0) {
-			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
-			if (res >= 0)
-				f->order_outcome = res ? "fails" : "passes";
-		}
 		VEC_PUSH(m->arena, m->findings, f);
 	}
 }
