@@ -273,7 +273,7 @@ static void set_null_findings(Model *m)
 {
 	for (size_t i = 0; i < m->fks.n; i++) {
 		const ForeignKey *fk = m->fks.items[i];
-		if (fk->dropped || fk->table->dropped)
+		if (fk->dropped || fk->table->dropped || !fk->ref)
 			continue;
 		if (fk->on_delete != FK_SET_NULL && fk->on_delete != FK_SET_DEFAULT)
 			continue;

@@ -44,6 +44,8 @@ static void drawing_build(Model *m, const Analysis *an, Drawing *d)
 	d->fks = model_sorted_fks(m, &d->nfks);
 	for (size_t i = 0; i < d->nfks; i++) {
 		const ForeignKey *fk = d->fks[i];
+		if (!fk->ref)
+			continue; /* a loader left the reference unresolved */
 		if ((fk->on_delete == FK_SET_NULL || fk->on_delete == FK_SET_DEFAULT) && d->node[fk->ref->id]) {
 			d->edge[fk->id] = 3;
 			if (!d->node[fk->table->id])
@@ -96,7 +98,7 @@ int report_dot(FILE *out, Model *m, const Analysis *an, Err *err)
 	for (size_t i = 0; i < d.nfks; i++) {
 		const ForeignKey *fk = d.fks[i];
 		int kind = d.edge[fk->id];
-		if (!kind)
+		if (!kind || !fk->ref)
 			continue;
 		fputs("  ", out);
 		dot_string(out, qual(m, fk->table));
@@ -147,7 +149,7 @@ int report_mermaid(FILE *out, Model *m, const Analysis *an, Err *err)
 	for (size_t i = 0; i < d.nfks; i++) {
 		const ForeignKey *fk = d.fks[i];
 		int kind = d.edge[fk->id];
-		if (!kind)
+		if (!kind || !fk->ref)
 			continue;
 		fprintf(out, "  t%d %s|", fk->table->id, kind == 3 ? "-.->" : "-->");
 		mermaid_label(out, arena_printf(m->arena, "%s: %s", fk->name, fk_action_name(fk->on_delete)));

@@ -69,8 +69,8 @@ static json_object *fk_json(const ForeignKey *fk)
 	json_object_object_add(o, "schema", jstr(fk->table->schema));
 	json_object_object_add(o, "table", jstr(fk->table->name));
 	json_object_object_add(o, "columns", jstrs(fk->cols, fk->ncols));
-	json_object_object_add(o, "ref_schema", jstr(fk->ref->schema));
-	json_object_object_add(o, "ref_table", jstr(fk->ref->name));
+	json_object_object_add(o, "ref_schema", fk->ref ? jstr(fk->ref->schema) : NULL);
+	json_object_object_add(o, "ref_table", fk->ref ? jstr(fk->ref->name) : NULL);
 	json_object_object_add(o, "ref_columns", jstrs(fk->ref_cols, fk->nref_cols));
 	json_object_object_add(o, "on_delete", jstr(fk_action_name(fk->on_delete)));
 	json_object_object_add(o, "on_update", jstr(fk_action_name(fk->on_update)));

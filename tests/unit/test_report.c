@@ -250,6 +250,26 @@ static void test_formats_and_write_errors(void **state)
 	}
 }
 
+/* A loader may leave a reference unresolved; nothing may crash on it. */
+static void test_unresolved_reference(void **state)
+{
+	(void)state;
+	Fixture fx = {0};
+	fx.a = arena_new();
+	fx.m = model_new(fx.a);
+	Table *u = shape_table(fx.m, "users"), *t = shape_table(fx.m, "t");
+	shape_fk(fx.m, "t_user", t, "user_id", u, FK_CASCADE);
+	ForeignKey *dangling = shape_fk(fx.m, "t_gone", t, "gone_id", u, FK_SET_NULL);
+	dangling->ref = NULL;
+	table_column(t, "gone_id")->not_null = true;
+	Err e = {0};
+	assert_int_equal(analyze(fx.m, NULL, &fx.an, &e), 0);
+	static const ReportFormat fmts[] = {FMT_TEXT, FMT_JSON, FMT_DOT, FMT_MERMAID};
+	for (size_t i = 0; i < 4; i++)
+		free(render(&fx, fmts[i], false));
+	arena_free(fx.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_formats_and_write_errors, setup, teardown),
+		cmocka_unit_test(test_unresolved_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
