@@ -87,6 +87,37 @@ static void test_root_parse_rejects(void **state)
 	arena_free(a);
 }
 
+/* Random specs from the characters that matter: never a crash (ASan), and
+ * whatever is accepted has a table name and sane columns. */
+static void test_root_parse_random(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "aZ_.\"(), ;'-/*$\\\n\x01\xc3\xa9";
+	Arena *a = arena_new();
+	unsigned seed = 12345;
+	int accepted = 0;
+	for (int i = 0; i < 5000; i++) {
+		char spec[24];
+		int n = (int)(rand_r(&seed) % (sizeof(spec) - 1));
+		for (int k = 0; k < n; k++)
+			spec[k] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+		spec[n] = '\0';
+		Root r;
+		Err e = {0};
+		if (root_parse(a, spec, &r, &e) == 0) {
+			accepted++;
+			assert_non_null(r.table);
+			assert_true(r.table[0] != '\0');
+			for (int k = 0; k < r.ncols; k++)
+				assert_non_null(r.cols[k]);
+		} else {
+			assert_int_equal(e.code, PGC_EXIT_USAGE);
+		}
+	}
+	print_message("# %d of 5000 random specs accepted\n", accepted);
+	arena_free(a);
+}
+
 /* --- helpers ------------------------------------------------------------ */
 
 static const ClosureEntry *entry(const Analysis *an, const char *table)
@@ -575,6 +606,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_parse_ok),
 		cmocka_unit_test(test_root_parse_rejects),
+		cmocka_unit_test(test_root_parse_random),
 		cmocka_unit_test(test_closure_depth_via),
 		cmocka_unit_test(test_closure_cycles_self),
 		cmocka_unit_test(test_closure_long_chain_and_fan_in),
