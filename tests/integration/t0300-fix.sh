@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t0300-fix.sh - the acceptance cycle of `pgcascade fix` on a real
 # PostgreSQL, for every tests/fixtures/pg/*.sql whose schema has a users
-# table, in the default mode and with --minimal:
+# table, in the default mode and with --minimal (migration from --db, and
+# the same statements from the static sources):
 #   1. apply the fixture (and its seed from tests/fixtures/fix-seed/, if any);
 #   2. apply the generated up and validate files (each in one transaction,
 #      as a runner would): no NO ACTION/RESTRICT edge is left in the closure
@@ -14,12 +15,16 @@
 #   5. apply the up files once more: they work.
 source "$PGC_ROOT/tests/lib/tap.sh"
 
-# One clear failure (not dozens) while the stages fix builds on are missing.
+# The migration is generated from the live catalog (--db: every name read
+# from pg_constraint) and, when the static front end is there, also from the
+# fixture file; the two must write the same statements. One clear failure
+# (not one per fixture) while the static front end is missing.
 printf 'CREATE TABLE users (id int PRIMARY KEY);\n' >"$TMP/probe.sql"
 pgc fix --dialect postgres "$TMP/probe.sql"
+STATIC=1
 if grep -q "not implemented yet" "$TMP/err"; then
-	not_ok "pgcascade cannot load and analyse sources yet: $(head -1 "$TMP/err")"
-	exit 0
+	not_ok "static mode: pgcascade cannot read sources yet: $(head -1 "$TMP/err")"
+	STATIC=0
 fi
 
 DEFS="SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY conrelid::regclass::text, conname"
@@ -64,7 +69,8 @@ cycle() { # fixture mode
 	if [ -f "$seed" ] && ! apply "$db" "$seed"; then not_ok "$base/$mode: seed"; sed 's/^/#   /' "$TMP/psql.out"; return; fi
 	out="$TMP/$base-$mode"
 	mkdir -p "$out"
-	pgc fix --quiet --dialect postgres "${flags[@]}" --out "$out" --name 900-fix.sql "$fx"
+	local conn="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
+	pgc fix --quiet --dialect postgres "${flags[@]}" --out "$out" --name 900-fix.sql --db "$conn"
 	check_eq "$base/$mode: fix exits 0" 0 "$RC"
 	[ "$RC" -eq 0 ] || { sed 's/^/#   /' "$TMP/err" | head -5; return; }
 	local up="$out/900-fix.sql" val="$out/901-fix-validate.sql" down="$out/900-fix.down.sql"
@@ -75,10 +81,12 @@ cycle() { # fixture mode
 	local before oids after
 	before=$(psql -X -At -d "$db" -c "$DEFS")
 
-	# live mode (--db: every name read from the catalog) writes the same SQL
-	pgc fix --quiet --dialect postgres "${flags[@]}" --db "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
-	check_eq "$base/$mode: --db writes the same statements as the static sources" \
-		"$(grep -v '^--' "$up")" "$(grep -v '^--' "$TMP/out")"
+	# static mode (the fixture file, names predicted) writes the same SQL
+	if [ "$STATIC" = 1 ]; then
+		pgc fix --quiet --dialect postgres "${flags[@]}" "$fx"
+		check_eq "$base/$mode: static sources write the same statements as --db" \
+			"$(grep -v '^--' "$up")" "$(grep -v '^--' "$TMP/out")"
+	fi
 
 	# 2. up + validate
 	apply "$db" "$up" && ok "$base/$mode: up applies" || { not_ok "$base/$mode: up applies"; sed 's/^/#   /' "$TMP/psql.out" | head; return; }
