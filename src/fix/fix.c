@@ -424,7 +424,9 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_addf(sb, "fk-blocks-delete edges at depth <= %d (--depth %d)", o->depth, o->depth);
 	else
 		sb_adds(sb, "every fk-blocks-delete edge, at every depth");
-	if (o->minimal)
+	if (c->crdb)
+		; /* every edge blocks on CockroachDB: --minimal does not apply */
+	else if (o->minimal)
 		sb_adds(sb, "; --minimal: edges classified blocks: not-on-postgres are left alone\n"
 		            "--   (PostgreSQL's cascade order already deletes their rows first; deleting such\n"
 		            "--   a parent row on its own keeps the protection NO ACTION gives it)");
@@ -466,21 +468,40 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 			if (f->fk) {
 				sb_addf(sb, "--   %s: ON DELETE %s on a NOT NULL column, so the delete fails.\n",
 				        cm(a, fk_label(a, f->fk)), fk_action_sql(f->fk->on_delete));
+				/* The columns the action writes: SET NULL (cols) names them. */
+				const char **cols = f->fk->nset_cols > 0 ? f->fk->set_cols : f->fk->cols;
+				int ncols = f->fk->nset_cols > 0 ? f->fk->nset_cols : f->fk->ncols;
 				StrBuf line = STRBUF_INIT;
 				sb_adds(&line, "ALTER TABLE ");
 				add_qualified_table(&line, f->fk->table);
 				int k2 = 0;
-				for (int k = 0; k < f->fk->ncols; k++) {
-					const Column *col = table_column(f->fk->table, f->fk->cols[k]);
-					if (!col || !col->not_null)
+				bool in_pk = false;
+				for (int k = 0; k < ncols; k++) {
+					const Index *pk = f->fk->table->pk;
+					bool pkcol = false;
+					for (int j = 0; pk && j < pk->ncols; j++)
+						if (pk->cols[j] && strcmp(pk->cols[j], cols[k]) == 0)
+							pkcol = true;
+					if (pkcol) {
+						in_pk = true;
+						continue;
+					}
+					const Column *col = table_column(f->fk->table, cols[k]);
+					if (col && !col->not_null)
 						continue;
 					sb_adds(&line, k2++ ? ", ALTER COLUMN " : " ALTER COLUMN ");
-					sb_add_ident(&line, f->fk->cols[k]);
+					sb_add_ident(&line, cols[k]);
 					sb_adds(&line, " DROP NOT NULL");
 				}
 				sb_addch(&line, ';');
-				sb_adds(sb, "--     either make the column nullable: ");
-				add_comment_text(sb, line.buf);
+				if (k2) {
+					sb_adds(sb, "--     either make the column nullable: ");
+					add_comment_text(sb, line.buf);
+					if (in_pk)
+						sb_adds(sb, "\n--       (a primary-key column among them cannot be made nullable)");
+				} else {
+					sb_adds(sb, "--     the column is part of the primary key and cannot be made nullable;");
+				}
 				sb_release(&line);
 				sb_adds(sb, "\n--     or make it cascade (its rows are then deleted with the root row).\n");
 			} else {
