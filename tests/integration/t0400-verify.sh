@@ -128,6 +128,10 @@ for f in "$FIXTURES"/pg/*.sql; do
 		check_eq "fixture $name: no root, verify exits 2 like audit" 2 "$RC"
 		continue
 	fi
+	if [ "$arc" -gt 1 ]; then
+		not_ok "fixture $name: the static audit failed (exit $arc), so there is nothing to compare with"
+		continue
+	fi
 	blocking=$(jq '[.findings[] | select(.rule == "fk-blocks-delete" or .rule == "set-null-not-null")] | length' "$TMP/a.json")
 	setnull=$(jq '[.findings[] | select(.rule == "set-null-not-null")] | length' "$TMP/a.json")
 	pgc verify --format json "$f"
