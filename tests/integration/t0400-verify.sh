@@ -194,6 +194,22 @@ check_files "live zoo with fix: every table's row count unchanged" "$TMP/before"
 pgc verify --db "$db" "$ZOO"
 check_eq "--db with files is a usage error" 2 "$RC"
 
+# every PostgreSQL fixture in live mode: same verdict as embedded, nothing changed
+for f in "$FIXTURES"/pg/*.sql; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .sql)
+	ldb=$(fresh_db "t0400_live_$name")
+	psql_db "t0400_live_$name" -f "$f" >/dev/null 2>&1
+	counts "t0400_live_$name" >"$TMP/lb"
+	pgc verify --format json --db "$ldb"
+	live_rc=$RC
+	counts "t0400_live_$name" >"$TMP/la"
+	check_files "live $name: every table's row count unchanged" "$TMP/lb" "$TMP/la"
+	pgc verify --format json "$f"
+	check_eq "live $name: same verdict as embedded mode" "$RC" "$live_rc"
+	psql_db postgres -c "DROP DATABASE \"t0400_live_$name\"" >/dev/null 2>&1
+done
+
 # --- apply errors carry file:line:col ----------------------------------------
 printf 'CREATE TABLE users (id int PRIMARY KEY);\n\nCREATE TABLE t (\n  user_id int REFERENCES nosuch(id)\n);\n' >"$TMP/bad.sql"
 pgc verify "$TMP/bad.sql"
