@@ -144,6 +144,15 @@ bool verify_ok(const VerifyReport *r)
 	return true;
 }
 
+/* Display width of UTF-8 text: code points, so non-ASCII names line up. */
+static int width(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static const char *qual(char *buf, size_t n, const char *schema, const char *table)
 {
 	snprintf(buf, n, "%s.%s", schema, table);
@@ -166,9 +175,9 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 		else
 			fprintf(out, " (live database, rolled back)");
 		fputc('\n', out);
-		size_t w = 5;
+		int w = 5;
 		for (size_t k = 0; k < r->tables.n; k++) {
-			size_t l = strlen(r->tables.items[k].schema) + strlen(r->tables.items[k].table) + 1;
+			int l = width(r->tables.items[k].schema) + width(r->tables.items[k].table) + 1;
 			if (l > w)
 				w = l;
 		}
@@ -181,7 +190,8 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 				snprintf(lbuf, sizeof(lbuf), "-");
 			else
 				snprintf(lbuf, sizeof(lbuf), "%d", t->left);
-			fprintf(out, "  %-*s %5d %7d %s%5s%s\n", (int)w, qual(q, sizeof(q), t->schema, t->table),
+			const char *name = qual(q, sizeof(q), t->schema, t->table);
+			fprintf(out, "  %s%*s %5d %7d %s%5s%s\n", name, w - width(name), "",
 			        t->depth, t->seeded, t->left > 0 || t->seeded == 0 ? red : "", lbuf,
 			        t->left > 0 || t->seeded == 0 ? reset : "");
 			total += t->seeded;
