@@ -428,6 +428,14 @@ int cmd_verify(int argc, char **argv)
 			}
 		}
 		rep.napplied = (int)all.n;
+		{
+			/* whatever the sources SET (search_path, role, timeouts) must
+			 * not steer the proof */
+			PGresult *r = PQexec(conn, "DISCARD ALL");
+			PQclear(r);
+			r = PQexec(conn, "SET client_min_messages = warning");
+			PQclear(r);
+		}
 		if (all.n == o.sources.n)
 			tm.apply = now_ms() - t0;
 		tm.fix = now_ms() - t0 - tm.apply;
