@@ -230,6 +230,13 @@ printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE p (id int PRIMARY
 pgc verify "$TMP/conc.sql"
 check_eq "CREATE INDEX CONCURRENTLY in a file is applied statement by statement" 0 "$RC"
 
+# --- session settings the sources leave behind do not steer the proof --------
+printf "CREATE SCHEMA app;\nSET search_path = app;\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE notes (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);\nSET statement_timeout = '1ms';\nSET lock_timeout = '1ms';\n" >"$TMP/settings.sql"
+pgc verify --root app.users --format json "$TMP/settings.sql"
+check_eq "sources that SET search_path and timeouts: exit 0" 0 "$RC"
+[ "$RC" -eq 0 ] || sed 's/^/#   /' "$TMP/err" | head -5
+check_eq "... and both tables seeded" "2" "$(j '[.tables[] | select(.seeded > 0)] | length')"
+
 # --- usage --------------------------------------------------------------------
 pgc verify --format dot "$ZOO"
 check_eq "--format dot: exit 2" 2 "$RC"
