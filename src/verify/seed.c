@@ -1721,6 +1721,27 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 	return 0;
 }
 
+int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_domain,
+                     const char ***out)
+{
+	Column col = {0};
+	col.name = column;
+	Column *cols[1] = {&col};
+	TState t = {0};
+	t.cols = cols;
+	t.ncols = 1;
+	t.hints = arena_alloc(a, sizeof(*t.hints));
+	hints_from_expr(a, &t, expr, is_domain ? 0 : -1);
+	finish_bounds(a, &t.hints[0]);
+	*out = t.hints[0].vals.items;
+	return (int)t.hints[0].vals.n;
+}
+
+bool seed_generic_value(const char *type, int k, long serial, char *out, size_t size)
+{
+	return generic_scalar(type, k, serial, out, size);
+}
+
 bool seed_passed(const SeedResult *r, bool allow_unseeded)
 {
 	if (!r->deleted || r->blockers.n)

@@ -21,6 +21,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct SeedTable {
 	const char *schema, *table;
@@ -69,6 +70,22 @@ typedef struct SeedOptions {
  */
 int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
                SeedResult *out, Err *err);
+
+/*
+ * The candidate values a CHECK expression (as pg_get_constraintdef()
+ * prints it) suggests for one column, in the order seeding tries them;
+ * with is_domain, VALUE stands for the column. Returns the count; *out
+ * and its strings live in a. (Exposed for unit tests.)
+ */
+int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_domain,
+                     const char ***out);
+
+/*
+ * The k-th generic candidate for a scalar type (format_type spelling),
+ * made distinct by serial, into out. Returns false past the last one.
+ * (Exposed for unit tests.)
+ */
+bool seed_generic_value(const char *type, int k, long serial, char *out, size_t size);
 
 /* True when every closure table was seeded, nothing is left, and no blocker remains. */
 bool seed_passed(const SeedResult *r, bool allow_unseeded);
