@@ -277,6 +277,14 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	g_progress = isatty(STDERR_FILENO) && !o.quiet;
+	/* a malformed --root is a usage error before any server starts */
+	for (int i = 0; i < o.nroots; i++) {
+		Root r;
+		if (root_parse(a, o.roots[i], &r, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	}
 
 	AnalysisOptions ao;
 	common_analysis_options(&o, &ao);

@@ -246,6 +246,12 @@ pgc verify "$TMP/missing.sql"
 check_eq "missing file: exit 2" 2 "$RC"
 pgc verify --root nosuch "$ZOO"
 check_eq "unknown root: exit 2" 2 "$RC"
+t0=$(date +%s%N)
+pgc verify --root 'users(' "$ZOO"
+t1=$(date +%s%N)
+check_eq "malformed --root: exit 2" 2 "$RC"
+check "malformed --root: rejected before any server starts ($(( (t1 - t0) / 1000000 )) ms)" \
+	test $(( (t1 - t0) / 1000000 )) -lt 500
 pgc verify --help
 check_eq "--help: exit 0" 0 "$RC"
 check_contains "--help documents --with-fix" "--with-fix" "$TMP/out"
