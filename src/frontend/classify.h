@@ -1,0 +1,55 @@
+/*
+ * classify.h - token-level statement classes, decided BEFORE parsing.
+ *
+ * Only statements that can change the schema are handed to the parser;
+ * data statements (INSERT, UPDATE, DELETE, SELECT, WITH, GRANT,
+ * COMMENT, function bodies ...) are never parsed, so newer syntax in
+ * them (PostgreSQL 16 un-aliased subqueries, CockroachDB's
+ * `SELECT ... FROM [SHOW INDEXES FROM t]`) can never become a
+ * parse-error. DO blocks and functions whose body runs EXECUTE are
+ * dynamic SQL: not parsed, reported.
+ */
+#ifndef PGC_CLASSIFY_H
+#define PGC_CLASSIFY_H
+
+#include "util/arena.h"
+#include "util/err.h"
+
+/* One scanner token; offsets are byte offsets in the source text. */
+typedef struct Tok {
+	int start, end;
+	int token;    /* PgQuery__Token */
+} Tok;
+
+typedef PGC_VEC(Tok) TokVec;
+
+typedef enum StmtClass {
+	STMT_EMPTY = 0,   /* only whitespace and comments */
+	STMT_SKIP,        /* cannot change the schema: not parsed */
+	STMT_SCHEMA,      /* parse and replay */
+	STMT_DYNAMIC,     /* DO, or a function body that runs EXECUTE */
+} StmtClass;
+
+typedef struct Classified {
+	StmtClass cls;
+	int first;        /* offset of the first token (statement location) */
+	int dyn_offset;   /* STMT_DYNAMIC: offset of DO / of the EXECUTE */
+	const char *what; /* STMT_DYNAMIC: "DO block" or "EXECUTE in function body" */
+} Classified;
+
+/*
+ * Scans text[0, len) (which must be NUL-terminated at len) with
+ * libpg_query's scanner and appends its tokens, shifted by base, to out
+ * (arena a). Comments are dropped. Returns 0, or -1 when the scanner
+ * fails (err: message, code 0; *err_offset gets the offset of the
+ * failure relative to text).
+ */
+int classify_scan(Arena *a, const char *text, int base, TokVec *out, int *err_offset, Err *err);
+
+/*
+ * Classifies one statement from its tokens toks[0..n) (offsets into
+ * text, the whole source).
+ */
+Classified classify_stmt(Arena *a, const char *text, const Tok *toks, int n);
+
+#endif

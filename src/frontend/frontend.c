@@ -1,0 +1,235 @@
+/*
+ * frontend.c - frontend_load(): dialect, split, classify, parse, replay.
+ *
+ * For each source, in order:
+ *   1. the CockroachDB rewrite (cockroach dialect; auto picks it when a
+ *      source uses CockroachDB-only syntax);
+ *   2. pg_query_split_with_scanner() cuts the text into statements. A
+ *      scanner failure (unterminated quote, dollar quote or comment) is a
+ *      parse-error at its place; the statements before it are kept;
+ *   3. the scanner's tokens (one scan per batch of statements, so memory
+ *      stays bounded) classify each statement (classify.c);
+ *   4. only schema statements are parsed, one at a time, so a syntax
+ *      error costs one statement, and replayed (replay.c). DO and
+ *      EXECUTE become dynamic-sql findings.
+ *
+ * Offsets: every text handed to libpg_query is a copy of a slice of the
+ * file; node locations and cursor positions are shifted back by the
+ * slice's file offset.
+ */
+#include "frontend/frontend.h"
+
+#include "exitcodes.h"
+#include "frontend/classify.h"
+#include "frontend/crdb.h"
+#include "frontend/replay.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_BATCH (256 * 1024) /* bytes of statements scanned at once */
+
+typedef struct Stmt {
+	int loc, len;   /* from the splitter: leading comments included */
+} Stmt;
+
+typedef PGC_VEC(Stmt) StmtVec;
+
+/* Scratch buffer for NUL-terminated slices; the caller frees buf. */
+typedef struct Slice {
+	char *buf;
+	size_t cap;
+} Slice;
+
+static const char *slice(Slice *s, const char *text, int off, int len)
+{
+	if ((size_t)len + 1 > s->cap) {
+		free(s->buf);
+		s->cap = (size_t)len + 1 > 2 * s->cap ? (size_t)len + 1 : 2 * s->cap;
+		s->buf = malloc(s->cap);
+		if (!s->buf)
+			abort();
+	}
+	memcpy(s->buf, text + off, (size_t)len);
+	s->buf[len] = '\0';
+	return s->buf;
+}
+
+static void parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
+{
+	SrcLoc l = replay_loc(r, offset);
+	model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
+}
+
+/*
+ * Splits text[0, len) into out. On a scanner failure, records a
+ * parse-error and keeps the complete statements before it.
+ */
+static void split_source(Model *m, const Replay *r, const char *text, int len, Slice *sl, StmtVec *out)
+{
+	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
+	if (!sr.error) {
+		for (int i = 0; i < sr.n_stmts; i++) {
+			Stmt s = {sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
+			VEC_PUSH(m->arena, *out, s);
+		}
+		pg_query_free_split_result(sr);
+		return;
+	}
+	int errpos = sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0;
+	if (errpos > len)
+		errpos = len;
+	parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
+	pg_query_free_split_result(sr);
+	if (errpos == 0)
+		return;
+	/* Split what comes before the failure; the last statement there is
+	 * the broken one unless a ';' ends it. */
+	PgQuerySplitResult pre = pg_query_split_with_scanner(slice(sl, text, 0, errpos));
+	if (!pre.error) {
+		for (int i = 0; i < pre.n_stmts; i++) {
+			Stmt s = {pre.stmts[i]->stmt_location, pre.stmts[i]->stmt_len};
+			int end = s.loc + s.len;
+			if (end >= errpos || text[end] != ';')
+				break;
+			VEC_PUSH(m->arena, *out, s);
+		}
+	}
+	pg_query_free_split_result(pre);
+}
+
+static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl)
+{
+	const char *q = slice(sl, text, first, end - first);
+	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(q);
+	PgQuery__ParseResult *tree = NULL;
+	if (pr.error) {
+		int off = first + (pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0);
+		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
+		goto out;
+	}
+	tree = pg_query__parse_result__unpack(NULL, pr.parse_tree.len, (const uint8_t *)pr.parse_tree.data);
+	if (!tree) {
+		parse_error(m, r, first, "cannot read the parser's output", "; the statement is skipped");
+		goto out;
+	}
+	for (size_t i = 0; i < tree->n_stmts; i++) {
+		const PgQuery__RawStmt *rs = tree->stmts[i];
+		if (rs && rs->stmt)
+			replay_stmt(r, rs->stmt, first, first, end);
+	}
+out:
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(pr);
+}
+
+static int load_source(Model *m, Replay *r, const Source *src, const char *text,
+                       const CrdbRewrite *cr, Slice *sl, Err *err)
+{
+	int len = (int)src->len;
+	if (src->len > (size_t)0x7fffffff)
+		return err_set(err, PGC_EXIT_USAGE, "%s: file too large", src->path);
+	replay_set_source(r, src->path, text, src->len, cr);
+	const char *nul = memchr(text, '\0', src->len);
+	if (nul) {
+		parse_error(m, r, (int)(nul - text), "NUL byte in input",
+		            "; the rest of the file is not read");
+		len = (int)(nul - text);
+	}
+	StmtVec stmts = {0};
+	split_source(m, r, text, len, sl, &stmts);
+
+	TokVec toks = {0};
+	size_t next_tok = 0;
+	size_t batch_end = 0; /* statements [.., batch_end) have their tokens */
+	for (size_t i = 0; i < stmts.n; i++) {
+		if (i == batch_end) {
+			/* Scan the next batch of whole statements at once. */
+			size_t j = i;
+			int start = stmts.items[i].loc, stop = start;
+			while (j < stmts.n && (j == i || stop - start < SCAN_BATCH)) {
+				stop = stmts.items[j].loc + stmts.items[j].len;
+				j++;
+			}
+			toks.n = 0;
+			next_tok = 0;
+			Err se = {0};
+			int eoff = 0;
+			if (classify_scan(m->arena, slice(sl, text, start, stop - start), start, &toks, &eoff, &se) < 0)
+				toks.n = 0; /* the splitter read it, so this does not happen */
+			batch_end = j;
+		}
+		const Stmt *s = &stmts.items[i];
+		int end = s->loc + s->len;
+		while (next_tok < toks.n && toks.items[next_tok].start < s->loc)
+			next_tok++;
+		size_t k = next_tok;
+		while (k < toks.n && toks.items[k].start < end)
+			k++;
+		Classified c = classify_stmt(m->arena, text, toks.items + next_tok, (int)(k - next_tok));
+		next_tok = k;
+		switch (c.cls) {
+		case STMT_SCHEMA:
+			parse_and_replay(m, r, text, c.first, end, sl);
+			break;
+		case STMT_DYNAMIC: {
+			SrcLoc l = replay_loc(r, c.dyn_offset);
+			model_add_finding(m, "dynamic-sql", SEV_INFO, l,
+			                  "%s: dynamic SQL is not replayed; check by hand which "
+			                  "tables and foreign keys it changes", c.what);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
+{
+	Dialect d = want == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
+	CrdbRewrite *rw = NULL;
+	if (want == DIALECT_COCKROACH || want == DIALECT_AUTO) {
+		rw = arena_alloc(m->arena, (src->n + 1) * sizeof(*rw));
+		for (size_t i = 0; i < src->n; i++) {
+			Err e = {0};
+			if (crdb_rewrite(m->arena, &src->items[i], &rw[i], &e) < 0) {
+				if (want == DIALECT_COCKROACH) {
+					*err = e;
+					return -1;
+				}
+				rw = NULL; /* auto: read as PostgreSQL */
+				break;
+			}
+		}
+		if (rw && want == DIALECT_AUTO) {
+			for (size_t i = 0; i < src->n; i++) {
+				if (!rw[i].first_syntax)
+					continue;
+				const Source *s = &src->items[i];
+				SrcLoc l = srcloc_at(s->path, s->text, s->len, rw[i].first_offset);
+				log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, rw[i].first_syntax);
+				d = DIALECT_COCKROACH;
+				break;
+			}
+		}
+		if (d != DIALECT_COCKROACH)
+			rw = NULL;
+	}
+	m->dialect = d;
+	Replay *r = replay_new(m, d);
+	Slice sl = {NULL, 0};
+	int ret = 0;
+	for (size_t i = 0; i < src->n && ret == 0; i++) {
+		const Source *s = &src->items[i];
+		const char *text = rw && rw[i].text ? rw[i].text : s->text;
+		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, err);
+	}
+	free(sl.buf);
+	return ret;
+}

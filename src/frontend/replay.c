@@ -1,0 +1,1840 @@
+/*
+ * replay.c - the protobuf walk that turns schema statements into the
+ * model; see replay.h.
+ *
+ * Each statement's tree is walked once, from one switch on node_case
+ * (replay_stmt_at). Every node is read through a checked accessor
+ * (as_create_stmt(), as_string() ...) that returns NULL when the case
+ * differs, so a tree of an unexpected shape is skipped, never crashed
+ * on. Nested statements (CREATE SCHEMA ... CREATE TABLE) and expression
+ * walks carry a depth limit; expression walks use an explicit stack.
+ *
+ * Semantics follow PostgreSQL 15 (every rule is in a fixture applied to
+ * a real server by the differential suite):
+ * - unnamed constraints get the names PostgreSQL would give (naming.c):
+ *   inside one CREATE TABLE, CHECKs are named first, then the PRIMARY
+ *   KEY, then UNIQUE constraints, then FKs, each in text order;
+ * - unqualified names resolve through search_path (default "$user",
+ *   public; "$user" is never a schema here); creation goes to the first
+ *   schema of the path that exists;
+ * - CREATE TABLE ... NOT VALID foreign keys are valid (the table is
+ *   empty), as in PostgreSQL;
+ * - FKs that partitions inherit are not listed (the live loader drops
+ *   conparentid <> 0 too);
+ * - DROP TABLE without CASCADE on a table that other tables reference
+ *   fails in PostgreSQL. We warn with the place and ignore the statement
+ *   (the model keeps the table and its FKs), because a migration that
+ *   fails there never ran like that;
+ * - a statement PostgreSQL would reject (unknown table, duplicate
+ *   table without IF NOT EXISTS, REFERENCES a table without a primary
+ *   key) is logged as a warning and ignored;
+ * - SET LOCAL search_path is treated like SET (we do not track
+ *   transactions); set_config('search_path', ...) in a SELECT is not
+ *   seen (data statements are never parsed).
+ */
+#include "frontend/replay.h"
+
+#include "frontend/naming.h"
+#include "frontend/frontend.h"
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DEPTH 64        /* nested statements (CREATE SCHEMA elements) */
+#define MAX_EXPR_NODES 100000 /* expression walk budget */
+
+struct Replay {
+	Model *m;
+	Dialect dialect;
+	const char **path;      /* search_path entries */
+	int npath;
+	HashMap *schemas;       /* schemas that exist */
+	const char *file, *text;
+	size_t len;
+	const CrdbRewrite *cr;
+	PGC_VEC(int) lines;     /* offsets where lines start, for replay_loc() */
+	/* the statement being replayed */
+	int base, first, end;
+	SrcLoc loc;
+	bool add_if_not_exists; /* CockroachDB ADD CONSTRAINT IF NOT EXISTS */
+	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
+};
+
+/* ---- checked accessors ------------------------------------------------ */
+
+#define ACCESSOR(fn, CASE, T, member) \
+	static const T *fn(const PgQuery__Node *n) \
+	{ \
+		return n && n->node_case == PG_QUERY__NODE__NODE_##CASE ? n->member : NULL; \
+	}
+
+ACCESSOR(as_string, STRING, PgQuery__String, string)
+ACCESSOR(as_list, LIST, PgQuery__List, list)
+ACCESSOR(as_a_const, A_CONST, PgQuery__AConst, a_const)
+ACCESSOR(as_column_ref, COLUMN_REF, PgQuery__ColumnRef, column_ref)
+ACCESSOR(as_func_call, FUNC_CALL, PgQuery__FuncCall, func_call)
+ACCESSOR(as_type_cast, TYPE_CAST, PgQuery__TypeCast, type_cast)
+ACCESSOR(as_column_def, COLUMN_DEF, PgQuery__ColumnDef, column_def)
+ACCESSOR(as_constraint, CONSTRAINT, PgQuery__Constraint, constraint)
+ACCESSOR(as_table_like, TABLE_LIKE_CLAUSE, PgQuery__TableLikeClause, table_like_clause)
+ACCESSOR(as_alter_cmd, ALTER_TABLE_CMD, PgQuery__AlterTableCmd, alter_table_cmd)
+ACCESSOR(as_index_elem, INDEX_ELEM, PgQuery__IndexElem, index_elem)
+ACCESSOR(as_partition_cmd, PARTITION_CMD, PgQuery__PartitionCmd, partition_cmd)
+
+/* A String node's text; NULL for anything else or an empty string. */
+static const char *str_of(const PgQuery__Node *n)
+{
+	const PgQuery__String *s = as_string(n);
+	return s && s->sval && s->sval[0] ? s->sval : NULL;
+}
+
+/* protobuf-c gives "" for unset strings: treat NULL and "" alike. */
+static const char *opt(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+/* ---- places and messages ---------------------------------------------- */
+
+SrcLoc replay_loc(const Replay *r, int offset)
+{
+	if (offset < 0)
+		offset = 0;
+	if ((size_t)offset > r->len)
+		offset = (int)r->len;
+	/* Binary search for the last line start <= offset (same result as
+	 * srcloc_at(), without rescanning the file for every place). */
+	size_t lo = 0, hi = r->lines.n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (r->lines.items[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	SrcLoc l = {r->file, (int)lo + 1, offset - r->lines.items[lo] + 1, offset};
+	return l;
+}
+
+static SrcLoc loc_at(const Replay *r, int node_location)
+{
+	if (node_location < 0)
+		return r->loc;
+	return replay_loc(r, r->base + node_location);
+}
+
+static void warn_at(const Replay *r, SrcLoc l, const char *fmt, const char *a1, const char *a2)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), fmt, a1 ? a1 : "", a2 ? a2 : "");
+	if (l.file)
+		log_warning("%s:%d:%d: %s", l.file, l.line, l.col, msg);
+	else
+		log_warning("%s", msg);
+}
+
+/* ---- schemas and name resolution --------------------------------------- */
+
+static bool schema_exists(const Replay *r, const char *s)
+{
+	return s && hm_get(r->schemas, s) != NULL;
+}
+
+static void schema_note(Replay *r, const char *s)
+{
+	if (schema_exists(r, s))
+		return;
+	const char *c = arena_strdup(r->m->arena, s);
+	hm_put(r->schemas, c, (void *)c);
+	if (strcmp(s, "public") != 0)
+		VEC_PUSH(r->m->arena, r->m->schemas, c);
+}
+
+/* Usable search_path entry: an existing schema, never "$user". */
+static bool path_usable(const Replay *r, const char *s)
+{
+	return strcmp(s, "$user") != 0 && schema_exists(r, s);
+}
+
+/* Schema that CREATE puts an unqualified object in. */
+static const char *creation_schema(const Replay *r, const char *given)
+{
+	if (given)
+		return given;
+	if (r->create_schema)
+		return r->create_schema;
+	for (int i = 0; i < r->npath; i++)
+		if (path_usable(r, r->path[i]))
+			return r->path[i];
+	return "public";
+}
+
+static Table *find_table(const Replay *r, const char *schema, const char *name)
+{
+	if (!name)
+		return NULL;
+	if (schema)
+		return model_find_table(r->m, schema, name);
+	if (r->create_schema) {
+		Table *t = model_find_table(r->m, r->create_schema, name);
+		if (t)
+			return t;
+	}
+	for (int i = 0; i < r->npath; i++) {
+		if (!path_usable(r, r->path[i]))
+			continue;
+		Table *t = model_find_table(r->m, r->path[i], name);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+static Table *find_rangevar(const Replay *r, const PgQuery__RangeVar *rv)
+{
+	return rv ? find_table(r, opt(rv->schemaname), opt(rv->relname)) : NULL;
+}
+
+static bool relname_taken(const Model *m, const char *schema, const char *name)
+{
+	char buf[2 * PGC_NAMEDATALEN + 256];
+	int k = snprintf(buf, sizeof(buf), "%s\x1f%s", schema, name);
+	return k > 0 && (size_t)k < sizeof(buf) && hm_get(m->relname, buf) != NULL;
+}
+
+/* The index called name, resolved like a relation through search_path. */
+static Index *find_index(const Replay *r, const char *schema, const char *name)
+{
+	for (size_t i = r->m->indexes.n; i-- > 0;) {
+		Index *ix = r->m->indexes.items[i];
+		if (ix->dropped || !ix->name || strcmp(ix->name, name) != 0)
+			continue;
+		if (schema) {
+			if (strcmp(ix->table->schema, schema) == 0)
+				return ix;
+			continue;
+		}
+		for (int p = 0; p < r->npath; p++)
+			if (path_usable(r, r->path[p]) && strcmp(ix->table->schema, r->path[p]) == 0)
+				return ix;
+	}
+	return NULL;
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static const char **str_list(Replay *r, PgQuery__Node *const *items, size_t n, int *count)
+{
+	const char **v = arena_alloc(r->m->arena, (n + 1) * sizeof(*v));
+	int k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = str_of(items[i]);
+		if (s)
+			v[k++] = arena_strdup(r->m->arena, s);
+	}
+	*count = k;
+	return v;
+}
+
+static bool same_cols(const char **a, int na, const char **b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (!a[i] || !b[i] || strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool has_col(const char **cols, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (cols[i] && strcmp(cols[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Default-name choice, by dialect. */
+static const char *choose_conname(Replay *r, Table *t, const char *addition, const char *label)
+{
+	return pgname_choose_constraint(r->m, t->schema, t->name, addition, label);
+}
+
+static const char *choose_relname(Replay *r, Table *t, const char *addition, const char *label,
+                                  bool isconstraint)
+{
+	return pgname_choose_relation(r->m, t->schema, t->name, addition, label, isconstraint);
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+static int typmod_int(const PgQuery__Node *n, bool *ok)
+{
+	const PgQuery__AConst *c = as_a_const(n);
+	if (c && c->val_case == PG_QUERY__A__CONST__VAL_IVAL && c->ival) {
+		*ok = true;
+		return c->ival->ival;
+	}
+	*ok = false;
+	return 0;
+}
+
+/* "(a,b)" of the typmods, or "" */
+static const char *typmods_text(Replay *r, const PgQuery__TypeName *tn)
+{
+	if (tn->n_typmods == 0)
+		return "";
+	char buf[128];
+	size_t len = 0;
+	buf[len++] = '(';
+	for (size_t i = 0; i < tn->n_typmods && len < sizeof(buf) - 16; i++) {
+		bool ok;
+		int v = typmod_int(tn->typmods[i], &ok);
+		if (!ok)
+			return "";
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d", i ? "," : "", v);
+	}
+	buf[len++] = ')';
+	buf[len] = '\0';
+	return arena_strdup(r->m->arena, buf);
+}
+
+static const UserType *find_type(const Replay *r, const char *schema, const char *name)
+{
+	for (size_t i = r->m->types.n; i-- > 0;) {
+		const UserType *u = r->m->types.items[i];
+		if (u->dropped || strcmp(u->name, name) != 0)
+			continue;
+		if (schema) {
+			if (strcmp(u->schema, schema) == 0)
+				return u;
+			continue;
+		}
+		for (int p = 0; p < r->npath; p++)
+			if (path_usable(r, r->path[p]) && strcmp(u->schema, r->path[p]) == 0)
+				return u;
+	}
+	return NULL;
+}
+
+/*
+ * Fills c's type from a TypeName, spelled like format_type(). serial
+ * types set *serial so the caller adds NOT NULL and a default.
+ */
+static void set_type(Replay *r, Column *c, const PgQuery__TypeName *tn, bool *serial)
+{
+	*serial = false;
+	if (!tn)
+		return;
+	const char *schema = NULL, *name = NULL;
+	if (tn->n_names == 1) {
+		name = str_of(tn->names[0]);
+	} else if (tn->n_names >= 2) {
+		schema = str_of(tn->names[tn->n_names - 2]);
+		name = str_of(tn->names[tn->n_names - 1]);
+	}
+	if (!name)
+		return;
+	bool catalog = schema && strcmp(schema, "pg_catalog") == 0;
+	const char *mods = typmods_text(r, tn);
+	const char *spelled = NULL;
+	static const struct { const char *in, *out; bool pgcat_only; } map[] = {
+		{"int4", "integer", false}, {"int", "integer", false}, {"integer", "integer", false},
+		{"int8", "bigint", false}, {"bigint", "bigint", false},
+		{"int2", "smallint", false}, {"smallint", "smallint", false},
+		{"float8", "double precision", false}, {"float4", "real", false},
+		{"bool", "boolean", false}, {"boolean", "boolean", false},
+		{"text", "text", false}, {"uuid", "uuid", false}, {"jsonb", "jsonb", false},
+		{"json", "json", false}, {"bytea", "bytea", false}, {"date", "date", false},
+		{"inet", "inet", false}, {"cidr", "cidr", false}, {"citext", "citext", false},
+		{"money", "money", false}, {"xml", "xml", false}, {"oid", "oid", false},
+		{"interval", "interval", false}, {"tsvector", "tsvector", false},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(name, map[i].in) == 0 && (!schema || catalog)) {
+			spelled = map[i].out;
+			break;
+		}
+	if (!spelled && (!schema || catalog)) {
+		if (strcmp(name, "varchar") == 0)
+			spelled = arena_printf(r->m->arena, "character varying%s", mods);
+		else if (strcmp(name, "bpchar") == 0)
+			spelled = arena_printf(r->m->arena, "character%s", mods[0] ? mods : "(1)");
+		else if (strcmp(name, "numeric") == 0 || strcmp(name, "decimal") == 0)
+			spelled = arena_printf(r->m->arena, "numeric%s", mods);
+		else if (strcmp(name, "timestamp") == 0)
+			spelled = arena_printf(r->m->arena, "timestamp%s without time zone", mods);
+		else if (strcmp(name, "timestamptz") == 0)
+			spelled = arena_printf(r->m->arena, "timestamp%s with time zone", mods);
+		else if (strcmp(name, "time") == 0)
+			spelled = arena_printf(r->m->arena, "time%s without time zone", mods);
+		else if (strcmp(name, "timetz") == 0)
+			spelled = arena_printf(r->m->arena, "time%s with time zone", mods);
+		else if (strcmp(name, "bit") == 0)
+			spelled = arena_printf(r->m->arena, "bit%s", mods[0] ? mods : "(1)");
+		else if (strcmp(name, "varbit") == 0)
+			spelled = arena_printf(r->m->arena, "bit varying%s", mods);
+		else if (!schema && strcmp(name, "serial") == 0)
+			spelled = "integer", *serial = true;
+		else if (!schema && strcmp(name, "bigserial") == 0)
+			spelled = "bigint", *serial = true;
+		else if (!schema && strcmp(name, "smallserial") == 0)
+			spelled = "smallint", *serial = true;
+		else if (!schema && (strcmp(name, "serial4") == 0))
+			spelled = "integer", *serial = true;
+		else if (!schema && (strcmp(name, "serial8") == 0))
+			spelled = "bigint", *serial = true;
+		else if (!schema && (strcmp(name, "serial2") == 0))
+			spelled = "smallint", *serial = true;
+	}
+	c->typtype = 'b';
+	if (!spelled) {
+		const UserType *u = catalog ? NULL : find_type(r, schema, name);
+		if (u) {
+			c->type_schema = u->schema;
+			c->type_name = u->name;
+			c->typtype = u->typtype;
+		} else if (!catalog) {
+			c->typtype = 0;
+		}
+		spelled = arena_printf(r->m->arena, "%s%s", name, mods);
+	}
+	c->ndims = (int)tn->n_array_bounds;
+	c->type = c->ndims ? arena_printf(r->m->arena, "%s[]", spelled) : spelled;
+}
+
+/* A short, readable marker for a DEFAULT expression (not a deparse). */
+static const char *default_text(Replay *r, const PgQuery__Node *e)
+{
+	const PgQuery__AConst *c = as_a_const(e);
+	if (c) {
+		switch (c->val_case) {
+		case PG_QUERY__A__CONST__VAL_IVAL:
+			return arena_printf(r->m->arena, "%d", c->ival ? c->ival->ival : 0);
+		case PG_QUERY__A__CONST__VAL_SVAL:
+			return arena_printf(r->m->arena, "'%s'", c->sval ? c->sval->sval : "");
+		case PG_QUERY__A__CONST__VAL_BOOLVAL:
+			return c->boolval && c->boolval->boolval ? "true" : "false";
+		default:
+			return c->isnull ? "NULL" : "(constant)";
+		}
+	}
+	const PgQuery__FuncCall *f = as_func_call(e);
+	if (f && f->n_funcname > 0) {
+		const char *fn = str_of(f->funcname[f->n_funcname - 1]);
+		return arena_printf(r->m->arena, "%s()", fn ? fn : "function");
+	}
+	return "(expression)";
+}
+
+/* ---- expression walk (explicit stack, bounded) ------------------------- */
+
+/*
+ * Calls fn on every ColumnRef under root, walking every message field
+ * through protobuf-c's descriptors.
+ */
+static void walk_column_refs(const PgQuery__Node *root,
+                             void (*fn)(const PgQuery__ColumnRef *, void *), void *arg)
+{
+	if (!root)
+		return;
+	const ProtobufCMessage *stack[256];
+	int sp = 0, visited = 0;
+	stack[sp++] = &root->base;
+	while (sp > 0 && visited++ < MAX_EXPR_NODES) {
+		const ProtobufCMessage *msg = stack[--sp];
+		if (msg->descriptor == &pg_query__node__descriptor) {
+			const PgQuery__ColumnRef *cr = as_column_ref((const PgQuery__Node *)msg);
+			if (cr) {
+				fn(cr, arg);
+				continue;
+			}
+		}
+		const ProtobufCMessageDescriptor *d = msg->descriptor;
+		for (unsigned i = 0; i < d->n_fields; i++) {
+			const ProtobufCFieldDescriptor *f = &d->fields[i];
+			if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+				continue;
+			const char *base = (const char *)msg;
+			if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+				size_t n = *(const size_t *)(base + f->quantifier_offset);
+				const ProtobufCMessage *const *v = *(const ProtobufCMessage *const *const *)(base + f->offset);
+				for (size_t k = 0; k < n && sp < 256; k++)
+					if (v[k])
+						stack[sp++] = v[k];
+			} else {
+				if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+					uint32_t which = *(const uint32_t *)(base + f->quantifier_offset);
+					if (which != f->id)
+						continue;
+				}
+				const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + f->offset);
+				if (sub && sp < 256)
+					stack[sp++] = sub;
+			}
+		}
+	}
+}
+
+typedef struct ColSet {
+	const char *names[2];
+	int n;
+} ColSet;
+
+static void note_colref(const PgQuery__ColumnRef *cr, void *arg)
+{
+	ColSet *s = arg;
+	if (cr->n_fields == 0)
+		return;
+	const char *name = str_of(cr->fields[cr->n_fields - 1]);
+	if (!name)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return;
+	if (s->n < 2)
+		s->names[s->n] = name;
+	s->n++;
+}
+
+/* ---- constraints ------------------------------------------------------- */
+
+typedef struct Pending {
+	const PgQuery__Constraint *con;
+	const char *colname;      /* column constraint: its column */
+	bool deferrable, initdeferred;
+} Pending;
+
+typedef PGC_VEC(Pending) PendingVec;
+
+static Index *add_key_index(Replay *r, Table *t, const char *name, const char **cols, int ncols,
+                            bool primary, bool unique, bool is_constraint, bool partial, int location)
+{
+	Index *ix = arena_alloc(r->m->arena, sizeof(*ix));
+	ix->table = t;
+	ix->cols = cols;
+	ix->ncols = ncols;
+	ix->primary = primary;
+	ix->unique = unique || primary;
+	ix->is_constraint = is_constraint;
+	ix->partial = partial;
+	ix->loc = loc_at(r, location);
+	const char *addition = pgname_addition(r->m->arena, cols, ncols);
+	if (name)
+		ix->name = arena_strdup(r->m->arena, name);
+	else if (primary)
+		ix->name = choose_relname(r, t, NULL, "pkey", true);
+	else if (is_constraint)
+		ix->name = choose_relname(r, t, addition, "key", true);
+	else
+		ix->name = choose_relname(r, t, addition, "idx", false);
+	model_add_index(r->m, ix, t->schema);
+	if (primary) {
+		t->pk = ix;
+		for (int i = 0; i < ncols; i++) {
+			Column *c = table_column(t, cols[i]);
+			if (c)
+				c->not_null = true;
+		}
+	}
+	return ix;
+}
+
+static const char *con_name(const PgQuery__Constraint *c)
+{
+	return opt(c->conname);
+}
+
+static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con, const char *colname)
+{
+	Check *ck = arena_alloc(r->m->arena, sizeof(*ck));
+	ck->table = t;
+	ck->loc = loc_at(r, con->location);
+	ck->expr = "(check)";
+	if (con_name(con)) {
+		ck->name = arena_strdup(r->m->arena, con_name(con));
+	} else {
+		/* AddRelationNewConstraints: tab_col_check when the expression
+		 * references exactly one column, else tab_check. */
+		ColSet s = {{NULL, NULL}, 0};
+		walk_column_refs(con->raw_expr, note_colref, &s);
+		(void)colname;
+		ck->name = choose_conname(r, t, s.n == 1 ? s.names[0] : NULL, "check");
+	}
+	model_add_check(r->m, ck);
+}
+
+/* PRIMARY KEY / UNIQUE constraint; colname for a column constraint. */
+static void add_key_constraint(Replay *r, Table *t, const PgQuery__Constraint *con, const char *colname)
+{
+	const char **cols;
+	int ncols;
+	if (colname) {
+		cols = arena_alloc(r->m->arena, sizeof(*cols));
+		cols[0] = arena_strdup(r->m->arena, colname);
+		ncols = 1;
+	} else {
+		cols = str_list(r, con->keys, con->n_keys, &ncols);
+	}
+	bool primary = con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+	if (primary && t->pk && !t->pk->dropped) {
+		warn_at(r, loc_at(r, con->location), "table \"%s\" already has a primary key; ignored%s", t->name, NULL);
+		return;
+	}
+	/* A UNIQUE equal to the primary key is not created (transformIndexConstraints). */
+	if (!primary && t->pk && !t->pk->dropped && same_cols(cols, ncols, t->pk->cols, t->pk->ncols))
+		return;
+	add_key_index(r, t, con_name(con), cols, ncols, primary, true, true,
+	              con->where_clause != NULL, con->location);
+}
+
+static char fk_action(const char *s)
+{
+	if (!s || !s[0])
+		return FK_NO_ACTION;
+	switch (s[0]) {
+	case 'r': return FK_RESTRICT;
+	case 'c': return FK_CASCADE;
+	case 'n': return FK_SET_NULL;
+	case 'd': return FK_SET_DEFAULT;
+	default: return FK_NO_ACTION;
+	}
+}
+
+static bool conname_on_table(Replay *r, Table *t, const char *name);
+
+static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
+{
+	const PgQuery__Constraint *con = p->con;
+	SrcLoc ref_loc = loc_at(r, con->location);
+	Table *ref = find_rangevar(r, con->pktable);
+	const char *refname = con->pktable ? opt(con->pktable->relname) : NULL;
+	if (!ref) {
+		warn_at(r, ref_loc, "referenced table \"%s\" does not exist; foreign key ignored%s", refname, NULL);
+		return;
+	}
+	const char **cols;
+	int ncols;
+	if (p->colname) {
+		cols = arena_alloc(r->m->arena, sizeof(*cols));
+		cols[0] = arena_strdup(r->m->arena, p->colname);
+		ncols = 1;
+	} else {
+		cols = str_list(r, con->fk_attrs, con->n_fk_attrs, &ncols);
+	}
+	const char **ref_cols;
+	int nref;
+	if (con->n_pk_attrs > 0) {
+		ref_cols = str_list(r, con->pk_attrs, con->n_pk_attrs, &nref);
+	} else if (ref->pk && !ref->pk->dropped) {
+		ref_cols = ref->pk->cols;
+		nref = ref->pk->ncols;
+	} else {
+		warn_at(r, ref_loc, "there is no primary key for referenced table \"%s\"; foreign key ignored%s", ref->name, NULL);
+		return;
+	}
+	const char *name = con_name(con);
+	if (name && r->add_if_not_exists && conname_on_table(r, t, name))
+		return;
+	bool predicted = false;
+	if (!name) {
+		/* ChooseForeignKeyConstraintNameAddition: the FK columns. */
+		name = choose_conname(r, t, pgname_addition(r->m->arena, cols, ncols), "fkey");
+		predicted = true;
+	}
+	ForeignKey *fk = model_add_fk(r->m, t, name);
+	fk->name_predicted = predicted;
+	fk->cols = cols;
+	fk->ncols = ncols;
+	fk->ref = ref;
+	fk->ref_cols = ref_cols;
+	fk->nref_cols = nref;
+	fk->on_delete = fk_action(con->fk_del_action);
+	fk->on_update = fk_action(con->fk_upd_action);
+	fk->match = con->fk_matchtype && con->fk_matchtype[0] ? con->fk_matchtype[0] : 's';
+	fk->deferrable = p->deferrable || con->deferrable;
+	fk->initially_deferred = p->initdeferred || con->initdeferred;
+	/* NOT VALID only means something in ALTER TABLE: a new table is empty. */
+	fk->validated = in_create ? true : !con->skip_validation;
+	if (con->n_fk_del_set_cols > 0)
+		fk->set_cols = str_list(r, con->fk_del_set_cols, con->n_fk_del_set_cols, &fk->nset_cols);
+	fk->origin = r->loc;
+	fk->ref_loc = ref_loc;
+}
+
+/* Any live constraint called name on t? */
+static bool conname_on_table(Replay *r, Table *t, const char *name)
+{
+	for (size_t i = 0; i < r->m->fks.n; i++) {
+		const ForeignKey *fk = r->m->fks.items[i];
+		if (!fk->dropped && fk->table == t && fk->name && strcmp(fk->name, name) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < r->m->indexes.n; i++) {
+		const Index *ix = r->m->indexes.items[i];
+		if (!ix->dropped && ix->table == t && ix->is_constraint && strcmp(ix->name, name) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < r->m->checks.n; i++) {
+		const Check *c = r->m->checks.items[i];
+		if (!c->dropped && c->table == t && c->name && strcmp(c->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Applies a list of constraints in PostgreSQL's creation order: CHECK,
+ * PRIMARY KEY, UNIQUE, then FOREIGN KEY.
+ */
+static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in_create)
+{
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+			const PgQuery__Constraint *con = pv->items[i].con;
+			if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
+				continue;
+			add_check(r, t, con, pv->items[i].colname);
+		}
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+			add_key_constraint(r, t, pv->items[i].con, pv->items[i].colname);
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
+			const PgQuery__Constraint *con = pv->items[i].con;
+			if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
+				continue;
+			add_key_constraint(r, t, con, pv->items[i].colname);
+		}
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+			add_fk(r, t, &pv->items[i], in_create);
+}
+
+/* Adds a column from a ColumnDef, queueing its constraints in pv. */
+static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd, PendingVec *pv)
+{
+	const char *name = opt(cd->colname);
+	if (!name)
+		return NULL;
+	Column *c = model_add_column(r->m, t, name, "");
+	bool serial = false;
+	set_type(r, c, cd->type_name, &serial);
+	if (serial) {
+		c->not_null = true;
+		c->default_expr = "nextval()";
+	}
+	if (cd->is_not_null)
+		c->not_null = true;
+	if (cd->raw_default)
+		c->default_expr = default_text(r, cd->raw_default);
+	Pending *last = NULL;
+	for (size_t i = 0; i < cd->n_constraints; i++) {
+		const PgQuery__Constraint *con = as_constraint(cd->constraints[i]);
+		if (!con)
+			continue;
+		switch (con->contype) {
+		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+			c->not_null = true;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+			c->not_null = false;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+			c->default_expr = default_text(r, con->raw_expr);
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+			c->identity = con->generated_when && con->generated_when[0] == 'a' ? 'a' : 'd';
+			c->not_null = true;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+			c->generated = 's';
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+		case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
+			Pending p = {con, c->name, false, false};
+			VEC_PUSH(r->m->arena, *pv, p);
+			last = &pv->items[pv->n - 1];
+			break;
+		}
+		/* Column constraint attributes follow the constraint they modify. */
+		case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
+			if (last)
+				last->deferrable = true;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
+			if (last)
+				last->deferrable = false;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
+			if (last)
+				last->initdeferred = true, last->deferrable = true;
+			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE:
+			if (last)
+				last->initdeferred = false;
+			break;
+		default:
+			break;
+		}
+	}
+	return c;
+}
+
+/* ---- CREATE TABLE ------------------------------------------------------ */
+
+/* CREATE_TABLE_LIKE_* bits (parsenodes.h, PostgreSQL 15). */
+#define LIKE_DEFAULTS (1u << 3)
+#define LIKE_IDENTITY (1u << 5)
+#define LIKE_INDEXES (1u << 6)
+
+static void copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc, PendingVec *pv,
+                      const Index **like_pk)
+{
+	Table *src = find_rangevar(r, lc->relation);
+	if (!src) {
+		warn_at(r, loc_at(r, lc->relation ? lc->relation->location : -1),
+		        "LIKE table \"%s\" does not exist; ignored%s", lc->relation ? lc->relation->relname : "", NULL);
+		return;
+	}
+	for (size_t i = 0; i < src->cols.n; i++) {
+		const Column *sc = src->cols.items[i];
+		if (sc->dropped)
+			continue;
+		Column *c = model_add_column(r->m, t, sc->name, sc->type);
+		c->type_schema = sc->type_schema;
+		c->type_name = sc->type_name;
+		c->typtype = sc->typtype;
+		c->ndims = sc->ndims;
+		c->not_null = sc->not_null;
+		if (lc->options & LIKE_DEFAULTS)
+			c->default_expr = sc->default_expr;
+		if (lc->options & LIKE_IDENTITY)
+			c->identity = sc->identity;
+	}
+	(void)pv;
+	if ((lc->options & LIKE_INDEXES) && src->pk && !src->pk->dropped)
+		*like_pk = src->pk;
+}
+
+static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
+{
+	const PgQuery__RangeVar *rv = cs->relation;
+	if (!rv || !opt(rv->relname))
+		return;
+	if (rv->relpersistence && rv->relpersistence[0] == 't')
+		return; /* temporary tables vanish with the session */
+	const char *schema = creation_schema(r, opt(rv->schemaname));
+	const char *name = rv->relname;
+	if (model_find_table(r->m, schema, name) || relname_taken(r->m, schema, name)) {
+		if (!cs->if_not_exists)
+			warn_at(r, r->loc, "relation \"%s\" already exists; statement ignored%s", name, NULL);
+		return;
+	}
+	schema_note(r, schema);
+	Table *t = model_add_table(r->m, schema, name, r->loc);
+	t->unlogged = rv->relpersistence && rv->relpersistence[0] == 'u';
+	if (cs->partspec)
+		t->relkind = 'p';
+
+	Table *parent = NULL;
+	if (cs->partbound && cs->n_inh_relations > 0) {
+		const PgQuery__Node *pn = cs->inh_relations[0];
+		parent = pn && pn->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? find_rangevar(r, pn->range_var) : NULL;
+		if (parent) {
+			t->partition_of = parent;
+			for (size_t i = 0; i < parent->cols.n; i++) {
+				const Column *pc = parent->cols.items[i];
+				if (pc->dropped)
+					continue;
+				Column *c = model_add_column(r->m, t, pc->name, pc->type);
+				c->type_schema = pc->type_schema;
+				c->type_name = pc->type_name;
+				c->typtype = pc->typtype;
+				c->ndims = pc->ndims;
+				c->not_null = pc->not_null;
+				c->default_expr = pc->default_expr;
+				c->identity = pc->identity;
+			}
+		}
+	}
+
+	PendingVec pv = {0};
+	const Index *like_pk = NULL;
+	for (size_t i = 0; i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		const PgQuery__ColumnDef *cd = as_column_def(e);
+		const PgQuery__Constraint *con = as_constraint(e);
+		const PgQuery__TableLikeClause *lc = as_table_like(e);
+		if (cd) {
+			Column *existing = parent ? table_column(t, opt(cd->colname)) : NULL;
+			if (existing) {
+				/* PARTITION OF (col WITH OPTIONS ...): constraints only. */
+				if (cd->is_not_null)
+					existing->not_null = true;
+				for (size_t k = 0; k < cd->n_constraints; k++) {
+					const PgQuery__Constraint *cc = as_constraint(cd->constraints[k]);
+					if (!cc)
+						continue;
+					if (cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) {
+						existing->not_null = true;
+					} else if (cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
+					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+						Pending p = {cc, existing->name, false, false};
+						VEC_PUSH(r->m->arena, pv, p);
+					}
+				}
+			} else {
+				add_column_def(r, t, cd, &pv);
+			}
+		} else if (con) {
+			Pending p = {con, NULL, false, false};
+			VEC_PUSH(r->m->arena, pv, p);
+		} else if (lc) {
+			copy_like(r, t, lc, &pv, &like_pk);
+		}
+	}
+	apply_constraints(r, t, &pv, true);
+	if (like_pk && !t->pk)
+		add_key_index(r, t, NULL, like_pk->cols, like_pk->ncols, true, true, true, false, -1);
+	/* A partition gets its own copy of the parent's primary key index. */
+	if (parent && parent->pk && !parent->pk->dropped && !t->pk)
+		add_key_index(r, t, NULL, parent->pk->cols, parent->pk->ncols, true, true, true, false, -1);
+
+	/* CockroachDB INDEX (...) clauses removed by the rewrite. */
+	if (r->cr) {
+		for (size_t i = 0; i < r->cr->indexes.n; i++) {
+			const CrdbInlineIndex *ci = &r->cr->indexes.items[i];
+			if (ci->offset < r->first || ci->offset >= r->end)
+				continue;
+			Index *ix = arena_alloc(r->m->arena, sizeof(*ix));
+			ix->table = t;
+			ix->cols = ci->cols;
+			ix->ncols = ci->ncols;
+			ix->unique = ci->unique;
+			ix->partial = ci->partial;
+			ix->inline_crdb = true;
+			ix->loc = replay_loc(r, ci->offset);
+			const char *addition = pgname_addition(r->m->arena, ci->cols, ci->ncols);
+			ix->name = ci->name ? arena_strdup(r->m->arena, ci->name)
+			                    : choose_relname(r, t, addition, ci->unique ? "key" : "idx", ci->unique);
+			model_add_index(r->m, ix, t->schema);
+		}
+	}
+}
+
+static void create_table_as(Replay *r, const PgQuery__CreateTableAsStmt *cs)
+{
+	if (cs->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !cs->into || !cs->into->rel)
+		return;
+	const PgQuery__RangeVar *rv = cs->into->rel;
+	if (!opt(rv->relname) || (rv->relpersistence && rv->relpersistence[0] == 't'))
+		return;
+	const char *schema = creation_schema(r, opt(rv->schemaname));
+	if (model_find_table(r->m, schema, rv->relname))
+		return;
+	schema_note(r, schema);
+	Table *t = model_add_table(r->m, schema, rv->relname, r->loc);
+	/* Column types come from the query, which we do not plan; names only. */
+	for (size_t i = 0; i < cs->into->n_col_names; i++) {
+		const char *cn = str_of(cs->into->col_names[i]);
+		if (cn)
+			model_add_column(r->m, t, cn, "");
+	}
+}
+
+/* ---- ALTER TABLE ------------------------------------------------------- */
+
+static void drop_fk(Model *m, ForeignKey *fk)
+{
+	if (fk->dropped)
+		return;
+	fk->dropped = true;
+	model_forget_conname(m, fk->table->schema, fk->name);
+}
+
+static void drop_index(Model *m, Index *ix)
+{
+	if (ix->dropped)
+		return;
+	ix->dropped = true;
+	char *k = arena_printf(m->arena, "%s\x1f%s", ix->table->schema, ix->name);
+	if (hm_get(m->relname, k) == ix)
+		hm_del(m->relname, k);
+	if (ix->is_constraint)
+		model_forget_conname(m, ix->table->schema, ix->name);
+	if (ix->table->pk == ix)
+		ix->table->pk = NULL;
+}
+
+/* Drops the FKs that reference t through exactly the key of ix. */
+static void drop_fks_on_key(Model *m, Table *t, const Index *ix)
+{
+	for (size_t i = 0; i < m->fks.n; i++) {
+		ForeignKey *fk = m->fks.items[i];
+		if (!fk->dropped && fk->ref == t && same_cols(fk->ref_cols, fk->nref_cols, ix->cols, ix->ncols))
+			drop_fk(m, fk);
+	}
+}
+
+static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok)
+{
+	Column *c = table_column(t, name);
+	if (!c) {
+		if (!missing_ok)
+			warn_at(r, r->loc, "column \"%s\" of \"%s\" does not exist; ignored", name, t->name);
+		return;
+	}
+	c->dropped = true;
+	int attnum = 1;
+	for (size_t i = 0; i < t->cols.n; i++)
+		if (!t->cols.items[i]->dropped)
+			t->cols.items[i]->attnum = attnum++;
+	Model *m = r->m;
+	for (size_t i = 0; i < m->fks.n; i++) {
+		ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped)
+			continue;
+		if ((fk->table == t && has_col(fk->cols, fk->ncols, name)) ||
+		    (fk->ref == t && has_col(fk->ref_cols, fk->nref_cols, name)))
+			drop_fk(m, fk);
+	}
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		Index *ix = m->indexes.items[i];
+		if (!ix->dropped && ix->table == t && has_col(ix->cols, ix->ncols, name))
+			drop_index(m, ix);
+	}
+}
+
+static void rename_in(const char **cols, int n, const char *from, const char *to)
+{
+	for (int i = 0; i < n; i++)
+		if (cols[i] && strcmp(cols[i], from) == 0)
+			cols[i] = to;
+}
+
+static void rename_column(Replay *r, Table *t, const char *from, const char *to)
+{
+	Column *c = table_column(t, from);
+	if (!c) {
+		warn_at(r, r->loc, "column \"%s\" of \"%s\" does not exist; ignored", from, t->name);
+		return;
+	}
+	to = arena_strdup(r->m->arena, to);
+	c->name = to;
+	Model *m = r->m;
+	/* Column lists may be shared (REFERENCES t uses t's key list), so
+	 * each list is renamed once: copy-on-write is not needed because
+	 * every holder wants the new name. */
+	for (size_t i = 0; i < m->fks.n; i++) {
+		ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped)
+			continue;
+		if (fk->table == t) {
+			rename_in(fk->cols, fk->ncols, from, to);
+			rename_in(fk->set_cols, fk->nset_cols, from, to);
+		}
+		if (fk->ref == t)
+			rename_in(fk->ref_cols, fk->nref_cols, from, to);
+	}
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		Index *ix = m->indexes.items[i];
+		if (!ix->dropped && ix->table == t)
+			rename_in(ix->cols, ix->ncols, from, to);
+	}
+}
+
+/* Finds the live constraint called name on t: FK, key index or check. */
+typedef struct ConRef {
+	ForeignKey *fk;
+	Index *ix;
+	Check *ck;
+} ConRef;
+
+static ConRef find_constraint(Replay *r, Table *t, const char *name)
+{
+	ConRef c = {NULL, NULL, NULL};
+	Model *m = r->m;
+	for (size_t i = 0; i < m->fks.n; i++) {
+		ForeignKey *fk = m->fks.items[i];
+		if (!fk->dropped && fk->table == t && fk->name && strcmp(fk->name, name) == 0) {
+			c.fk = fk;
+			return c;
+		}
+	}
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		Index *ix = m->indexes.items[i];
+		if (!ix->dropped && ix->table == t && ix->is_constraint && strcmp(ix->name, name) == 0) {
+			c.ix = ix;
+			return c;
+		}
+	}
+	for (size_t i = 0; i < m->checks.n; i++) {
+		Check *ck = m->checks.items[i];
+		if (!ck->dropped && ck->table == t && ck->name && strcmp(ck->name, name) == 0) {
+			c.ck = ck;
+			return c;
+		}
+	}
+	return c;
+}
+
+static void drop_constraint(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd)
+{
+	const char *name = opt(cmd->name);
+	if (!name)
+		return;
+	ConRef c = find_constraint(r, t, name);
+	if (c.fk) {
+		drop_fk(r->m, c.fk);
+	} else if (c.ix) {
+		if (cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+			drop_fks_on_key(r->m, t, c.ix);
+		drop_index(r->m, c.ix);
+	} else if (c.ck) {
+		c.ck->dropped = true;
+		model_forget_conname(r->m, t->schema, c.ck->name);
+	} else if (!cmd->missing_ok) {
+		warn_at(r, r->loc, "constraint \"%s\" of relation \"%s\" does not exist; ignored", name, t->name);
+	}
+}
+
+static void rename_constraint(Replay *r, Table *t, const char *from, const char *to)
+{
+	ConRef c = find_constraint(r, t, from);
+	const char *nn = arena_strdup(r->m->arena, to);
+	if (c.fk) {
+		model_forget_conname(r->m, t->schema, c.fk->name);
+		c.fk->name = nn;
+		c.fk->name_predicted = false;
+		c.fk->origin = r->loc;
+		model_note_conname(r->m, t->schema, nn);
+	} else if (c.ix) {
+		Index *ix = c.ix;
+		char *k = arena_printf(r->m->arena, "%s\x1f%s", t->schema, ix->name);
+		if (hm_get(r->m->relname, k) == ix)
+			hm_del(r->m->relname, k);
+		model_forget_conname(r->m, t->schema, ix->name);
+		ix->name = nn;
+		hm_put(r->m->relname, model_key(r->m, t->schema, nn), ix);
+		model_note_conname(r->m, t->schema, nn);
+	} else if (c.ck) {
+		model_forget_conname(r->m, t->schema, c.ck->name);
+		c.ck->name = nn;
+		model_note_conname(r->m, t->schema, nn);
+	} else {
+		warn_at(r, r->loc, "constraint \"%s\" of relation \"%s\" does not exist; ignored", from, t->name);
+	}
+}
+
+static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, PendingVec *pv)
+{
+	switch (cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
+		const PgQuery__ColumnDef *cd = as_column_def(cmd->def);
+		if (!cd)
+			break;
+		if (table_column(t, opt(cd->colname))) {
+			if (!cmd->missing_ok)
+				warn_at(r, r->loc, "column \"%s\" of \"%s\" already exists; ignored", cd->colname, t->name);
+			break;
+		}
+		add_column_def(r, t, cd, pv);
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+		if (opt(cmd->name))
+			drop_column(r, t, cmd->name, cmd->missing_ok);
+		break;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
+		const PgQuery__Constraint *con = as_constraint(cmd->def);
+		if (!con)
+			break;
+		if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+			break;
+		if (opt(con->indexname) && (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+		                            con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
+			/* ADD CONSTRAINT x PRIMARY KEY/UNIQUE USING INDEX idx: the index
+			 * becomes the constraint and takes its name. */
+			Index *ix = find_index(r, t->schema, con->indexname);
+			if (!ix)
+				break;
+			const char *nn = con_name(con) ? con_name(con) : ix->name;
+			char *k = arena_printf(r->m->arena, "%s\x1f%s", t->schema, ix->name);
+			if (hm_get(r->m->relname, k) == ix)
+				hm_del(r->m->relname, k);
+			ix->name = arena_strdup(r->m->arena, nn);
+			ix->is_constraint = true;
+			ix->unique = true;
+			if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+				ix->primary = true;
+				t->pk = ix;
+			}
+			hm_put(r->m->relname, model_key(r->m, t->schema, ix->name), ix);
+			model_note_conname(r->m, t->schema, ix->name);
+			break;
+		}
+		Pending p = {con, NULL, false, false};
+		VEC_PUSH(r->m->arena, *pv, p);
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+		drop_constraint(r, t, cmd);
+		break;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse: {
+		ConRef c = opt(cmd->name) ? find_constraint(r, t, cmd->name) : (ConRef){0};
+		if (c.fk)
+			c.fk->validated = true;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint: {
+		const PgQuery__Constraint *con = as_constraint(cmd->def);
+		ConRef c = con && opt(con->conname) ? find_constraint(r, t, con->conname) : (ConRef){0};
+		if (c.fk) {
+			c.fk->deferrable = con->deferrable;
+			c.fk->initially_deferred = con->initdeferred;
+		}
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
+		Column *c = table_column(t, opt(cmd->name));
+		if (c)
+			c->not_null = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault: {
+		Column *c = table_column(t, opt(cmd->name));
+		if (c)
+			c->default_expr = cmd->def ? default_text(r, cmd->def) : NULL;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+		Column *c = table_column(t, opt(cmd->name));
+		const PgQuery__ColumnDef *cd = as_column_def(cmd->def);
+		if (c && cd) {
+			bool serial;
+			c->type_schema = c->type_name = NULL;
+			set_type(r, c, cd->type_name, &serial);
+		}
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity: {
+		Column *c = table_column(t, opt(cmd->name));
+		const PgQuery__Constraint *con = as_constraint(cmd->def);
+		if (c && con) {
+			c->identity = con->generated_when && con->generated_when[0] == 'a' ? 'a' : 'd';
+			c->not_null = true;
+		}
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: {
+		Column *c = table_column(t, opt(cmd->name));
+		if (c)
+			c->identity = 0;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: {
+		Column *c = table_column(t, opt(cmd->name));
+		if (c)
+			c->generated = 0;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
+		t->unlogged = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged;
+		break;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: {
+		const PgQuery__PartitionCmd *pc = as_partition_cmd(cmd->def);
+		Table *child = pc ? find_rangevar(r, pc->name) : NULL;
+		if (child) {
+			child->partition_of = t;
+			/* Attaching builds the partition's copy of the key index. */
+			if (t->pk && !t->pk->dropped && !child->pk)
+				add_key_index(r, child, NULL, t->pk->cols, t->pk->ncols, true, true, true, false, -1);
+		}
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
+		const PgQuery__PartitionCmd *pc = as_partition_cmd(cmd->def);
+		Table *child = pc ? find_rangevar(r, pc->name) : NULL;
+		if (child && child->partition_of == t) {
+			child->partition_of = NULL;
+			/* The inherited FKs become the partition's own (PostgreSQL
+			 * keeps them, with conparentid cleared). */
+			size_t nfk = r->m->fks.n;
+			for (size_t i = 0; i < nfk; i++) {
+				ForeignKey *fk = r->m->fks.items[i];
+				if (fk->dropped || fk->table != t)
+					continue;
+				ForeignKey *c = model_add_fk(r->m, child, fk->name);
+				Table *keep = c->table;
+				int id = c->id;
+				long seq = c->seq;
+				*c = *fk;
+				c->table = keep;
+				c->id = id;
+				c->seq = seq;
+			}
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
+{
+	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	Table *t = find_rangevar(r, as->relation);
+	if (!t) {
+		if (!as->missing_ok)
+			warn_at(r, r->loc, "relation \"%s\" does not exist; statement ignored%s",
+			        as->relation ? as->relation->relname : "", NULL);
+		return;
+	}
+	PendingVec pv = {0};
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *cmd = as_alter_cmd(as->cmds[i]);
+		if (cmd)
+			alter_cmd(r, t, cmd, &pv);
+	}
+	apply_constraints(r, t, &pv, false);
+}
+
+/* ---- RENAME / SET SCHEMA / DROP ---------------------------------------- */
+
+static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
+{
+	const char *to = opt(rs->newname);
+	if (!to)
+		return;
+	switch (rs->rename_type) {
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+		Table *t = find_rangevar(r, rs->relation);
+		if (t)
+			model_rename_table(r->m, t, NULL, to);
+		else if (!rs->missing_ok)
+			warn_at(r, r->loc, "relation \"%s\" does not exist; statement ignored%s",
+			        rs->relation ? rs->relation->relname : "", NULL);
+		break;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
+		Table *t = find_rangevar(r, rs->relation);
+		if (t && opt(rs->subname))
+			rename_column(r, t, rs->subname, to);
+		break;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+		Table *t = find_rangevar(r, rs->relation);
+		if (t && opt(rs->subname))
+			rename_constraint(r, t, rs->subname, to);
+		break;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+		if (!rs->relation || !opt(rs->relation->relname))
+			break;
+		Index *ix = find_index(r, opt(rs->relation->schemaname), rs->relation->relname);
+		if (!ix)
+			break;
+		if (ix->is_constraint)
+			rename_constraint(r, ix->table, ix->name, to);
+		else {
+			char *k = arena_printf(r->m->arena, "%s\x1f%s", ix->table->schema, ix->name);
+			if (hm_get(r->m->relname, k) == ix)
+				hm_del(r->m->relname, k);
+			ix->name = arena_strdup(r->m->arena, to);
+			hm_put(r->m->relname, model_key(r->m, ix->table->schema, ix->name), ix);
+		}
+		break;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+		const char *from = opt(rs->subname);
+		if (!from || !schema_exists(r, from))
+			break;
+		schema_note(r, to);
+		for (size_t i = 0; i < r->m->tables.n; i++) {
+			Table *t = r->m->tables.items[i];
+			if (!t->dropped && strcmp(t->schema, from) == 0)
+				model_rename_table(r->m, t, to, NULL);
+		}
+		for (size_t i = 0; i < r->m->types.n; i++) {
+			UserType *u = r->m->types.items[i];
+			if (strcmp(u->schema, from) == 0)
+				u->schema = arena_strdup(r->m->arena, to);
+		}
+		hm_del(r->schemas, from);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void set_schema_stmt(Replay *r, const PgQuery__AlterObjectSchemaStmt *st)
+{
+	if (st->object_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !opt(st->newschema))
+		return;
+	Table *t = find_rangevar(r, st->relation);
+	if (!t) {
+		if (!st->missing_ok)
+			warn_at(r, r->loc, "relation \"%s\" does not exist; statement ignored%s",
+			        st->relation ? st->relation->relname : "", NULL);
+		return;
+	}
+	model_rename_table(r->m, t, st->newschema, NULL);
+}
+
+/* Whether tables other than t (and its partitions) reference t. */
+static const ForeignKey *outside_reference(const Model *m, const Table *t)
+{
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (!fk->dropped && fk->ref == t && fk->table != t && fk->table->partition_of != t)
+			return fk;
+	}
+	return NULL;
+}
+
+static void drop_table(Replay *r, Table *t, bool cascade)
+{
+	for (size_t i = 0; i < r->m->tables.n; i++) {
+		Table *p = r->m->tables.items[i];
+		if (!p->dropped && p->partition_of == t)
+			model_drop_table(r->m, p);
+	}
+	(void)cascade;
+	model_drop_table(r->m, t);
+}
+
+static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
+{
+	bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__List *l = as_list(ds->objects[i]);
+		const char *schema = NULL, *name = NULL;
+		if (l && l->n_items == 1) {
+			name = str_of(l->items[0]);
+		} else if (l && l->n_items >= 2) {
+			schema = str_of(l->items[l->n_items - 2]);
+			name = str_of(l->items[l->n_items - 1]);
+		} else if (!l) {
+			name = str_of(ds->objects[i]); /* DROP SCHEMA x: bare strings */
+		}
+		if (!name)
+			continue;
+		switch (ds->remove_type) {
+		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+			Table *t = find_table(r, schema, name);
+			if (!t) {
+				if (!ds->missing_ok)
+					warn_at(r, r->loc, "table \"%s\" does not exist; ignored%s", name, NULL);
+				break;
+			}
+			const ForeignKey *ref = cascade ? NULL : outside_reference(r->m, t);
+			if (ref) {
+				warn_at(r, r->loc, "DROP TABLE \"%s\" fails in PostgreSQL without CASCADE: "
+				        "constraint \"%s\" depends on it; statement ignored", t->name, ref->name);
+				break;
+			}
+			drop_table(r, t, cascade);
+			break;
+		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+			Index *ix = find_index(r, schema, name);
+			if (ix && !ix->is_constraint)
+				drop_index(r->m, ix);
+			else if (!ix && !ds->missing_ok)
+				warn_at(r, r->loc, "index \"%s\" does not exist; ignored%s", name, NULL);
+			break;
+		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+			if (!schema_exists(r, name))
+				break;
+			for (size_t k = 0; k < r->m->tables.n; k++) {
+				Table *t = r->m->tables.items[k];
+				if (!t->dropped && strcmp(t->schema, name) == 0)
+					drop_table(r, t, true);
+			}
+			for (size_t k = 0; k < r->m->types.n; k++) {
+				UserType *u = r->m->types.items[k];
+				if (strcmp(u->schema, name) == 0)
+					u->dropped = true;
+			}
+			hm_del(r->schemas, name);
+			break;
+		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+		case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+			UserType *u = (UserType *)find_type(r, schema, name);
+			if (u)
+				u->dropped = true;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- CREATE INDEX ------------------------------------------------------ */
+
+/* FigureIndexColname / FigureColname, simplified: column, function or "expr". */
+static const char *index_colname(const PgQuery__IndexElem *ie)
+{
+	if (opt(ie->name))
+		return ie->name;
+	if (opt(ie->indexcolname))
+		return ie->indexcolname;
+	const PgQuery__Node *e = ie->expr;
+	for (int depth = 0; e && depth < MAX_DEPTH; depth++) {
+		const PgQuery__FuncCall *f = as_func_call(e);
+		if (f && f->n_funcname > 0)
+			return str_of(f->funcname[f->n_funcname - 1]);
+		const PgQuery__ColumnRef *cr = as_column_ref(e);
+		if (cr && cr->n_fields > 0)
+			return str_of(cr->fields[cr->n_fields - 1]);
+		const PgQuery__TypeCast *tc = as_type_cast(e);
+		if (!tc)
+			break;
+		if (tc->arg) {
+			e = tc->arg;
+			continue;
+		}
+		break;
+	}
+	return "expr";
+}
+
+static void create_index(Replay *r, const PgQuery__IndexStmt *is)
+{
+	Table *t = find_rangevar(r, is->relation);
+	if (!t) {
+		warn_at(r, r->loc, "relation \"%s\" does not exist; statement ignored%s",
+		        is->relation ? is->relation->relname : "", NULL);
+		return;
+	}
+	if (opt(is->idxname) && relname_taken(r->m, t->schema, is->idxname)) {
+		if (!is->if_not_exists)
+			warn_at(r, r->loc, "relation \"%s\" already exists; statement ignored%s", is->idxname, NULL);
+		return;
+	}
+	size_t n = is->n_index_params, nall = n + is->n_index_including_params;
+	const char **cols = arena_alloc(r->m->arena, (n + 1) * sizeof(*cols));
+	const char **names = arena_alloc(r->m->arena, (nall + 1) * sizeof(*names));
+	for (size_t i = 0; i < nall; i++) {
+		const PgQuery__Node *p = i < n ? is->index_params[i] : is->index_including_params[i - n];
+		const PgQuery__IndexElem *ie = as_index_elem(p);
+		const char *cn = ie ? index_colname(ie) : "expr";
+		if (i < n)
+			cols[i] = ie && opt(ie->name) ? arena_strdup(r->m->arena, ie->name) : NULL;
+		/* ChooseIndexColumnNames: make the names distinct with digits. */
+		const char *u = cn;
+		for (int k = 1;; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(names[j], u) == 0)
+					dup = true;
+			if (!dup)
+				break;
+			u = arena_printf(r->m->arena, "%s%d", cn, k);
+		}
+		names[i] = u;
+	}
+	Index *ix = arena_alloc(r->m->arena, sizeof(*ix));
+	ix->table = t;
+	ix->cols = cols;
+	ix->ncols = (int)n;
+	ix->unique = is->unique;
+	ix->primary = is->primary;
+	ix->partial = is->where_clause != NULL;
+	ix->loc = r->loc;
+	ix->name = opt(is->idxname)
+		? arena_strdup(r->m->arena, is->idxname)
+		: choose_relname(r, t, pgname_addition(r->m->arena, names, (int)nall), "idx", false);
+	model_add_index(r->m, ix, t->schema);
+}
+
+/* ---- schemas, types, search_path --------------------------------------- */
+
+static void replay_node(Replay *r, const PgQuery__Node *n, int depth);
+
+static void create_schema(Replay *r, const PgQuery__CreateSchemaStmt *cs, int depth)
+{
+	const char *name = opt(cs->schemaname);
+	if (!name && cs->authrole && opt(cs->authrole->rolename))
+		name = cs->authrole->rolename; /* CREATE SCHEMA AUTHORIZATION role */
+	if (!name)
+		return;
+	schema_note(r, name);
+	const char *saved = r->create_schema;
+	r->create_schema = name;
+	for (size_t i = 0; i < cs->n_schema_elts; i++)
+		replay_node(r, cs->schema_elts[i], depth + 1);
+	r->create_schema = saved;
+}
+
+static void add_type(Replay *r, PgQuery__Node *const *names, size_t n, char typtype, UserType **out)
+{
+	const char *schema = NULL, *name = NULL;
+	if (n == 1)
+		name = str_of(names[0]);
+	else if (n >= 2)
+		schema = str_of(names[n - 2]), name = str_of(names[n - 1]);
+	*out = NULL;
+	if (!name)
+		return;
+	UserType *u = arena_alloc(r->m->arena, sizeof(*u));
+	u->schema = arena_strdup(r->m->arena, creation_schema(r, schema));
+	u->name = arena_strdup(r->m->arena, name);
+	u->typtype = typtype;
+	VEC_PUSH(r->m->arena, r->m->types, u);
+	*out = u;
+}
+
+static void create_enum(Replay *r, const PgQuery__CreateEnumStmt *ce)
+{
+	UserType *u;
+	add_type(r, ce->type_name, ce->n_type_name, 'e', &u);
+	if (u)
+		u->labels = str_list(r, ce->vals, ce->n_vals, &u->nlabels);
+}
+
+static void alter_enum(Replay *r, const PgQuery__AlterEnumStmt *ae)
+{
+	const char *schema = NULL, *name = NULL;
+	if (ae->n_type_name == 1)
+		name = str_of(ae->type_name[0]);
+	else if (ae->n_type_name >= 2)
+		schema = str_of(ae->type_name[ae->n_type_name - 2]), name = str_of(ae->type_name[ae->n_type_name - 1]);
+	UserType *u = name ? (UserType *)find_type(r, schema, name) : NULL;
+	if (!u || u->typtype != 'e')
+		return;
+	if (opt(ae->old_val)) { /* RENAME VALUE */
+		for (int i = 0; i < u->nlabels; i++)
+			if (strcmp(u->labels[i], ae->old_val) == 0)
+				u->labels[i] = arena_strdup(r->m->arena, ae->new_val);
+		return;
+	}
+	if (!opt(ae->new_val))
+		return;
+	for (int i = 0; i < u->nlabels; i++)
+		if (strcmp(u->labels[i], ae->new_val) == 0)
+			return; /* IF NOT EXISTS, or an error in PostgreSQL */
+	const char **v = arena_alloc(r->m->arena, (size_t)(u->nlabels + 2) * sizeof(*v));
+	int pos = u->nlabels;
+	if (opt(ae->new_val_neighbor)) {
+		for (int i = 0; i < u->nlabels; i++)
+			if (strcmp(u->labels[i], ae->new_val_neighbor) == 0)
+				pos = ae->new_val_is_after ? i + 1 : i;
+	}
+	for (int i = 0, k = 0; i <= u->nlabels; i++) {
+		if (i == pos)
+			v[k++] = arena_strdup(r->m->arena, ae->new_val);
+		if (i < u->nlabels)
+			v[k++] = u->labels[i];
+	}
+	u->labels = v;
+	u->nlabels++;
+}
+
+static void create_domain(Replay *r, const PgQuery__CreateDomainStmt *cd)
+{
+	UserType *u;
+	add_type(r, cd->domainname, cd->n_domainname, 'd', &u);
+	if (!u)
+		return;
+	Column tmp = {0};
+	bool serial;
+	set_type(r, &tmp, cd->type_name, &serial);
+	u->base_type = tmp.type;
+	const char **checks = arena_alloc(r->m->arena, (cd->n_constraints + 1) * sizeof(*checks));
+	for (size_t i = 0; i < cd->n_constraints; i++) {
+		const PgQuery__Constraint *con = as_constraint(cd->constraints[i]);
+		if (!con)
+			continue;
+		if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+			u->not_null = true;
+		else if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+			checks[u->nchecks++] = "(check)";
+	}
+	u->checks = checks;
+}
+
+static void set_search_path(Replay *r, const PgQuery__VariableSetStmt *vs)
+{
+	bool reset_all = vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL;
+	if (!reset_all && (!vs->name || strcmp(vs->name, "search_path") != 0))
+		return;
+	if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+		const char **p = arena_alloc(r->m->arena, (vs->n_args + 1) * sizeof(*p));
+		int n = 0;
+		for (size_t i = 0; i < vs->n_args; i++) {
+			const PgQuery__AConst *c = as_a_const(vs->args[i]);
+			if (c && c->val_case == PG_QUERY__A__CONST__VAL_SVAL && c->sval && c->sval->sval) {
+				/* A quoted list 'a, b' is one string: split it. */
+				const char *s = c->sval->sval;
+				while (*s) {
+					while (*s == ' ' || *s == ',')
+						s++;
+					if (!*s)
+						break;
+					const char *e = s;
+					if (*s == '"') {
+						e = strchr(s + 1, '"');
+						if (!e)
+							e = s + strlen(s);
+						p = arena_grow(r->m->arena, p, (size_t)n, (size_t)n + 2 + vs->n_args, sizeof(*p));
+						p[n++] = arena_strndup(r->m->arena, s + 1, (size_t)(e - s - 1));
+						s = *e ? e + 1 : e;
+						continue;
+					}
+					while (*e && *e != ',' && *e != ' ')
+						e++;
+					p = arena_grow(r->m->arena, p, (size_t)n, (size_t)n + 2 + vs->n_args, sizeof(*p));
+					char *word = arena_strndup(r->m->arena, s, (size_t)(e - s));
+					if (strchr(s, ',') || strchr(s, ' ')) {
+						/* unquoted names inside a literal are folded to lower case */
+						for (char *w = word; *w; w++)
+							if (*w >= 'A' && *w <= 'Z')
+								*w = (char)(*w - 'A' + 'a');
+					}
+					p[n++] = word;
+					s = e;
+				}
+			}
+		}
+		r->path = p;
+		r->npath = n;
+	} else {
+		static const char *dflt[] = {"$user", "public"};
+		r->path = dflt;
+		r->npath = 2;
+	}
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static void replay_node(Replay *r, const PgQuery__Node *n, int depth)
+{
+	if (!n || depth > MAX_DEPTH)
+		return;
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		create_table(r, n->create_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+		create_table_as(r, n->create_table_as_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		alter_table(r, n->alter_table_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_RENAME_STMT:
+		rename_stmt(r, n->rename_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+		set_schema_stmt(r, n->alter_object_schema_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		drop_stmt(r, n->drop_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		create_index(r, n->index_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+		create_schema(r, n->create_schema_stmt, depth);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+		create_enum(r, n->create_enum_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+		alter_enum(r, n->alter_enum_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+		create_domain(r, n->create_domain_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT: {
+		UserType *u;
+		const PgQuery__RangeVar *rv = n->composite_type_stmt->typevar;
+		if (rv && opt(rv->relname)) {
+			u = arena_alloc(r->m->arena, sizeof(*u));
+			u->schema = arena_strdup(r->m->arena, creation_schema(r, opt(rv->schemaname)));
+			u->name = arena_strdup(r->m->arena, rv->relname);
+			u->typtype = 'c';
+			VEC_PUSH(r->m->arena, r->m->types, u);
+		}
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT: {
+		UserType *u;
+		add_type(r, n->create_range_stmt->type_name, n->create_range_stmt->n_type_name, 'r', &u);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+		set_search_path(r, n->variable_set_stmt);
+		break;
+	case PG_QUERY__NODE__NODE__NOT_SET:
+	default:
+		break; /* cannot change what we model */
+	}
+}
+
+Replay *replay_new(Model *m, Dialect d)
+{
+	Replay *r = arena_alloc(m->arena, sizeof(*r));
+	r->m = m;
+	r->dialect = d;
+	r->schemas = hm_new(m->arena);
+	static const char *dflt[] = {"$user", "public"};
+	r->path = dflt;
+	r->npath = 2;
+	const char *pub = "public";
+	hm_put(r->schemas, pub, (void *)pub);
+	for (size_t i = 0; i < m->schemas.n; i++)
+		hm_put(r->schemas, m->schemas.items[i], (void *)m->schemas.items[i]);
+	return r;
+}
+
+void replay_set_source(Replay *r, const char *file, const char *text, size_t len,
+                       const CrdbRewrite *cr)
+{
+	r->file = file;
+	r->text = text;
+	r->len = len;
+	r->cr = cr;
+	r->lines.n = 0;
+	VEC_PUSH(r->m->arena, r->lines, 0);
+	for (const char *p = text, *e = text + len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		VEC_PUSH(r->m->arena, r->lines, (int)(p - text) + 1);
+}
+
+void replay_stmt(Replay *r, const PgQuery__Node *stmt, int base, int first, int end)
+{
+	r->base = base;
+	r->first = first;
+	r->end = end;
+	r->loc = replay_loc(r, first);
+	r->add_if_not_exists = false;
+	if (r->cr) {
+		for (size_t i = 0; i < r->cr->if_not_exists.n; i++) {
+			int off = r->cr->if_not_exists.items[i];
+			if (off >= first && off < end)
+				r->add_if_not_exists = true;
+		}
+	}
+	replay_node(r, stmt, 0);
+}
