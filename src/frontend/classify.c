@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-int classify_scan(Arena *a, const char *text, int base, TokVec *out, int *err_offset, Err *err)
+int classify_scan(const char *text, int base, TokVec *out, int *err_offset, Err *err)
 {
 	PgQueryScanResult r = pg_query_scan(text);
 	int ret = -1;
@@ -34,8 +34,15 @@ int classify_scan(Arena *a, const char *text, int base, TokVec *out, int *err_of
 		const PgQuery__ScanToken *t = sr->tokens[i];
 		if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
 			continue;
-		Tok k = {t->start + base, t->end + base, t->token};
-		VEC_PUSH(a, *out, k);
+		if (out->n == out->cap) {
+			size_t nc = out->cap ? 2 * out->cap : 1024;
+			Tok *v = realloc(out->items, nc * sizeof(*v));
+			if (!v)
+				abort();
+			out->items = v;
+			out->cap = nc;
+		}
+		out->items[out->n++] = (Tok){t->start + base, t->end + base, t->token};
 	}
 	ret = 0;
 out:

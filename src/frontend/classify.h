@@ -21,7 +21,11 @@ typedef struct Tok {
 	int token;    /* PgQuery__Token */
 } Tok;
 
-typedef PGC_VEC(Tok) TokVec;
+/* Tokens on the heap (reused from batch to batch); free items when done. */
+typedef struct TokVec {
+	Tok *items;
+	size_t n, cap;
+} TokVec;
 
 typedef enum StmtClass {
 	STMT_EMPTY = 0,   /* only whitespace and comments */
@@ -40,11 +44,11 @@ typedef struct Classified {
 /*
  * Scans text[0, len) (which must be NUL-terminated at len) with
  * libpg_query's scanner and appends its tokens, shifted by base, to out
- * (arena a). Comments are dropped. Returns 0, or -1 when the scanner
+ * (grown with realloc; the caller frees out->items). Comments are dropped. Returns 0, or -1 when the scanner
  * fails (err: message, code 0; *err_offset gets the offset of the
  * failure relative to text).
  */
-int classify_scan(Arena *a, const char *text, int base, TokVec *out, int *err_offset, Err *err);
+int classify_scan(const char *text, int base, TokVec *out, int *err_offset, Err *err);
 
 /*
  * Classifies one statement from its tokens toks[0..n) (offsets into

@@ -30,13 +30,89 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCAN_BATCH (256 * 1024) /* bytes of statements scanned at once */
+#define SCAN_BATCH (32 * 1024) /* bytes of statements scanned at once */
 
 typedef struct Stmt {
 	int loc, len;   /* from the splitter: leading comments included */
 } Stmt;
 
 typedef PGC_VEC(Stmt) StmtVec;
+
+/*
+ * Bump allocator for unpacking protobuf trees: one tree at a time, so
+ * "free" is a no-op and bump_reset() drops the whole tree at once
+ * (protobuf_c_message_free_unpacked costs as much as the unpacking).
+ */
+typedef struct Bump {
+	char *buf;
+	size_t cap, used, want;
+	PGC_VEC(void *) big;     /* blocks that did not fit (malloc'd) */
+	ProtobufCAllocator pa;
+} Bump;
+
+static void *bump_alloc(void *data, size_t n)
+{
+	Bump *b = data;
+	n = (n + 15) & ~(size_t)15;
+	b->want += n;
+	if (b->used + n <= b->cap) {
+		void *p = b->buf + b->used;
+		b->used += n;
+		return p;
+	}
+	void *p = malloc(n);
+	if (!p)
+		abort();
+	/* Overflow list on the heap (not the arena: it is reset per tree). */
+	if (b->big.n == b->big.cap) {
+		size_t nc = b->big.cap ? 2 * b->big.cap : 16;
+		void **v = realloc(b->big.items, nc * sizeof(*v));
+		if (!v)
+			abort();
+		b->big.items = v;
+		b->big.cap = nc;
+	}
+	b->big.items[b->big.n++] = p;
+	return p;
+}
+
+static void bump_free(void *data, void *p)
+{
+	(void)data;
+	(void)p;
+}
+
+static void bump_init(Bump *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->pa.alloc = bump_alloc;
+	b->pa.free = bump_free;
+	b->pa.allocator_data = b;
+}
+
+/* Forgets the last tree; grows the buffer when it overflowed. */
+static void bump_reset(Bump *b)
+{
+	for (size_t i = 0; i < b->big.n; i++)
+		free(b->big.items[i]);
+	b->big.n = 0;
+	if (b->want > b->cap) {
+		free(b->buf);
+		b->cap = b->want + b->want / 2;
+		b->buf = malloc(b->cap);
+		if (!b->buf)
+			abort();
+	}
+	b->used = 0;
+	b->want = 0;
+}
+
+static void bump_release(Bump *b)
+{
+	bump_reset(b);
+	free(b->big.items);
+	free(b->buf);
+}
 
 /* Scratch buffer for NUL-terminated slices; the caller frees buf. */
 typedef struct Slice {
@@ -101,7 +177,8 @@ static void split_source(Model *m, const Replay *r, const char *text, int len, S
 	pg_query_free_split_result(pre);
 }
 
-static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl)
+static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
+                             Bump *bump)
 {
 	const char *q = slice(sl, text, first, end - first);
 	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(q);
@@ -111,7 +188,7 @@ static void parse_and_replay(Model *m, Replay *r, const char *text, int first, i
 		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
 		goto out;
 	}
-	tree = pg_query__parse_result__unpack(NULL, pr.parse_tree.len, (const uint8_t *)pr.parse_tree.data);
+	tree = pg_query__parse_result__unpack(&bump->pa, pr.parse_tree.len, (const uint8_t *)pr.parse_tree.data);
 	if (!tree) {
 		parse_error(m, r, first, "cannot read the parser's output", "; the statement is skipped");
 		goto out;
@@ -122,13 +199,12 @@ static void parse_and_replay(Model *m, Replay *r, const char *text, int first, i
 			replay_stmt(r, rs->stmt, first, first, end);
 	}
 out:
-	if (tree)
-		pg_query__parse_result__free_unpacked(tree, NULL);
+	bump_reset(bump); /* frees tree */
 	pg_query_free_protobuf_parse_result(pr);
 }
 
 static int load_source(Model *m, Replay *r, const Source *src, const char *text,
-                       const CrdbRewrite *cr, Slice *sl, Err *err)
+                       const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
 {
 	int len = (int)src->len;
 	if (src->len > (size_t)0x7fffffff)
@@ -159,7 +235,7 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			next_tok = 0;
 			Err se = {0};
 			int eoff = 0;
-			if (classify_scan(m->arena, slice(sl, text, start, stop - start), start, &toks, &eoff, &se) < 0)
+			if (classify_scan(slice(sl, text, start, stop - start), start, &toks, &eoff, &se) < 0)
 				toks.n = 0; /* the splitter read it, so this does not happen */
 			batch_end = j;
 		}
@@ -174,7 +250,7 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 		next_tok = k;
 		switch (c.cls) {
 		case STMT_SCHEMA:
-			parse_and_replay(m, r, text, c.first, end, sl);
+			parse_and_replay(m, r, text, c.first, end, sl, bump);
 			break;
 		case STMT_DYNAMIC: {
 			SrcLoc l = replay_loc(r, c.dyn_offset);
@@ -187,6 +263,7 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			break;
 		}
 	}
+	free(toks.items);
 	return 0;
 }
 
@@ -224,12 +301,15 @@ int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 	m->dialect = d;
 	Replay *r = replay_new(m, d);
 	Slice sl = {NULL, 0};
+	Bump bump;
+	bump_init(&bump);
 	int ret = 0;
 	for (size_t i = 0; i < src->n && ret == 0; i++) {
 		const Source *s = &src->items[i];
 		const char *text = rw && rw[i].text ? rw[i].text : s->text;
-		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, err);
+		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, &bump, err);
 	}
+	bump_release(&bump);
 	free(sl.buf);
 	return ret;
 }
