@@ -61,6 +61,7 @@ struct Replay {
 	SrcLoc loc;
 	bool add_if_not_exists; /* CockroachDB ADD CONSTRAINT IF NOT EXISTS */
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
+	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
 };
 
 /* ---- checked accessors ------------------------------------------------ */
@@ -257,15 +258,77 @@ static bool has_col(const char **cols, int n, const char *name)
 	return false;
 }
 
-/* Default-name choice, by dialect. */
+/*
+ * Default names, by dialect.
+ *
+ * PostgreSQL: naming.c (makeObjectName and friends), collisions within
+ * the schema.
+ *
+ * CockroachDB (current versions, v22.1 and later) names like PostgreSQL
+ * but without a length limit and with collisions checked within the
+ * TABLE (its constraint and index names are per table), adding "_1",
+ * "_2" ...: the primary key is <table>_pkey (SHOW CONSTRAINTS output in
+ * https://www.cockroachlabs.com/docs/stable/foreign-key.html shows
+ * "shipments_pkey"), foreign keys <table>_<cols>_fkey, unique
+ * constraints <table>_<cols>_key, indexes <table>_<cols>_idx
+ * (tabledesc.ForeignKeyConstraintName and tabledesc.GenerateUniqueName
+ * in cockroachdb/cockroach, pkg/sql/catalog/tabledesc). Versions before
+ * v22.1 used fk_<col>_ref_<table> and "primary"; we follow the current
+ * rule.
+ */
+static bool index_on_table(const Replay *r, const Table *t, const char *name)
+{
+	for (size_t i = 0; i < r->m->indexes.n; i++) {
+		const Index *ix = r->m->indexes.items[i];
+		if (!ix->dropped && ix->table == t && ix->name && strcmp(ix->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool conname_on_table(Replay *r, Table *t, const char *name);
+
+/* Remembers that name was used on t (cockroach only). */
+static void crdb_note(Replay *r, const Table *t, const char *name)
+{
+	if (r->dialect != DIALECT_COCKROACH || !name)
+		return;
+	char *k = arena_printf(r->m->arena, "%p\x1f%s", (const void *)t, name);
+	hm_put(r->crdb_names, k, (void *)1);
+}
+
+/* A name never used on t is free; one that was is checked for real. */
+static bool crdb_taken(Replay *r, Table *t, const char *name)
+{
+	char buf[2 * PGC_NAMEDATALEN + 64];
+	int k = snprintf(buf, sizeof(buf), "%p\x1f%s", (const void *)t, name);
+	if (k > 0 && (size_t)k < sizeof(buf) && !hm_get(r->crdb_names, buf))
+		return false;
+	return conname_on_table(r, t, name) || index_on_table(r, t, name);
+}
+
+static const char *crdb_choose(Replay *r, Table *t, const char *addition, const char *label)
+{
+	const char *base = addition ? arena_printf(r->m->arena, "%s_%s_%s", t->name, addition, label)
+	                            : arena_printf(r->m->arena, "%s_%s", t->name, label);
+	const char *name = base;
+	for (int i = 1; crdb_taken(r, t, name); i++)
+		name = arena_printf(r->m->arena, "%s_%d", base, i);
+	return name;
+}
+
 static const char *choose_conname(Replay *r, Table *t, const char *addition, const char *label)
 {
+	if (r->dialect == DIALECT_COCKROACH)
+		return crdb_choose(r, t, addition, label);
 	return pgname_choose_constraint(r->m, t->schema, t->name, addition, label);
 }
 
 static const char *choose_relname(Replay *r, Table *t, const char *addition, const char *label,
                                   bool isconstraint)
 {
+	if (r->dialect == DIALECT_COCKROACH)
+		return crdb_choose(r, t, addition, label);
 	return pgname_choose_relation(r->m, t->schema, t->name, addition, label, isconstraint);
 }
 
@@ -532,6 +595,7 @@ static Index *add_key_index(Replay *r, Table *t, const char *name, const char **
 	else
 		ix->name = choose_relname(r, t, addition, "idx", false);
 	model_add_index(r->m, ix, t->schema);
+	crdb_note(r, t, ix->name);
 	if (primary) {
 		t->pk = ix;
 		for (int i = 0; i < ncols; i++) {
@@ -565,6 +629,7 @@ static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con, const
 		ck->name = choose_conname(r, t, s.n == 1 ? s.names[0] : NULL, "check");
 	}
 	model_add_check(r->m, ck);
+	crdb_note(r, t, ck->name);
 }
 
 /* PRIMARY KEY / UNIQUE constraint; colname for a column constraint. */
@@ -604,7 +669,6 @@ static char fk_action(const char *s)
 	}
 }
 
-static bool conname_on_table(Replay *r, Table *t, const char *name);
 
 static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 {
@@ -646,6 +710,7 @@ static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 		predicted = true;
 	}
 	ForeignKey *fk = model_add_fk(r->m, t, name);
+	crdb_note(r, t, name);
 	fk->name_predicted = predicted;
 	fk->cols = cols;
 	fk->ncols = ncols;
@@ -926,6 +991,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 			ix->name = ci->name ? arena_strdup(r->m->arena, ci->name)
 			                    : choose_relname(r, t, addition, ci->unique ? "key" : "idx", ci->unique);
 			model_add_index(r->m, ix, t->schema);
+			crdb_note(r, t, ix->name);
 		}
 	}
 }
@@ -984,13 +1050,22 @@ static void drop_fks_on_key(Model *m, Table *t, const Index *ix)
 	}
 }
 
-static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok)
+static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok, bool cascade)
 {
 	Column *c = table_column(t, name);
 	if (!c) {
 		if (!missing_ok)
 			warn_at(r, r->loc, "column \"%s\" of \"%s\" does not exist; ignored", name, t->name);
 		return;
+	}
+	for (size_t i = 0; i < r->m->fks.n && !cascade; i++) {
+		const ForeignKey *fk = r->m->fks.items[i];
+		if (!fk->dropped && fk->ref == t && has_col(fk->ref_cols, fk->nref_cols, name) &&
+		    !has_col(fk->cols, fk->ncols, name)) {
+			warn_at(r, r->loc, "DROP COLUMN fails in PostgreSQL without CASCADE: constraint \"%s\" "
+			        "of \"%s\" depends on it; ignored", fk->name, fk->table->name);
+			return;
+		}
 	}
 	c->dropped = true;
 	int attnum = 1;
@@ -1095,8 +1170,18 @@ static void drop_constraint(Replay *r, Table *t, const PgQuery__AlterTableCmd *c
 	if (c.fk) {
 		drop_fk(r->m, c.fk);
 	} else if (c.ix) {
-		if (cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
-			drop_fks_on_key(r->m, t, c.ix);
+		if (cmd->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
+			for (size_t i = 0; i < r->m->fks.n; i++) {
+				const ForeignKey *fk = r->m->fks.items[i];
+				if (!fk->dropped && fk->ref == t &&
+				    same_cols(fk->ref_cols, fk->nref_cols, c.ix->cols, c.ix->ncols)) {
+					warn_at(r, r->loc, "DROP CONSTRAINT fails in PostgreSQL without CASCADE: "
+					        "constraint \"%s\" of \"%s\" depends on it; ignored", fk->name, fk->table->name);
+					return;
+				}
+			}
+		}
+		drop_fks_on_key(r->m, t, c.ix);
 		drop_index(r->m, c.ix);
 	} else if (c.ck) {
 		c.ck->dropped = true;
@@ -1110,6 +1195,7 @@ static void rename_constraint(Replay *r, Table *t, const char *from, const char 
 {
 	ConRef c = find_constraint(r, t, from);
 	const char *nn = arena_strdup(r->m->arena, to);
+	crdb_note(r, t, nn);
 	if (c.fk) {
 		model_forget_conname(r->m, t->schema, c.fk->name);
 		c.fk->name = nn;
@@ -1153,7 +1239,8 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
 		if (opt(cmd->name))
-			drop_column(r, t, cmd->name, cmd->missing_ok);
+			drop_column(r, t, cmd->name, cmd->missing_ok,
+			            cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
@@ -1174,6 +1261,7 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 			if (hm_get(r->m->relname, k) == ix)
 				hm_del(r->m->relname, k);
 			ix->name = arena_strdup(r->m->arena, nn);
+			crdb_note(r, t, ix->name);
 			ix->is_constraint = true;
 			ix->unique = true;
 			if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
@@ -1280,6 +1368,7 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 				if (fk->dropped || fk->table != t)
 					continue;
 				ForeignKey *c = model_add_fk(r->m, child, fk->name);
+				crdb_note(r, child, fk->name);
 				Table *keep = c->table;
 				int id = c->id;
 				long seq = c->seq;
@@ -1358,6 +1447,7 @@ static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 			if (hm_get(r->m->relname, k) == ix)
 				hm_del(r->m->relname, k);
 			ix->name = arena_strdup(r->m->arena, to);
+			crdb_note(r, ix->table, ix->name);
 			hm_put(r->m->relname, model_key(r->m, ix->table->schema, ix->name), ix);
 		}
 		break;
@@ -1399,12 +1489,19 @@ static void set_schema_stmt(Replay *r, const PgQuery__AlterObjectSchemaStmt *st)
 	model_rename_table(r->m, t, st->newschema, NULL);
 }
 
-/* Whether tables other than t (and its partitions) reference t. */
-static const ForeignKey *outside_reference(const Model *m, const Table *t)
+/* An FK into t from a table that is neither t, one of its partitions,
+ * nor in the list of tables dropped together with it. */
+static const ForeignKey *outside_reference(const Model *m, const Table *t, Table *const *with, size_t nwith)
 {
 	for (size_t i = 0; i < m->fks.n; i++) {
 		const ForeignKey *fk = m->fks.items[i];
-		if (!fk->dropped && fk->ref == t && fk->table != t && fk->table->partition_of != t)
+		if (fk->dropped || fk->ref != t || fk->table == t || fk->table->partition_of == t)
+			continue;
+		bool together = false;
+		for (size_t k = 0; k < nwith; k++)
+			if (fk->table == with[k] || fk->table->partition_of == with[k])
+				together = true;
+		if (!together)
 			return fk;
 	}
 	return NULL;
@@ -1421,9 +1518,51 @@ static void drop_table(Replay *r, Table *t, bool cascade)
 	model_drop_table(r->m, t);
 }
 
+/* DROP TABLE a, b [CASCADE]: all or nothing, as in PostgreSQL. */
+static void drop_tables(Replay *r, const PgQuery__DropStmt *ds, bool cascade)
+{
+	Table **tabs = arena_alloc(r->m->arena, (ds->n_objects + 1) * sizeof(*tabs));
+	size_t n = 0;
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__List *l = as_list(ds->objects[i]);
+		const char *schema = NULL, *name = NULL;
+		if (l && l->n_items == 1) {
+			name = str_of(l->items[0]);
+		} else if (l && l->n_items >= 2) {
+			schema = str_of(l->items[l->n_items - 2]);
+			name = str_of(l->items[l->n_items - 1]);
+		}
+		if (!name)
+			continue;
+		Table *t = find_table(r, schema, name);
+		if (!t) {
+			if (!ds->missing_ok) {
+				warn_at(r, r->loc, "table \"%s\" does not exist; statement ignored%s", name, NULL);
+				return;
+			}
+			continue;
+		}
+		tabs[n++] = t;
+	}
+	for (size_t i = 0; i < n && !cascade; i++) {
+		const ForeignKey *ref = outside_reference(r->m, tabs[i], tabs, n);
+		if (ref) {
+			warn_at(r, r->loc, "DROP TABLE \"%s\" fails in PostgreSQL without CASCADE: "
+			        "constraint \"%s\" depends on it; statement ignored", tabs[i]->name, ref->name);
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		drop_table(r, tabs[i], cascade);
+}
+
 static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
 {
 	bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+	if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+		drop_tables(r, ds, cascade);
+		return;
+	}
 	for (size_t i = 0; i < ds->n_objects; i++) {
 		const PgQuery__List *l = as_list(ds->objects[i]);
 		const char *schema = NULL, *name = NULL;
@@ -1438,22 +1577,6 @@ static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
 		if (!name)
 			continue;
 		switch (ds->remove_type) {
-		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
-			Table *t = find_table(r, schema, name);
-			if (!t) {
-				if (!ds->missing_ok)
-					warn_at(r, r->loc, "table \"%s\" does not exist; ignored%s", name, NULL);
-				break;
-			}
-			const ForeignKey *ref = cascade ? NULL : outside_reference(r->m, t);
-			if (ref) {
-				warn_at(r, r->loc, "DROP TABLE \"%s\" fails in PostgreSQL without CASCADE: "
-				        "constraint \"%s\" depends on it; statement ignored", t->name, ref->name);
-				break;
-			}
-			drop_table(r, t, cascade);
-			break;
-		}
 		case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
 			Index *ix = find_index(r, schema, name);
 			if (ix && !ix->is_constraint)
@@ -1567,6 +1690,7 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 		? arena_strdup(r->m->arena, is->idxname)
 		: choose_relname(r, t, pgname_addition(r->m->arena, names, (int)nall), "idx", false);
 	model_add_index(r->m, ix, t->schema);
+	crdb_note(r, t, ix->name);
 }
 
 /* ---- schemas, types, search_path --------------------------------------- */
@@ -1799,6 +1923,7 @@ Replay *replay_new(Model *m, Dialect d)
 	r->m = m;
 	r->dialect = d;
 	r->schemas = hm_new(m->arena);
+	r->crdb_names = hm_new(m->arena);
 	static const char *dflt[] = {"$user", "public"};
 	r->path = dflt;
 	r->npath = 2;

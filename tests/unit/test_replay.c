@@ -14,6 +14,9 @@
 
 #include "frontend/frontend.h"
 #include "frontend/classify.h"
+#include "frontend/replay.h"
+
+#include <pg_query.h>
 #include "util/err.h"
 
 #include <stdio.h>
@@ -355,7 +358,12 @@ static void test_drop_table(void **state)
 		"CREATE TABLE teams (id integer PRIMARY KEY);\n"
 		"ALTER TABLE members ADD FOREIGN KEY (team_id) REFERENCES teams;\n"
 		"ALTER TABLE members DROP CONSTRAINT members_user_id_fkey;\n"
-		"ALTER TABLE members DROP CONSTRAINT IF EXISTS nope;\n");
+		"ALTER TABLE members DROP CONSTRAINT IF EXISTS nope;\n"
+		"CREATE TABLE p (id integer PRIMARY KEY);\n"
+		"CREATE TABLE c (p_id integer REFERENCES p);\n"
+		"DROP TABLE p, c;\n");                /* together: no CASCADE needed */
+	assert_null(model_find_table(m, "public", "p"));
+	assert_null(model_find_table(m, "public", "c"));
 	assert_int_equal(live_fks(m), 1);
 	ForeignKey *f = fk(m, "public", "members", "members_team_id_fkey");
 	assert_int_equal(f->on_delete, FK_NO_ACTION); /* the new one */
@@ -695,6 +703,55 @@ static void test_drop_column_drops_fks_and_indexes(void **state)
 	assert_true(has_index(m, "users_pkey"));
 }
 
+/* Replays sql with the cockroach dialect's naming, straight through
+ * replay.c (the CockroachDB rewrite is crdb.c's, tested there). */
+static Model *load_crdb(const char *sql)
+{
+	Model *m = model_new(arena);
+	Replay *r = replay_new(m, DIALECT_COCKROACH);
+	replay_set_source(r, "c.sql", sql, strlen(sql), NULL);
+	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(sql);
+	assert_null(pr.error);
+	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(NULL, pr.parse_tree.len,
+	                                                            (const uint8_t *)pr.parse_tree.data);
+	assert_non_null(tree);
+	for (size_t i = 0; i < tree->n_stmts; i++) {
+		const PgQuery__RawStmt *rs = tree->stmts[i];
+		replay_stmt(r, rs->stmt, 0, rs->stmt_location, rs->stmt_location + rs->stmt_len);
+	}
+	pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(pr);
+	return m;
+}
+
+static void test_cockroach_names(void **state)
+{
+	(void)state;
+	Model *m = load_crdb(
+		"CREATE TABLE users (id INT8 PRIMARY KEY, email text UNIQUE);\n"
+		"CREATE TABLE posts (id INT8 PRIMARY KEY, user_id INT8 REFERENCES users,\n"
+		"  FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE);\n"
+		"ALTER TABLE posts ADD FOREIGN KEY (user_id) REFERENCES users;\n"
+		/* per-table names: no collision with posts' names */
+		"CREATE TABLE a_b (c INT8 REFERENCES users);\n"
+		"CREATE TABLE a (b_c INT8 REFERENCES users);\n"
+		/* no 63-byte limit */
+		"CREATE TABLE organization_membership_invitations_pending_review (\n"
+		"  invited_user_identifier_column INT8 REFERENCES users);\n"
+		"CREATE INDEX ON posts (user_id);\n");
+	assert_non_null(index_named(m, "users_pkey"));
+	assert_non_null(index_named(m, "users_email_key"));
+	assert_non_null(fk(m, "public", "posts", "posts_user_id_fkey"));
+	assert_int_equal(fk(m, "public", "posts", "posts_user_id_fkey_1")->on_delete, FK_CASCADE);
+	assert_non_null(fk(m, "public", "posts", "posts_user_id_fkey_2"));
+	assert_non_null(fk(m, "public", "a_b", "a_b_c_fkey"));
+	assert_non_null(fk(m, "public", "a", "a_b_c_fkey"));
+	ForeignKey *l = fk(m, "public", "organization_membership_invitations_pending_review",
+	                   "organization_membership_invitations_pending_review_invited_user_identifier_column_fkey");
+	assert_true(l->name_predicted);
+	assert_non_null(index_named(m, "posts_user_id_idx"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +778,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dynamic_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cockroach_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
