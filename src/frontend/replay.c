@@ -62,6 +62,8 @@ struct Replay {
 	bool add_if_not_exists; /* CockroachDB ADD CONSTRAINT IF NOT EXISTS */
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
+	void *pending_items;    /* reused PendingVec storage (one statement at a time) */
+	size_t pending_cap;
 };
 
 /* ---- checked accessors ------------------------------------------------ */
@@ -796,8 +798,10 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 		c->not_null = true;
 	if (cd->raw_default)
 		c->default_expr = default_text(r, cd->raw_default);
-	Pending *last = NULL;
+	Pending *last = NULL; /* re-taken after each push: pushes may move the array */
+	size_t last_i = 0;
 	for (size_t i = 0; i < cd->n_constraints; i++) {
+		last = last_i ? &pv->items[last_i - 1] : NULL;
 		const PgQuery__Constraint *con = as_constraint(cd->constraints[i]);
 		if (!con)
 			continue;
@@ -824,7 +828,7 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
 			Pending p = {con, c->name, false, false};
 			VEC_PUSH(r->m->arena, *pv, p);
-			last = &pv->items[pv->n - 1];
+			last_i = pv->n;
 			break;
 		}
 		/* Column constraint attributes follow the constraint they modify. */
@@ -929,7 +933,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 		}
 	}
 
-	PendingVec pv = {0};
+	PendingVec pv = {r->pending_items, 0, r->pending_cap};
 	const Index *like_pk = NULL;
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
@@ -967,6 +971,8 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 		}
 	}
 	apply_constraints(r, t, &pv, true);
+	r->pending_items = pv.items;
+	r->pending_cap = pv.cap;
 	if (like_pk && !t->pk)
 		add_key_index(r, t, NULL, like_pk->cols, like_pk->ncols, true, true, true, false, -1);
 	/* A partition gets its own copy of the parent's primary key index. */
@@ -1396,13 +1402,15 @@ static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 			        as->relation ? as->relation->relname : "", NULL);
 		return;
 	}
-	PendingVec pv = {0};
+	PendingVec pv = {r->pending_items, 0, r->pending_cap};
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = as_alter_cmd(as->cmds[i]);
 		if (cmd)
 			alter_cmd(r, t, cmd, &pv);
 	}
 	apply_constraints(r, t, &pv, false);
+	r->pending_items = pv.items;
+	r->pending_cap = pv.cap;
 }
 
 /* ---- RENAME / SET SCHEMA / DROP ---------------------------------------- */

@@ -705,11 +705,11 @@ static void test_drop_column_drops_fks_and_indexes(void **state)
 
 /* Replays sql with the cockroach dialect's naming, straight through
  * replay.c (the CockroachDB rewrite is crdb.c's, tested there). */
-static Model *load_crdb(const char *sql)
+static Model *load_crdb_rw(const char *sql, const CrdbRewrite *cr)
 {
 	Model *m = model_new(arena);
 	Replay *r = replay_new(m, DIALECT_COCKROACH);
-	replay_set_source(r, "c.sql", sql, strlen(sql), NULL);
+	replay_set_source(r, "c.sql", sql, strlen(sql), cr);
 	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(sql);
 	assert_null(pr.error);
 	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(NULL, pr.parse_tree.len,
@@ -722,6 +722,72 @@ static Model *load_crdb(const char *sql)
 	pg_query__parse_result__free_unpacked(tree, NULL);
 	pg_query_free_protobuf_parse_result(pr);
 	return m;
+}
+
+static Model *load_crdb(const char *sql)
+{
+	return load_crdb_rw(sql, NULL);
+}
+
+/* Blanks the first occurrence of what in text (as crdb.c's rewrite
+ * does) and returns its offset. */
+static int blank(char *text, const char *what)
+{
+	char *p = strstr(text, what);
+	assert_non_null(p);
+	memset(p, ' ', strlen(what));
+	return (int)(p - text);
+}
+
+static void test_cockroach_inline_indexes_and_if_not_exists(void **state)
+{
+	(void)state;
+	char *text = arena_strdup(arena,
+		"CREATE TABLE users (id INT8 PRIMARY KEY);\n"
+		"CREATE TABLE t (id INT8 PRIMARY KEY, u INT8 REFERENCES users, INDEX (u), UNIQUE INDEX named (id, u));\n"
+		"ALTER TABLE t ADD CONSTRAINT IF NOT EXISTS t_u_fkey FOREIGN KEY (u) REFERENCES users ON DELETE CASCADE;\n"
+		"ALTER TABLE t ADD CONSTRAINT IF NOT EXISTS other FOREIGN KEY (u) REFERENCES users;\n");
+	CrdbRewrite cr = {0};
+	static const char *u_col[] = {"u"};
+	static const char *id_u[] = {"id", "u"};
+	CrdbInlineIndex a = {blank(text, ", INDEX (u)") + 2, NULL, u_col, 1, false, false, false};
+	CrdbInlineIndex b = {blank(text, ", UNIQUE INDEX named (id, u)") + 2, "named", id_u, 2, true, false, false};
+	VEC_PUSH(arena, cr.indexes, a);
+	VEC_PUSH(arena, cr.indexes, b);
+	int i1 = blank(text, "IF NOT EXISTS");
+	int i2 = blank(text, "IF NOT EXISTS");
+	VEC_PUSH(arena, cr.if_not_exists, i1);
+	VEC_PUSH(arena, cr.if_not_exists, i2);
+	cr.text = text;
+	Model *m = load_crdb_rw(text, &cr);
+	Index *ia = index_named(m, "t_u_idx");
+	assert_true(ia->inline_crdb);
+	assert_false(ia->unique);
+	assert_string_equal(ia->table->name, "t");
+	assert_int_equal(ia->loc.line, 2);
+	assert_int_equal(ia->loc.col, a.offset - (int)(strchr(text, '\n') - text));
+	Index *ib = index_named(m, "named");
+	assert_true(ib->inline_crdb);
+	assert_true(ib->unique);
+	/* IF NOT EXISTS on an existing name: skipped; on a new one: added */
+	assert_int_equal(fk(m, "public", "t", "t_u_fkey")->on_delete, FK_NO_ACTION);
+	assert_non_null(fk(m, "public", "t", "other"));
+	assert_int_equal(live_fks(m), 2);
+}
+
+static void test_auto_dialect_postgres(void **state)
+{
+	(void)state;
+	Model *m = model_new(arena);
+	SourceList sl = {0};
+	const char *sql = "CREATE TABLE users (id integer PRIMARY KEY);\n"
+	                  "CREATE TABLE a (user_id integer REFERENCES users);\n";
+	Source s = {"t.sql", arena_strdup(arena, sql), strlen(sql)};
+	VEC_PUSH(arena, sl, s);
+	Err e = {0};
+	assert_int_equal(frontend_load(m, &sl, DIALECT_AUTO, &e), 0);
+	assert_int_equal(m->dialect, DIALECT_POSTGRES);
+	assert_non_null(fk(m, "public", "a", "a_user_id_fkey"));
 }
 
 static void test_cockroach_names(void **state)
@@ -779,6 +845,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cockroach_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cockroach_inline_indexes_and_if_not_exists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_dialect_postgres, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
