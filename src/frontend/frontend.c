@@ -114,6 +114,14 @@ static void bump_release(Bump *b)
 	free(b->buf);
 }
 
+/* Under ASan trees are malloc'd and freed one by one, so that a pointer
+ * kept into a freed tree is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_BUMP 0
+#else
+#define USE_BUMP 1
+#endif
+
 /* Scratch buffer for NUL-terminated slices; the caller frees buf. */
 typedef struct Slice {
 	char *buf;
@@ -188,7 +196,8 @@ static void parse_and_replay(Model *m, Replay *r, const char *text, int first, i
 		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
 		goto out;
 	}
-	tree = pg_query__parse_result__unpack(&bump->pa, pr.parse_tree.len, (const uint8_t *)pr.parse_tree.data);
+	tree = pg_query__parse_result__unpack(USE_BUMP ? &bump->pa : NULL, pr.parse_tree.len,
+	                                      (const uint8_t *)pr.parse_tree.data);
 	if (!tree) {
 		parse_error(m, r, first, "cannot read the parser's output", "; the statement is skipped");
 		goto out;
@@ -199,6 +208,8 @@ static void parse_and_replay(Model *m, Replay *r, const char *text, int first, i
 			replay_stmt(r, rs->stmt, first, first, end);
 	}
 out:
+	if (tree && !USE_BUMP)
+		pg_query__parse_result__free_unpacked(tree, NULL);
 	bump_reset(bump); /* frees tree */
 	pg_query_free_protobuf_parse_result(pr);
 }

@@ -62,6 +62,8 @@ struct Replay {
 	bool add_if_not_exists; /* CockroachDB ADD CONSTRAINT IF NOT EXISTS */
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
+	HashMap *index_names;   /* "%p" of an Index -> its column names as PostgreSQL
+	                           names them (expressions: "lower", "expr") */
 	void *pending_items;    /* reused PendingVec storage (one statement at a time) */
 	size_t pending_cap;
 };
@@ -862,14 +864,15 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 #define LIKE_IDENTITY (1u << 5)
 #define LIKE_INDEXES (1u << 6)
 
-static void copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc, PendingVec *pv,
-                      const Index **like_pk)
+/* Copies the columns of LIKE src; returns src when its indexes are to
+ * be copied too (INCLUDING INDEXES), else NULL. */
+static Table *copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc)
 {
 	Table *src = find_rangevar(r, lc->relation);
 	if (!src) {
 		warn_at(r, loc_at(r, lc->relation ? lc->relation->location : -1),
 		        "LIKE table \"%s\" does not exist; ignored%s", lc->relation ? lc->relation->relname : "", NULL);
-		return;
+		return NULL;
 	}
 	for (size_t i = 0; i < src->cols.n; i++) {
 		const Column *sc = src->cols.items[i];
@@ -886,9 +889,57 @@ static void copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc, P
 		if (lc->options & LIKE_IDENTITY)
 			c->identity = sc->identity;
 	}
-	(void)pv;
-	if ((lc->options & LIKE_INDEXES) && src->pk && !src->pk->dropped)
-		*like_pk = src->pk;
+	return (lc->options & LIKE_INDEXES) ? src : NULL;
+}
+
+/* Column names of ix for default naming (ChooseIndexColumnNames). */
+static const char **index_colnames(Replay *r, const Index *ix)
+{
+	char k[32];
+	snprintf(k, sizeof(k), "%p", (const void *)ix);
+	const char **names = hm_get(r->index_names, k);
+	return names ? names : ix->cols;
+}
+
+static void note_index_colnames(Replay *r, const Index *ix, const char **names)
+{
+	hm_put(r->index_names, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)names);
+}
+
+/*
+ * Gives t a copy of every index of src (LIKE ... INCLUDING INDEXES, and
+ * the indexes a partition gets from its parent), named as PostgreSQL
+ * names them on t, in src's creation order.
+ */
+static void clone_indexes(Replay *r, Table *t, const Table *src)
+{
+	size_t n = r->m->indexes.n;
+	for (size_t i = 0; i < n; i++) {
+		const Index *six = r->m->indexes.items[i];
+		if (six->dropped || six->table != src || six->inline_crdb)
+			continue;
+		if (six->primary) {
+			if (!t->pk)
+				add_key_index(r, t, NULL, six->cols, six->ncols, true, true, true, six->partial, -1);
+			continue;
+		}
+		if (six->is_constraint) {
+			add_key_index(r, t, NULL, six->cols, six->ncols, false, true, true, six->partial, -1);
+			continue;
+		}
+		const char **names = index_colnames(r, six);
+		Index *ix = arena_alloc(r->m->arena, sizeof(*ix));
+		ix->table = t;
+		ix->cols = six->cols;
+		ix->ncols = six->ncols;
+		ix->unique = six->unique;
+		ix->partial = six->partial;
+		ix->loc = r->loc;
+		ix->name = choose_relname(r, t, pgname_addition(r->m->arena, names, six->ncols), "idx", false);
+		model_add_index(r->m, ix, t->schema);
+		crdb_note(r, t, ix->name);
+		note_index_colnames(r, ix, names);
+	}
 }
 
 static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
@@ -934,7 +985,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 	}
 
 	PendingVec pv = {r->pending_items, 0, r->pending_cap};
-	const Index *like_pk = NULL;
+	PGC_VEC(Table *) like_src = {0};
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
 		const PgQuery__ColumnDef *cd = as_column_def(e);
@@ -967,17 +1018,19 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 			Pending p = {con, NULL, false, false};
 			VEC_PUSH(r->m->arena, pv, p);
 		} else if (lc) {
-			copy_like(r, t, lc, &pv, &like_pk);
+			Table *src = copy_like(r, t, lc);
+			if (src)
+				VEC_PUSH(r->m->arena, like_src, src);
 		}
 	}
 	apply_constraints(r, t, &pv, true);
 	r->pending_items = pv.items;
 	r->pending_cap = pv.cap;
-	if (like_pk && !t->pk)
-		add_key_index(r, t, NULL, like_pk->cols, like_pk->ncols, true, true, true, false, -1);
-	/* A partition gets its own copy of the parent's primary key index. */
-	if (parent && parent->pk && !parent->pk->dropped && !t->pk)
-		add_key_index(r, t, NULL, parent->pk->cols, parent->pk->ncols, true, true, true, false, -1);
+	for (size_t i = 0; i < like_src.n; i++)
+		clone_indexes(r, t, like_src.items[i]);
+	/* A partition gets its own copy of each of the parent's indexes. */
+	if (parent)
+		clone_indexes(r, t, parent);
 
 	/* CockroachDB INDEX (...) clauses removed by the rewrite. */
 	if (r->cr) {
@@ -1205,8 +1258,7 @@ static void rename_constraint(Replay *r, Table *t, const char *from, const char 
 	if (c.fk) {
 		model_forget_conname(r->m, t->schema, c.fk->name);
 		c.fk->name = nn;
-		c.fk->name_predicted = false;
-		c.fk->origin = r->loc;
+		c.fk->name_predicted = false; /* origin stays: the statement that created it */
 		model_note_conname(r->m, t->schema, nn);
 	} else if (c.ix) {
 		Index *ix = c.ix;
@@ -1355,9 +1407,8 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 		Table *child = pc ? find_rangevar(r, pc->name) : NULL;
 		if (child) {
 			child->partition_of = t;
-			/* Attaching builds the partition's copy of the key index. */
-			if (t->pk && !t->pk->dropped && !child->pk)
-				add_key_index(r, child, NULL, t->pk->cols, t->pk->ncols, true, true, true, false, -1);
+			/* Attaching builds the partition's copies of the indexes. */
+			clone_indexes(r, child, t);
 		}
 		break;
 	}
@@ -1670,7 +1721,8 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 	for (size_t i = 0; i < nall; i++) {
 		const PgQuery__Node *p = i < n ? is->index_params[i] : is->index_including_params[i - n];
 		const PgQuery__IndexElem *ie = as_index_elem(p);
-		const char *cn = ie ? index_colname(ie) : "expr";
+		const char *cn0 = ie ? index_colname(ie) : NULL;
+		const char *cn = arena_strdup(r->m->arena, cn0 ? cn0 : "expr");
 		if (i < n)
 			cols[i] = ie && opt(ie->name) ? arena_strdup(r->m->arena, ie->name) : NULL;
 		/* ChooseIndexColumnNames: make the names distinct with digits. */
@@ -1699,6 +1751,20 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 		: choose_relname(r, t, pgname_addition(r->m->arena, names, (int)nall), "idx", false);
 	model_add_index(r->m, ix, t->schema);
 	crdb_note(r, t, ix->name);
+	note_index_colnames(r, ix, names);
+	/* On a partitioned table every partition gets its own index. */
+	for (size_t i = 0; t->relkind == 'p' && i < r->m->tables.n; i++) {
+		Table *p = r->m->tables.items[i];
+		if (p->dropped || p->partition_of != t)
+			continue;
+		Index *cx = arena_alloc(r->m->arena, sizeof(*cx));
+		*cx = *ix;
+		cx->table = p;
+		cx->name = choose_relname(r, p, pgname_addition(r->m->arena, names, (int)nall), "idx", false);
+		model_add_index(r->m, cx, p->schema);
+		crdb_note(r, p, cx->name);
+		note_index_colnames(r, cx, names);
+	}
 }
 
 /* ---- schemas, types, search_path --------------------------------------- */
@@ -1932,6 +1998,7 @@ Replay *replay_new(Model *m, Dialect d)
 	r->dialect = d;
 	r->schemas = hm_new(m->arena);
 	r->crdb_names = hm_new(m->arena);
+	r->index_names = hm_new(m->arena);
 	static const char *dflt[] = {"$user", "public"};
 	r->path = dflt;
 	r->npath = 2;
