@@ -197,3 +197,53 @@ Classified classify_stmt(Arena *a, const char *text, const Tok *t, int n)
 	}
 	return c;
 }
+
+static bool is_operator(int token)
+{
+	switch (token) {
+	case '+': case '-': case '*': case '/': case '%': case '^':
+	case '<': case '>': case '=':
+	case PG_QUERY__TOKEN__Op:
+	case PG_QUERY__TOKEN__TYPECAST:
+	case PG_QUERY__TOKEN__LESS_EQUALS:
+	case PG_QUERY__TOKEN__GREATER_EQUALS:
+	case PG_QUERY__TOKEN__NOT_EQUALS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int classify_nesting(const Tok *t, int n)
+{
+	enum { LEVELS = 64 };
+	int run[LEVELS] = {0}; /* operators since the last separator, per depth */
+	int depth = 0, sum = 0, max = 0;
+	for (int i = 0; i < n; i++) {
+		int tk = t[i].token;
+		if (tk == '(' || tk == '[') {
+			depth++;
+			if (depth < LEVELS)
+				run[depth] = 0;
+		} else if (tk == ')' || tk == ']') {
+			if (depth > 0) {
+				if (depth < LEVELS)
+					sum -= run[depth];
+				depth--;
+			}
+		} else if (tk == ',' || tk == PG_QUERY__TOKEN__AND || tk == PG_QUERY__TOKEN__OR) {
+			/* separators: AND/OR chains are flat lists in the tree */
+			if (depth < LEVELS) {
+				sum -= run[depth];
+				run[depth] = 0;
+			}
+		} else if (is_operator(tk)) {
+			if (depth < LEVELS)
+				run[depth]++;
+			sum++;
+		}
+		if (sum + depth > max)
+			max = sum + depth;
+	}
+	return max;
+}

@@ -56,4 +56,15 @@ int classify_scan(const char *text, int base, TokVec *out, int *err_offset, Err 
  */
 Classified classify_stmt(Arena *a, const char *text, const Tok *toks, int n);
 
+/*
+ * An upper bound on how deep the parse tree of a statement can nest,
+ * from its tokens: parenthesis depth plus the runs of binary operators
+ * (a + b + c ... nests one level per operator). libpg_query packs and
+ * unpacks trees recursively and overflows the stack on a chain of a few
+ * thousand operators, so deeper statements are not parsed.
+ */
+int classify_nesting(const Tok *toks, int n);
+
+#define CLASSIFY_MAX_NESTING 1000
+
 #endif

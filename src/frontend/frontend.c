@@ -257,10 +257,18 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 		size_t k = next_tok;
 		while (k < toks.n && toks.items[k].start < end)
 			k++;
-		Classified c = classify_stmt(m->arena, text, toks.items + next_tok, (int)(k - next_tok));
+		const Tok *st = toks.items + next_tok;
+		int nt = (int)(k - next_tok);
 		next_tok = k;
+		Classified c = classify_stmt(m->arena, text, st, nt);
+		int nesting = c.cls == STMT_SCHEMA ? classify_nesting(st, nt) : 0;
 		switch (c.cls) {
 		case STMT_SCHEMA:
+			if (nesting > CLASSIFY_MAX_NESTING) {
+				parse_error(m, r, c.first, "expression nested too deeply to parse safely",
+				            "; the statement is skipped");
+				break;
+			}
 			parse_and_replay(m, r, text, c.first, end, sl, bump);
 			break;
 		case STMT_DYNAMIC: {

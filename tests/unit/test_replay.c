@@ -655,6 +655,32 @@ static void test_nul_byte(void **state)
 	assert_int_equal((int)m->tables.n, 2);
 }
 
+static void test_deep_expressions(void **state)
+{
+	(void)state;
+	/* a + a + ... nests one level per operator: libpg_query overflows
+	 * the stack packing 5,000 of them, so the statement is refused */
+	size_t n = 5000;
+	char *sql = arena_alloc(arena, 200 + 2 * n + 16 * 1500);
+	strcpy(sql, "CREATE TABLE users (id int PRIMARY KEY);\n"
+	            "CREATE TABLE t (a int REFERENCES users, CHECK (a");
+	for (size_t i = 0; i < n; i++)
+		strcat(sql, "+a");
+	strcat(sql, " > 0));\n");
+	/* AND chains are flat lists: 1,500 comparisons are fine */
+	strcat(sql, "CREATE TABLE u (a int REFERENCES users, CHECK (a > 0");
+	for (size_t i = 0; i < 1500; i++)
+		strcat(sql, " AND a <> 7");
+	strcat(sql, "));\n");
+	Model *m = load(sql);
+	assert_int_equal(count_findings(m, "parse-error"), 1);
+	const Finding *f = finding(m, "parse-error", 0);
+	assert_int_equal(f->loc.line, 2);
+	assert_non_null(strstr(f->message, "nested too deeply"));
+	assert_null(model_find_table(m, "public", "t"));
+	assert_non_null(fk(m, "public", "u", "u_a_fkey"));
+}
+
 static void test_dynamic_sql(void **state)
 {
 	(void)state;
@@ -886,6 +912,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unterminated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dynamic_sql, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_expressions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cockroach_names, setup, teardown),
