@@ -705,8 +705,11 @@ static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 		return;
 	}
 	const char *name = con_name(con);
-	if (name && r->add_if_not_exists && conname_on_table(r, t, name))
+	if (name && conname_on_table(r, t, name)) {
+		if (!r->add_if_not_exists)
+			warn_at(r, ref_loc, "constraint \"%s\" for relation \"%s\" already exists; ignored", name, t->name);
 		return;
+	}
 	bool predicted = false;
 	if (!name) {
 		/* ChooseForeignKeyConstraintNameAddition: the FK columns. */
@@ -737,6 +740,8 @@ static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 /* Any live constraint called name on t? */
 static bool conname_on_table(Replay *r, Table *t, const char *name)
 {
+	if (!model_conname_taken(r->m, t->schema, name))
+		return false; /* not in the schema at all: the common case, O(1) */
 	for (size_t i = 0; i < r->m->fks.n; i++) {
 		const ForeignKey *fk = r->m->fks.items[i];
 		if (!fk->dropped && fk->table == t && fk->name && strcmp(fk->name, name) == 0)
@@ -1647,6 +1652,16 @@ static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
 		case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
 			if (!schema_exists(r, name))
 				break;
+			if (!cascade) {
+				bool empty = true;
+				for (size_t k = 0; k < r->m->tables.n && empty; k++)
+					empty = r->m->tables.items[k]->dropped || strcmp(r->m->tables.items[k]->schema, name) != 0;
+				if (!empty) {
+					warn_at(r, r->loc, "DROP SCHEMA \"%s\" fails in PostgreSQL without CASCADE: "
+					        "it is not empty; statement ignored%s", name, NULL);
+					break;
+				}
+			}
 			for (size_t k = 0; k < r->m->tables.n; k++) {
 				Table *t = r->m->tables.items[k];
 				if (!t->dropped && strcmp(t->schema, name) == 0)
