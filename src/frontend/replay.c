@@ -923,6 +923,16 @@ static void clone_indexes(Replay *r, Table *t, const Table *src)
 		const Index *six = r->m->indexes.items[i];
 		if (six->dropped || six->table != src || six->inline_crdb)
 			continue;
+		/* An equivalent index already on t is attached, not copied. */
+		bool have = false;
+		for (size_t k = 0; k < r->m->indexes.n && !have; k++) {
+			const Index *o = r->m->indexes.items[k];
+			have = !o->dropped && o->table == t && o->unique == six->unique &&
+			       o->primary == six->primary && o->partial == six->partial &&
+			       same_cols(o->cols, o->ncols, six->cols, six->ncols);
+		}
+		if (have)
+			continue;
 		if (six->primary) {
 			if (!t->pk)
 				add_key_index(r, t, NULL, six->cols, six->ncols, true, true, true, six->partial, -1);
@@ -1447,13 +1457,45 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 	}
 }
 
+/* Whether an ALTER TABLE command changes what the model holds. */
+static bool cmd_matters(const PgQuery__AlterTableCmd *cmd)
+{
+	switch (cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 {
 	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
 		return;
 	Table *t = find_rangevar(r, as->relation);
 	if (!t) {
-		if (!as->missing_ok)
+		bool matters = false;
+		for (size_t i = 0; i < as->n_cmds; i++) {
+			const PgQuery__AlterTableCmd *cmd = as_alter_cmd(as->cmds[i]);
+			matters = matters || (cmd && cmd_matters(cmd));
+		}
+		/* ALTER TABLE also reaches sequences and views (OWNER TO ...). */
+		if (!as->missing_ok && matters)
 			warn_at(r, r->loc, "relation \"%s\" does not exist; statement ignored%s",
 			        as->relation ? as->relation->relname : "", NULL);
 		return;
@@ -1768,7 +1810,8 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 	crdb_note(r, t, ix->name);
 	note_index_colnames(r, ix, names);
 	/* On a partitioned table every partition gets its own index. */
-	for (size_t i = 0; t->relkind == 'p' && i < r->m->tables.n; i++) {
+	bool recurse = t->relkind == 'p' && is->relation->inh; /* not ON ONLY */
+	for (size_t i = 0; recurse && i < r->m->tables.n; i++) {
 		Table *p = r->m->tables.items[i];
 		if (p->dropped || p->partition_of != t)
 			continue;

@@ -681,6 +681,27 @@ static void test_deep_expressions(void **state)
 	assert_non_null(fk(m, "public", "u", "u_a_fkey"));
 }
 
+static void test_psql_script(void **state)
+{
+	(void)state;
+	Model *m = load(
+		"\\restrict abc123\n"
+		"CREATE TABLE users (id integer PRIMARY KEY);\n"
+		"COPY users (id) FROM stdin;\n"
+		"1\n"
+		"CREATE TABLE not_sql (x int);\n"
+		"\\.\n"
+		"INSERT INTO users VALUES (E'a\\'b\\\\'); -- \\ in a comment\n"
+		"CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT '\\x' $$;\n"
+		"CREATE TABLE a (u integer REFERENCES users); \\gset\n"
+		"copy users from STDIN ;\n"
+		"2\n");
+	assert_int_equal((int)m->findings.n, 0);
+	assert_null(model_find_table(m, "public", "not_sql"));
+	assert_non_null(fk(m, "public", "a", "a_u_fkey"));
+	assert_int_equal(fk(m, "public", "a", "a_u_fkey")->origin.line, 9);
+}
+
 static void test_dynamic_sql(void **state)
 {
 	(void)state;
@@ -859,7 +880,7 @@ static void test_fixtures(void **state)
 		{"07_rename.sql", 6, 0}, {"08_drop.sql", 3, 0}, {"09_partitioned.sql", 3, 0},
 		{"10_if_not_exists_like.sql", 4, 0}, {"11_set_null_cols.sql", 3, 0},
 		{"12_not_valid.sql", 4, 0}, {"13_alter_forms.sql", 4, 0},
-		{"14_skipped_statements.sql", 2, 2},
+		{"14_skipped_statements.sql", 2, 2}, {"15_psql_script.sql", 3, 0},
 	};
 	const char *root = getenv("PGC_ROOT") ? getenv("PGC_ROOT") : ".";
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -913,6 +934,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dynamic_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_expressions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_psql_script, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cockroach_names, setup, teardown),
