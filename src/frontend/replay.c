@@ -977,25 +977,32 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 	if (cs->partspec)
 		t->relkind = 'p';
 
+	/* PARTITION OF parent, or INHERITS (a, b): the parents' columns come
+	 * first, merged by name. */
 	Table *parent = NULL;
-	if (cs->partbound && cs->n_inh_relations > 0) {
-		const PgQuery__Node *pn = cs->inh_relations[0];
-		parent = pn && pn->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? find_rangevar(r, pn->range_var) : NULL;
-		if (parent) {
-			t->partition_of = parent;
-			for (size_t i = 0; i < parent->cols.n; i++) {
-				const Column *pc = parent->cols.items[i];
-				if (pc->dropped)
-					continue;
-				Column *c = model_add_column(r->m, t, pc->name, pc->type);
-				c->type_schema = pc->type_schema;
-				c->type_name = pc->type_name;
-				c->typtype = pc->typtype;
-				c->ndims = pc->ndims;
-				c->not_null = pc->not_null;
-				c->default_expr = pc->default_expr;
-				c->identity = pc->identity;
-			}
+	bool inherited = false;
+	for (size_t k = 0; k < cs->n_inh_relations; k++) {
+		const PgQuery__Node *pn = cs->inh_relations[k];
+		Table *p = pn && pn->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? find_rangevar(r, pn->range_var) : NULL;
+		if (!p)
+			continue;
+		inherited = true;
+		if (cs->partbound && !parent) {
+			parent = p;
+			t->partition_of = p;
+		}
+		for (size_t i = 0; i < p->cols.n; i++) {
+			const Column *pc = p->cols.items[i];
+			if (pc->dropped || table_column(t, pc->name))
+				continue;
+			Column *c = model_add_column(r->m, t, pc->name, pc->type);
+			c->type_schema = pc->type_schema;
+			c->type_name = pc->type_name;
+			c->typtype = pc->typtype;
+			c->ndims = pc->ndims;
+			c->not_null = pc->not_null;
+			c->default_expr = pc->default_expr;
+			c->identity = cs->partbound ? pc->identity : 0;
 		}
 	}
 
@@ -1007,9 +1014,10 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 		const PgQuery__Constraint *con = as_constraint(e);
 		const PgQuery__TableLikeClause *lc = as_table_like(e);
 		if (cd) {
-			Column *existing = parent ? table_column(t, opt(cd->colname)) : NULL;
+			Column *existing = inherited ? table_column(t, opt(cd->colname)) : NULL;
 			if (existing) {
-				/* PARTITION OF (col WITH OPTIONS ...): constraints only. */
+				/* PARTITION OF (col WITH OPTIONS ...), or a column INHERITS
+				 * already gave: merged, constraints only. */
 				if (cd->is_not_null)
 					existing->not_null = true;
 				for (size_t k = 0; k < cd->n_constraints; k++) {
@@ -1457,6 +1465,37 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 	}
 }
 
+/* AlterTable passes (tablecmds.c, PostgreSQL 15), those we need. */
+enum { PASS_DROP, PASS_ALTER_TYPE, PASS_ADD_COL, PASS_COL_ATTRS, PASS_ADD_CONSTR, PASS_MISC };
+
+static int cmd_pass(const PgQuery__AlterTableCmd *cmd)
+{
+	switch (cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression:
+		return PASS_DROP;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+		return PASS_ALTER_TYPE;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
+		return PASS_ADD_COL;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+		return PASS_COL_ATTRS;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+		return PASS_ADD_CONSTR;
+	default:
+		return PASS_MISC;
+	}
+}
+
 /* Whether an ALTER TABLE command changes what the model holds. */
 static bool cmd_matters(const PgQuery__AlterTableCmd *cmd)
 {
@@ -1483,6 +1522,82 @@ static bool cmd_matters(const PgQuery__AlterTableCmd *cmd)
 	}
 }
 
+/*
+ * The partitions of t at every level, breadth first (explicit queue).
+ * Returned in the arena; *n gets the count.
+ */
+static Table **partitions_of(Replay *r, const Table *t, size_t *n)
+{
+	PGC_VEC(Table *) q = {0};
+	*n = 0;
+	if (t->relkind != 'p')
+		return NULL;
+	for (size_t head = 0;; head++) {
+		const Table *cur = head == 0 ? t : q.items[head - 1];
+		for (size_t i = 0; i < r->m->tables.n; i++) {
+			Table *c = r->m->tables.items[i];
+			if (!c->dropped && c->partition_of == cur)
+				VEC_PUSH(r->m->arena, q, c);
+		}
+		if (head >= q.n)
+			break;
+	}
+	*n = q.n;
+	return q.items;
+}
+
+/* What ALTER TABLE (without ONLY) does to each partition's columns:
+ * PostgreSQL recurses column changes; constraints on the parent are
+ * cloned into the partitions, and those copies are not listed. */
+static void alter_cmd_partition(Replay *r, Table *p, const Table *parent, const PgQuery__AlterTableCmd *cmd)
+{
+	const char *name = opt(cmd->name);
+	switch (cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
+		const PgQuery__ColumnDef *cd = as_column_def(cmd->def);
+		const Column *pc = cd ? table_column(parent, opt(cd->colname)) : NULL;
+		if (!pc || table_column(p, pc->name))
+			break;
+		Column *c = model_add_column(r->m, p, pc->name, pc->type);
+		c->type_schema = pc->type_schema;
+		c->type_name = pc->type_name;
+		c->typtype = pc->typtype;
+		c->ndims = pc->ndims;
+		c->not_null = pc->not_null;
+		c->default_expr = pc->default_expr;
+		c->identity = pc->identity;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+		if (name)
+			drop_column(r, p, name, true, true);
+		break;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: {
+		Column *c = table_column(p, name);
+		if (c)
+			c->not_null = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull;
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+		Column *c = table_column(p, name);
+		const Column *pc = table_column(parent, name);
+		if (c && pc) {
+			c->type = pc->type;
+			c->type_schema = pc->type_schema;
+			c->type_name = pc->type_name;
+			c->typtype = pc->typtype;
+			c->ndims = pc->ndims;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 {
 	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
@@ -1501,14 +1616,26 @@ static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 		return;
 	}
 	PendingVec pv = {r->pending_items, 0, r->pending_cap};
-	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = as_alter_cmd(as->cmds[i]);
-		if (cmd)
+	size_t nparts = 0;
+	Table **parts = as->relation && as->relation->inh ? partitions_of(r, t, &nparts) : NULL;
+	/* PostgreSQL runs the subcommands in passes, not in text order:
+	 * all drops, type changes, new columns, column attributes, then the
+	 * new indexes and constraints, then the rest (VALIDATE ...). */
+	for (int pass = PASS_DROP; pass <= PASS_MISC; pass++) {
+		if (pass == PASS_MISC) {
+			apply_constraints(r, t, &pv, false);
+			r->pending_items = pv.items;
+			r->pending_cap = pv.cap;
+		}
+		for (size_t i = 0; i < as->n_cmds; i++) {
+			const PgQuery__AlterTableCmd *cmd = as_alter_cmd(as->cmds[i]);
+			if (!cmd || cmd_pass(cmd) != pass)
+				continue;
 			alter_cmd(r, t, cmd, &pv);
+			for (size_t k = 0; k < nparts; k++)
+				alter_cmd_partition(r, parts[k], parts[k]->partition_of, cmd);
+		}
 	}
-	apply_constraints(r, t, &pv, false);
-	r->pending_items = pv.items;
-	r->pending_cap = pv.cap;
 }
 
 /* ---- RENAME / SET SCHEMA / DROP ---------------------------------------- */
@@ -1530,8 +1657,14 @@ static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 	}
 	case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
 		Table *t = find_rangevar(r, rs->relation);
-		if (t && opt(rs->subname))
-			rename_column(r, t, rs->subname, to);
+		if (!t || !opt(rs->subname))
+			break;
+		rename_column(r, t, rs->subname, to);
+		size_t nparts = 0;
+		Table **parts = rs->relation->inh ? partitions_of(r, t, &nparts) : NULL;
+		for (size_t k = 0; k < nparts; k++)
+			if (table_column(parts[k], rs->subname))
+				rename_column(r, parts[k], rs->subname, to);
 		break;
 	}
 	case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
