@@ -166,7 +166,8 @@ Classified classify_stmt(Arena *a, const char *text, const Tok *t, int n)
 		break;
 	case PG_QUERY__TOKEN__ALTER:
 		if (is_kw(t, n, i, PG_QUERY__TOKEN__TABLE) || is_kw(t, n, i, PG_QUERY__TOKEN__INDEX) ||
-		    is_kw(t, n, i, PG_QUERY__TOKEN__SCHEMA) || is_kw(t, n, i, PG_QUERY__TOKEN__TYPE_P))
+		    is_kw(t, n, i, PG_QUERY__TOKEN__SCHEMA) || is_kw(t, n, i, PG_QUERY__TOKEN__TYPE_P) ||
+		    is_kw(t, n, i, PG_QUERY__TOKEN__DOMAIN_P))
 			c.cls = STMT_SCHEMA;
 		break;
 	case PG_QUERY__TOKEN__DROP:

@@ -1640,6 +1640,40 @@ static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 
 /* ---- RENAME / SET SCHEMA / DROP ---------------------------------------- */
 
+/* ALTER TYPE/DOMAIN ... RENAME TO: columns of that type follow. */
+static void rename_type(Replay *r, UserType *u, const char *to)
+{
+	const char *old = u->name;
+	u->name = arena_strdup(r->m->arena, to);
+	for (size_t i = 0; i < r->m->tables.n; i++) {
+		Table *t = r->m->tables.items[i];
+		for (size_t k = 0; !t->dropped && k < t->cols.n; k++) {
+			Column *c = t->cols.items[k];
+			if (c->type_name != old)
+				continue;
+			c->type_name = u->name;
+			c->type = c->ndims ? arena_printf(r->m->arena, "%s[]", u->name) : u->name;
+		}
+	}
+}
+
+/* ALTER DOMAIN d SET / DROP NOT NULL. */
+static void alter_domain(Replay *r, const PgQuery__AlterDomainStmt *ad)
+{
+	const char *schema = NULL, *name = NULL;
+	if (ad->n_type_name == 1)
+		name = str_of(ad->type_name[0]);
+	else if (ad->n_type_name >= 2)
+		schema = str_of(ad->type_name[ad->n_type_name - 2]), name = str_of(ad->type_name[ad->n_type_name - 1]);
+	UserType *u = name ? (UserType *)find_type(r, schema, name) : NULL;
+	if (!u || u->typtype != 'd' || !ad->subtype)
+		return;
+	if (ad->subtype[0] == 'O')
+		u->not_null = true;
+	else if (ad->subtype[0] == 'N')
+		u->not_null = false;
+}
+
 static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 {
 	const char *to = opt(rs->newname);
@@ -1689,6 +1723,19 @@ static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 			crdb_note(r, ix->table, ix->name);
 			hm_put(r->m->relname, model_key(r->m, ix->table->schema, ix->name), ix);
 		}
+		break;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+	case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+		const PgQuery__List *l = as_list(rs->object);
+		const char *schema = NULL, *name = NULL;
+		if (l && l->n_items == 1)
+			name = str_of(l->items[0]);
+		else if (l && l->n_items >= 2)
+			schema = str_of(l->items[l->n_items - 2]), name = str_of(l->items[l->n_items - 1]);
+		UserType *u = name ? (UserType *)find_type(r, schema, name) : NULL;
+		if (u)
+			rename_type(r, u, to);
 		break;
 	}
 	case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
@@ -2152,6 +2199,9 @@ static void replay_node(Replay *r, const PgQuery__Node *n, int depth)
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
 		create_domain(r, n->create_domain_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+		alter_domain(r, n->alter_domain_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT: {
 		UserType *u;

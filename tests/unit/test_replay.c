@@ -504,12 +504,17 @@ static void test_alter_forms_and_types(void **state)
 		"  ts2 timestamp(3), bt bit(3), vb varbit, i2 int2, b bool, tm time, big bigserial);\n"
 		"ALTER TABLE IF EXISTS t4 ADD COLUMN owner_id integer REFERENCES users ON DELETE CASCADE,\n"
 		"  ALTER COLUMN v SET NOT NULL, ALTER COLUMN ch SET NOT NULL, ALTER COLUMN ch DROP NOT NULL;\n"
-		"ALTER TABLE IF EXISTS missing ADD COLUMN x integer;\n");
+		"ALTER TABLE IF EXISTS missing ADD COLUMN x integer;\n"
+		"CREATE TABLE later (s status[]);\n"
+		"ALTER TYPE status RENAME TO account_status;\n"
+		"ALTER DOMAIN email SET NOT NULL;\n");
 	Table *u = model_find_table(m, "public", "users");
 	assert_string_equal(u->pk->name, "users_pkey");
 	assert_non_null(index_named(m, "users_mail_key"));
 	Column *st = table_column(u, "st");
-	assert_string_equal(st->type, "status");
+	assert_string_equal(st->type, "account_status");
+	assert_string_equal(table_column(model_find_table(m, "public", "later"), "s")->type, "account_status[]");
+	assert_true(m->types.items[1]->not_null);
 	assert_int_equal(st->typtype, 'e');
 	assert_string_equal(st->type_schema, "public");
 	assert_int_equal(table_column(u, "mail")->typtype, 'd');
