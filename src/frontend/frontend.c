@@ -370,6 +370,8 @@ out:
 static int load_source(Model *m, Replay *r, const Source *src, const char *text,
                        const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
 {
+	if (!text)
+		return 0; /* nothing to read (an empty source) */
 	int len = (int)src->len;
 	if (src->len > (size_t)0x7fffffff)
 		return err_set(err, PGC_EXIT_USAGE, "%s: file too large", src->path);

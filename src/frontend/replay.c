@@ -908,7 +908,12 @@ static const char **index_colnames(Replay *r, const Index *ix)
 
 static void note_index_colnames(Replay *r, const Index *ix, const char **names)
 {
-	hm_put(r->index_names, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)names);
+	/* Only when they differ from the key columns (expressions). */
+	bool same = true;
+	for (int i = 0; i < ix->ncols && same; i++)
+		same = ix->cols[i] && strcmp(ix->cols[i], names[i]) == 0;
+	if (!same)
+		hm_put(r->index_names, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)names);
 }
 
 /*
