@@ -788,6 +788,70 @@ static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in
 			add_fk(r, t, &pv->items[i], in_create);
 }
 
+static bool is_key(const Pending *p)
+{
+	return p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+	       p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE;
+}
+
+static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
+{
+	const PgQuery__Constraint *con = p->con;
+	switch (con->contype) {
+	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+		if (con_name(con) && conname_on_table(r, t, con_name(con)))
+			break; /* exists: PostgreSQL refuses, CockroachDB IF NOT EXISTS skips */
+		add_check(r, t, con, p->colname);
+		break;
+	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+		if (con_name(con) && conname_on_table(r, t, con_name(con)))
+			break;
+		add_key_constraint(r, t, con, p->colname);
+		break;
+	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+		add_fk(r, t, p, in_create);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The order ALTER TABLE creates (and so names) constraints in, as
+ * PostgreSQL 15 does it (checked on a server): first the PRIMARY KEY /
+ * UNIQUE indexes, those of ADD COLUMN before the table constraints; then
+ * for each ADD COLUMN its CHECKs and then its FKs; then the table
+ * constraints (ADD CONSTRAINT ...) in text order.
+ */
+static void apply_constraints_alter(Replay *r, Table *t, const PendingVec *pv)
+{
+	for (int from_column = 1; from_column >= 0; from_column--)
+		for (size_t i = 0; i < pv->n; i++)
+			if (is_key(&pv->items[i]) && (pv->items[i].colname != NULL) == from_column)
+				apply_one(r, t, &pv->items[i], false);
+	for (size_t i = 0; i < pv->n;) {
+		size_t j = i;
+		const char *col = pv->items[i].colname;
+		if (!col) {
+			i++;
+			continue;
+		}
+		while (j < pv->n && pv->items[j].colname && strcmp(pv->items[j].colname, col) == 0)
+			j++;
+		for (int fk = 0; fk <= 1; fk++)
+			for (size_t k = i; k < j; k++) {
+				int ct = pv->items[k].con->contype;
+				if ((fk ? ct == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN : ct == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK))
+					apply_one(r, t, &pv->items[k], false);
+			}
+		i = j;
+	}
+	for (size_t i = 0; i < pv->n; i++)
+		if (!pv->items[i].colname && !is_key(&pv->items[i]))
+			apply_one(r, t, &pv->items[i], false);
+}
+
 /* Adds a column from a ColumnDef, queueing its constraints in pv. */
 static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd, PendingVec *pv)
 {
@@ -1628,7 +1692,7 @@ static void alter_table(Replay *r, const PgQuery__AlterTableStmt *as)
 	 * new indexes and constraints, then the rest (VALIDATE ...). */
 	for (int pass = PASS_DROP; pass <= PASS_MISC; pass++) {
 		if (pass == PASS_MISC) {
-			apply_constraints(r, t, &pv, false);
+			apply_constraints_alter(r, t, &pv);
 			r->pending_items = pv.items;
 			r->pending_cap = pv.cap;
 		}
