@@ -577,8 +577,14 @@ typedef struct Pending {
 
 typedef PGC_VEC(Pending) PendingVec;
 
-static Index *add_key_index(Replay *r, Table *t, const char *name, const char **cols, int ncols,
-                            bool primary, bool unique, bool is_constraint, bool partial, int location)
+/*
+ * Adds an index (a constraint index when is_constraint) to t, named
+ * name or by default <table>_<cols>_<label> (label "pkey", "key",
+ * "excl" or "idx").
+ */
+static Index *add_index_labelled(Replay *r, Table *t, const char *name, const char **cols, int ncols,
+                                 bool primary, bool unique, bool is_constraint, bool partial, int location,
+                                 const char *label)
 {
 	Index *ix = arena_alloc(r->m->arena, sizeof(*ix));
 	ix->table = t;
@@ -589,15 +595,12 @@ static Index *add_key_index(Replay *r, Table *t, const char *name, const char **
 	ix->is_constraint = is_constraint;
 	ix->partial = partial;
 	ix->loc = loc_at(r, location);
-	const char *addition = pgname_addition(r->m->arena, cols, ncols);
 	if (name)
 		ix->name = arena_strdup(r->m->arena, name);
 	else if (primary)
-		ix->name = choose_relname(r, t, NULL, "pkey", true);
-	else if (is_constraint)
-		ix->name = choose_relname(r, t, addition, "key", true);
+		ix->name = choose_relname(r, t, NULL, label, true);
 	else
-		ix->name = choose_relname(r, t, addition, "idx", false);
+		ix->name = choose_relname(r, t, pgname_addition(r->m->arena, cols, ncols), label, is_constraint);
 	model_add_index(r->m, ix, t->schema);
 	crdb_note(r, t, ix->name);
 	if (primary) {
@@ -611,9 +614,33 @@ static Index *add_key_index(Replay *r, Table *t, const char *name, const char **
 	return ix;
 }
 
+static Index *add_key_index(Replay *r, Table *t, const char *name, const char **cols, int ncols,
+                            bool primary, bool unique, bool is_constraint, bool partial, int location)
+{
+	return add_index_labelled(r, t, name, cols, ncols, primary, unique, is_constraint, partial, location,
+	                          primary ? "pkey" : is_constraint ? "key" : "idx");
+}
+
 static const char *con_name(const PgQuery__Constraint *c)
 {
 	return opt(c->conname);
+}
+
+static const char *index_colname(const PgQuery__IndexElem *ie);
+
+/* EXCLUDE (elem WITH op, ...): an index-backed constraint named _excl. */
+static void add_exclusion(Replay *r, Table *t, const PgQuery__Constraint *con)
+{
+	const char **cols = arena_alloc(r->m->arena, (con->n_exclusions + 1) * sizeof(*cols));
+	int n = 0;
+	for (size_t i = 0; i < con->n_exclusions; i++) {
+		const PgQuery__List *pair = as_list(con->exclusions[i]);
+		const PgQuery__IndexElem *ie = pair && pair->n_items > 0 ? as_index_elem(pair->items[0]) : NULL;
+		const char *cn = ie ? index_colname(ie) : NULL;
+		cols[n++] = arena_strdup(r->m->arena, cn ? cn : "expr");
+	}
+	add_index_labelled(r, t, con_name(con), cols, n, false, false, true, con->where_clause != NULL,
+	                   con->location, "excl");
 }
 
 static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con, const char *colname)
@@ -776,13 +803,18 @@ static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in
 	for (size_t i = 0; i < pv->n; i++)
 		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
 			add_key_constraint(r, t, pv->items[i].con, pv->items[i].colname);
-	for (size_t i = 0; i < pv->n; i++)
-		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
-			const PgQuery__Constraint *con = pv->items[i].con;
-			if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
-				continue;
+	for (size_t i = 0; i < pv->n; i++) {
+		const PgQuery__Constraint *con = pv->items[i].con;
+		if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE &&
+		    con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION)
+			continue;
+		if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
+			continue;
+		if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION)
+			add_exclusion(r, t, con);
+		else
 			add_key_constraint(r, t, con, pv->items[i].colname);
-		}
+	}
 	for (size_t i = 0; i < pv->n; i++)
 		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
 			add_fk(r, t, &pv->items[i], in_create);
@@ -791,7 +823,8 @@ static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in
 static bool is_key(const Pending *p)
 {
 	return p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
-	       p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE;
+	       p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
+	       p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION;
 }
 
 static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
@@ -808,6 +841,11 @@ static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
 		if (con_name(con) && conname_on_table(r, t, con_name(con)))
 			break;
 		add_key_constraint(r, t, con, p->colname);
+		break;
+	case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+		if (con_name(con) && conname_on_table(r, t, con_name(con)))
+			break;
+		add_exclusion(r, t, con);
 		break;
 	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
 		add_fk(r, t, p, in_create);

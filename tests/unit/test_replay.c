@@ -945,7 +945,7 @@ static void test_fixtures(void **state)
 		{"04_quoted.sql", 5, 0}, {"05_schemas.sql", 12, 0}, {"06_composite.sql", 3, 0},
 		{"07_rename.sql", 6, 0}, {"08_drop.sql", 3, 0}, {"09_partitioned.sql", 5, 0},
 		{"10_if_not_exists_like.sql", 6, 0}, {"11_set_null_cols.sql", 3, 0},
-		{"12_not_valid.sql", 4, 0}, {"13_alter_forms.sql", 4, 0},
+		{"12_not_valid.sql", 4, 0}, {"13_alter_forms.sql", 5, 0},
 		{"14_skipped_statements.sql", 2, 2}, {"15_psql_script.sql", 3, 0},
 	};
 	const char *root = getenv("PGC_ROOT") ? getenv("PGC_ROOT") : ".";
