@@ -643,7 +643,7 @@ static void add_exclusion(Replay *r, Table *t, const PgQuery__Constraint *con)
 	                   con->location, "excl");
 }
 
-static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con, const char *colname)
+static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con)
 {
 	Check *ck = arena_alloc(r->m->arena, sizeof(*ck));
 	ck->table = t;
@@ -656,7 +656,6 @@ static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con, const
 		 * references exactly one column, else tab_check. */
 		ColSet s = {{NULL, NULL}, 0};
 		walk_column_refs(con->raw_expr, note_colref, &s);
-		(void)colname;
 		ck->name = choose_conname(r, t, s.n == 1 ? s.names[0] : NULL, "check");
 	}
 	model_add_check(r->m, ck);
@@ -798,7 +797,7 @@ static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in
 			const PgQuery__Constraint *con = pv->items[i].con;
 			if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
 				continue;
-			add_check(r, t, con, pv->items[i].colname);
+			add_check(r, t, con);
 		}
 	for (size_t i = 0; i < pv->n; i++)
 		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
@@ -834,7 +833,7 @@ static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
 	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
 		if (con_name(con) && conname_on_table(r, t, con_name(con)))
 			break; /* exists: PostgreSQL refuses, CockroachDB IF NOT EXISTS skips */
-		add_check(r, t, con, p->colname);
+		add_check(r, t, con);
 		break;
 	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
 	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
@@ -1900,14 +1899,13 @@ static const ForeignKey *outside_reference(const Model *m, const Table *t, Table
 	return NULL;
 }
 
-static void drop_table(Replay *r, Table *t, bool cascade)
+/* Drops t and its partitions (the caller has checked dependencies). */
+static void drop_table(Replay *r, Table *t)
 {
-	for (size_t i = 0; i < r->m->tables.n; i++) {
-		Table *p = r->m->tables.items[i];
-		if (!p->dropped && p->partition_of == t)
-			model_drop_table(r->m, p);
-	}
-	(void)cascade;
+	size_t n = 0;
+	Table **parts = partitions_of(r, t, &n);
+	for (size_t i = 0; i < n; i++)
+		model_drop_table(r->m, parts[i]);
 	model_drop_table(r->m, t);
 }
 
@@ -1946,7 +1944,7 @@ static void drop_tables(Replay *r, const PgQuery__DropStmt *ds, bool cascade)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		drop_table(r, tabs[i], cascade);
+		drop_table(r, tabs[i]);
 }
 
 static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
@@ -1994,7 +1992,7 @@ static void drop_stmt(Replay *r, const PgQuery__DropStmt *ds)
 			for (size_t k = 0; k < r->m->tables.n; k++) {
 				Table *t = r->m->tables.items[k];
 				if (!t->dropped && strcmp(t->schema, name) == 0)
-					drop_table(r, t, true);
+					drop_table(r, t);
 			}
 			for (size_t k = 0; k < r->m->types.n; k++) {
 				UserType *u = r->m->types.items[k];
