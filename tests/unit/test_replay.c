@@ -747,6 +747,21 @@ static void test_deep_expressions(void **state)
 	assert_non_null(fk(m, "public", "u", "u_a_fkey"));
 }
 
+static void test_replay_loc_matches_srcloc(void **state)
+{
+	(void)state;
+	const char *text = "a\n\nbc\r\n  d\n\xc3\xa9x\n";
+	size_t len = strlen(text);
+	Model *m = model_new(arena);
+	Replay *r = replay_new(m, DIALECT_POSTGRES);
+	replay_set_source(r, "f.sql", text, len, NULL);
+	for (int off = 0; off <= (int)len + 2; off++) {
+		SrcLoc a = replay_loc(r, off), b = srcloc_at("f.sql", text, len, off);
+		assert_int_equal(a.line, b.line);
+		assert_int_equal(a.col, b.col);
+	}
+}
+
 static void test_psql_script(void **state)
 {
 	(void)state;
@@ -1003,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dynamic_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_expressions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_psql_script, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_loc_matches_srcloc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cockroach_names, setup, teardown),
