@@ -3,34 +3,44 @@
  * model; see replay.h.
  *
  * Each statement's tree is walked once, from one switch on node_case
- * (replay_stmt_at). Every node is read through a checked accessor
- * (as_create_stmt(), as_string() ...) that returns NULL when the case
+ * (replay_node). Every node is read through a checked accessor
+ * (as_column_def(), as_string() ...) that returns NULL when the case
  * differs, so a tree of an unexpected shape is skipped, never crashed
- * on. Nested statements (CREATE SCHEMA ... CREATE TABLE) and expression
- * walks carry a depth limit; expression walks use an explicit stack.
+ * on. Nested statements (CREATE SCHEMA ... CREATE TABLE) carry a depth
+ * limit; expression walks use an explicit, bounded stack.
  *
- * Semantics follow PostgreSQL 15 (every rule is in a fixture applied to
- * a real server by the differential suite):
- * - unnamed constraints get the names PostgreSQL would give (naming.c):
- *   inside one CREATE TABLE, CHECKs are named first, then the PRIMARY
- *   KEY, then UNIQUE constraints, then FKs, each in text order;
+ * Semantics follow PostgreSQL 15; every rule below was checked on a
+ * server, and tests/fixtures/pg holds a case for it:
+ * - unnamed constraints get PostgreSQL's names (naming.c). CREATE TABLE
+ *   names CHECKs first, then the PRIMARY KEY, then UNIQUE and EXCLUDE,
+ *   then FKs, each in text order. ALTER TABLE runs its subcommands in
+ *   passes (drops, type changes, new columns, SET NOT NULL, new
+ *   constraints, the rest), and creates the key indexes of ADD COLUMN,
+ *   then those of ADD CONSTRAINT, then per ADD COLUMN its CHECKs and FKs,
+ *   then the CHECKs and FKs of ADD CONSTRAINT in text order. FK creation
+ *   order (ForeignKey.seq) follows the same rules;
  * - unqualified names resolve through search_path (default "$user",
  *   public; "$user" is never a schema here); creation goes to the first
  *   schema of the path that exists;
- * - CREATE TABLE ... NOT VALID foreign keys are valid (the table is
- *   empty), as in PostgreSQL;
+ * - NOT VALID inside CREATE TABLE gives a valid FK (the table is empty);
  * - FKs that partitions inherit are not listed (the live loader drops
- *   conparentid <> 0 too);
- * - DROP TABLE without CASCADE on a table that other tables reference
- *   fails in PostgreSQL. We warn with the place and ignore the statement
- *   (the model keeps the table and its FKs), because a migration that
- *   fails there never ran like that;
- * - a statement PostgreSQL would reject (unknown table, duplicate
- *   table without IF NOT EXISTS, REFERENCES a table without a primary
- *   key) is logged as a warning and ignored;
+ *   conparentid <> 0 too); column changes on a partitioned table reach
+ *   its partitions; partitions, LIKE ... INCLUDING INDEXES and ATTACH
+ *   PARTITION get their own copies of the indexes, named on the copy;
+ * - a statement PostgreSQL would reject is logged as a warning with its
+ *   place and ignored, so the model is what the database would hold:
+ *   unknown table, duplicate table or constraint name, REFERENCES a
+ *   table without a primary key, and DROP TABLE / DROP COLUMN / DROP
+ *   CONSTRAINT / DROP SCHEMA without CASCADE while something depends on
+ *   the object. A DROP TABLE of several tables is all or nothing;
+ * - ALTER TABLE that only touches what the model does not hold (OWNER TO
+ *   on a sequence ...) and CREATE INDEX on a relation we do not model (a
+ *   materialized view) are quiet;
  * - SET LOCAL search_path is treated like SET (we do not track
  *   transactions); set_config('search_path', ...) in a SELECT is not
- *   seen (data statements are never parsed).
+ *   seen (data statements are never parsed);
+ * - ForeignKey.origin is the statement that created the FK; renaming
+ *   the FK or its table does not move it.
  */
 #include "frontend/replay.h"
 
