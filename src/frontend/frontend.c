@@ -3,19 +3,27 @@
  *
  * For each source, in order:
  *   1. the CockroachDB rewrite (cockroach dialect; auto picks it when a
- *      source uses CockroachDB-only syntax);
- *   2. pg_query_split_with_scanner() cuts the text into statements. A
+ *      source uses CockroachDB-only syntax, and falls back to postgres
+ *      when the rewrite fails);
+ *   2. what psql reads but is not SQL is blanked: meta-commands
+ *      (\connect, \set, pg_dump's \restrict ...) and COPY ... FROM stdin
+ *      data. A NUL byte ends the text (a parse-error at its place);
+ *   3. pg_query_split_with_scanner() cuts the text into statements. A
  *      scanner failure (unterminated quote, dollar quote or comment) is a
  *      parse-error at its place; the statements before it are kept;
- *   3. the scanner's tokens (one scan per batch of statements, so memory
+ *   4. the scanner's tokens (one scan per batch of statements, so memory
  *      stays bounded) classify each statement (classify.c);
- *   4. only schema statements are parsed, one at a time, so a syntax
+ *   5. only schema statements are parsed, one at a time, so a syntax
  *      error costs one statement, and replayed (replay.c). DO and
- *      EXECUTE become dynamic-sql findings.
+ *      EXECUTE become dynamic-sql findings. A statement nested deeper
+ *      than libpg_query can pack without overflowing the stack is a
+ *      parse-error instead of a crash.
  *
- * Offsets: every text handed to libpg_query is a copy of a slice of the
- * file; node locations and cursor positions are shifted back by the
- * slice's file offset.
+ * Offsets: every rewrite keeps the length and the newlines, and every
+ * text handed to libpg_query is a copy of a slice of the file; node
+ * locations and cursor positions are shifted back by the slice's file
+ * offset. Unpacked trees live in a bump allocator reset per statement
+ * (plain malloc under ASan, so a pointer kept into a tree is caught).
  */
 #include "frontend/frontend.h"
 
