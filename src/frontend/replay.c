@@ -977,6 +977,7 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 
 /* CREATE_TABLE_LIKE_* bits (parsenodes.h, PostgreSQL 15). */
 #define LIKE_DEFAULTS (1u << 3)
+#define LIKE_GENERATED (1u << 4)
 #define LIKE_IDENTITY (1u << 5)
 #define LIKE_INDEXES (1u << 6)
 
@@ -1004,6 +1005,8 @@ static Table *copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc)
 			c->default_expr = sc->default_expr;
 		if (lc->options & LIKE_IDENTITY)
 			c->identity = sc->identity;
+		if (lc->options & LIKE_GENERATED)
+			c->generated = sc->generated;
 	}
 	return (lc->options & LIKE_INDEXES) ? src : NULL;
 }
@@ -1118,7 +1121,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 			c->ndims = pc->ndims;
 			c->not_null = pc->not_null;
 			c->default_expr = pc->default_expr;
-			c->identity = cs->partbound ? pc->identity : 0;
+			c->generated = pc->generated; /* identity is not inherited (PostgreSQL 15) */
 		}
 	}
 
@@ -1682,7 +1685,7 @@ static void alter_cmd_partition(Replay *r, Table *p, const Table *parent, const 
 		c->ndims = pc->ndims;
 		c->not_null = pc->not_null;
 		c->default_expr = pc->default_expr;
-		c->identity = pc->identity;
+		c->generated = pc->generated;
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
