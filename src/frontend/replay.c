@@ -27,10 +27,15 @@
  *   conparentid <> 0 too); column changes on a partitioned table reach
  *   its partitions; partitions, LIKE ... INCLUDING INDEXES and ATTACH
  *   PARTITION get their own copies of the indexes, named on the copy;
- * - a statement PostgreSQL would reject is logged as a warning with its
- *   place and ignored, so the model is what the database would hold:
- *   unknown table, duplicate table or constraint name, REFERENCES a
- *   table without a primary key, and DROP TABLE / DROP COLUMN / DROP
+ * - REFERENCES to a table the sources never create (histories are often
+ *   partial: Supabase creates auth.users itself) keeps the FK and assumes
+ *   the table, with a primary key on the referenced columns or "id",
+ *   with a warning; a later CREATE TABLE of that name takes its place;
+ * - another statement PostgreSQL would reject is logged as a warning
+ *   with its place and ignored, so the model is what the database would
+ *   hold: ALTER of an unknown table, duplicate table or constraint name,
+ *   REFERENCES without columns to a table without a primary key, and
+ *   DROP TABLE / DROP COLUMN / DROP
  *   CONSTRAINT / DROP SCHEMA without CASCADE while something depends on
  *   the object. A DROP TABLE of several tables is all or nothing;
  * - ALTER TABLE that only touches what the model does not hold (OWNER TO
@@ -72,6 +77,7 @@ struct Replay {
 	bool add_if_not_exists; /* CockroachDB ADD CONSTRAINT IF NOT EXISTS */
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
+	HashMap *stubs;         /* "%p" of a Table assumed to exist (see stub_table) */
 	HashMap *index_names;   /* "%p" of an Index -> its column names as PostgreSQL
 	                           names them (expressions: "lower", "expr") */
 	void *pending_items;    /* reused PendingVec storage (one statement at a time) */
@@ -710,16 +716,58 @@ static char fk_action(const char *s)
 }
 
 
+static void drop_index(Model *m, Index *ix);
+
+static bool is_stub(Replay *r, const Table *t)
+{
+	char k[32];
+	snprintf(k, sizeof(k), "%p", (const void *)t);
+	return hm_get(r->stubs, k) != NULL;
+}
+
+/*
+ * A table the sources reference but never create: migration histories
+ * are often partial (Supabase's auth.users is created by the platform,
+ * not by the project's migrations). PostgreSQL would refuse the FK; we
+ * keep it, assume the table with a primary key on the referenced
+ * columns (or "id"), and say so. A later CREATE TABLE of that name
+ * takes the stub over (create_table).
+ */
+static Table *stub_table(Replay *r, const PgQuery__RangeVar *rv, const PgQuery__Constraint *con, SrcLoc at)
+{
+	const char *schema = creation_schema(r, opt(rv->schemaname));
+	if (relname_taken(r->m, schema, rv->relname))
+		return NULL;
+	Table *t = model_add_table(r->m, schema, rv->relname, at);
+	hm_put(r->stubs, arena_printf(r->m->arena, "%p", (const void *)t), (void *)1);
+	int n = 0;
+	const char **cols = str_list(r, con->pk_attrs, con->n_pk_attrs, &n);
+	if (n == 0) {
+		cols[0] = "id";
+		n = 1;
+	}
+	for (int i = 0; i < n; i++)
+		model_add_column(r->m, t, cols[i], "")->typtype = 0;
+	add_key_index(r, t, NULL, cols, n, true, true, true, false, -1);
+	char buf[256];
+	int len = 0;
+	for (int i = 0; i < n && len < (int)sizeof(buf) - 70; i++)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s%s", i ? ", " : "", cols[i]);
+	if (at.file)
+		log_warning("%s:%d:%d: table \"%s.%s\" is referenced but not created by these sources; "
+		            "assuming it exists with primary key (%s)", at.file, at.line, at.col, schema, t->name, buf);
+	return t;
+}
+
 static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 {
 	const PgQuery__Constraint *con = p->con;
 	SrcLoc ref_loc = loc_at(r, con->location);
 	Table *ref = find_rangevar(r, con->pktable);
-	const char *refname = con->pktable ? opt(con->pktable->relname) : NULL;
-	if (!ref) {
-		warn_at(r, ref_loc, "referenced table \"%s\" does not exist; foreign key ignored%s", refname, NULL);
+	if (!ref && con->pktable && opt(con->pktable->relname))
+		ref = stub_table(r, con->pktable, con, ref_loc);
+	if (!ref)
 		return;
-	}
 	const char **cols;
 	int ncols;
 	if (p->colname) {
@@ -1085,13 +1133,24 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 		return; /* temporary tables vanish with the session */
 	const char *schema = creation_schema(r, opt(rv->schemaname));
 	const char *name = rv->relname;
-	if (model_find_table(r->m, schema, name) || relname_taken(r->m, schema, name)) {
+	Table *t = model_find_table(r->m, schema, name);
+	if (t && is_stub(r, t)) {
+		/* The table assumed by an earlier REFERENCES is created now:
+		 * it takes the stub's place, so FKs into it stay attached. */
+		hm_del(r->stubs, arena_printf(r->m->arena, "%p", (const void *)t));
+		for (size_t i = 0; i < t->cols.n; i++)
+			t->cols.items[i]->dropped = true;
+		if (t->pk)
+			drop_index(r->m, t->pk);
+		t->loc = r->loc;
+	} else if (t || relname_taken(r->m, schema, name)) {
 		if (!cs->if_not_exists)
 			warn_at(r, r->loc, "relation \"%s\" already exists; statement ignored%s", name, NULL);
 		return;
+	} else {
+		t = model_add_table(r->m, schema, name, r->loc);
 	}
 	schema_note(r, schema);
-	Table *t = model_add_table(r->m, schema, name, r->loc);
 	t->unlogged = rv->relpersistence && rv->relpersistence[0] == 'u';
 	if (cs->partspec)
 		t->relkind = 'p';
@@ -2355,6 +2414,7 @@ Replay *replay_new(Model *m, Dialect d)
 	r->schemas = hm_new(m->arena);
 	r->crdb_names = hm_new(m->arena);
 	r->index_names = hm_new(m->arena);
+	r->stubs = hm_new(m->arena);
 	static const char *dflt[] = {"$user", "public"};
 	r->path = dflt;
 	r->npath = 2;

@@ -762,6 +762,41 @@ static void test_replay_loc_matches_srcloc(void **state)
 	}
 }
 
+static void test_referenced_but_not_created(void **state)
+{
+	(void)state;
+	/* Supabase-style: auth.users is created by the platform, not by the
+	 * project's migrations. The FK is kept, to an assumed table. */
+	Model *m = load(
+		"CREATE TABLE public.profiles (id uuid PRIMARY KEY REFERENCES auth.users ON DELETE CASCADE);\n"
+		"CREATE TABLE notes (author uuid REFERENCES auth.users (id), owner uuid REFERENCES profiles);\n");
+	Table *u = model_find_table(m, "auth", "users");
+	assert_non_null(u);
+	assert_non_null(u->pk);
+	assert_cols(u->pk->cols, u->pk->ncols, "id");
+	ForeignKey *p = fk(m, "public", "profiles", "profiles_id_fkey");
+	assert_ptr_equal(p->ref, u);
+	assert_cols(p->ref_cols, p->nref_cols, "id");
+	assert_ptr_equal(fk(m, "public", "notes", "notes_author_fkey")->ref, u);
+	assert_int_equal(live_fks(m), 3);
+
+	/* created later: the real table takes the assumed one's place */
+	m = load(
+		"CREATE TABLE posts (user_id bigint REFERENCES users);\n"
+		"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
+		"CREATE TABLE likes (user_id bigint REFERENCES users);\n");
+	Table *t = model_find_table(m, "public", "users");
+	assert_ptr_equal(fk(m, "public", "posts", "posts_user_id_fkey")->ref, t);
+	assert_ptr_equal(fk(m, "public", "likes", "likes_user_id_fkey")->ref, t);
+	assert_string_equal(t->pk->name, "users_pkey");
+	assert_string_equal(table_column(t, "id")->type, "bigint");
+	assert_int_equal(table_column(t, "email")->attnum, 2);
+	assert_int_equal(t->loc.line, 2);
+	size_t nt;
+	model_sorted_tables(m, &nt);
+	assert_int_equal(nt, 3);
+}
+
 static void test_psql_script(void **state)
 {
 	(void)state;
@@ -1018,6 +1053,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dynamic_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_expressions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_psql_script, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_referenced_but_not_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_loc_matches_srcloc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fk_seq_and_origin_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_column_drops_fks_and_indexes, setup, teardown),
