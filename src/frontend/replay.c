@@ -78,6 +78,7 @@ struct Replay {
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
 	HashMap *stubs;         /* "%p" of a Table assumed to exist (see stub_table) */
+	HashMap *check_cols;    /* "%p" of a Check -> NULL-terminated column names */
 	HashMap *index_names;   /* "%p" of an Index -> its column names as PostgreSQL
 	                           names them (expressions: "lower", "expr") */
 	void *pending_items;    /* reused PendingVec storage (one statement at a time) */
@@ -562,9 +563,10 @@ static void walk_column_refs(const PgQuery__Node *root,
 	}
 }
 
+/* The distinct column names an expression references. */
 typedef struct ColSet {
-	const char *names[2];
-	int n;
+	Arena *a;
+	PGC_VEC(const char *) names;
 } ColSet;
 
 static void note_colref(const PgQuery__ColumnRef *cr, void *arg)
@@ -575,12 +577,10 @@ static void note_colref(const PgQuery__ColumnRef *cr, void *arg)
 	const char *name = str_of(cr->fields[cr->n_fields - 1]);
 	if (!name)
 		return;
-	for (int i = 0; i < s->n; i++)
-		if (strcmp(s->names[i], name) == 0)
+	for (size_t i = 0; i < s->names.n; i++)
+		if (strcmp(s->names.items[i], name) == 0)
 			return;
-	if (s->n < 2)
-		s->names[s->n] = name;
-	s->n++;
+	VEC_PUSH(s->a, s->names, arena_strdup(s->a, name));
 }
 
 /* ---- constraints ------------------------------------------------------- */
@@ -589,6 +589,8 @@ typedef struct Pending {
 	const PgQuery__Constraint *con;
 	const char *colname;      /* column constraint: its column */
 	bool deferrable, initdeferred;
+	bool skip;                /* a duplicate key of the same statement */
+	const char *name;         /* name taken over from a named duplicate */
 } Pending;
 
 typedef PGC_VEC(Pending) PendingVec;
@@ -665,27 +667,32 @@ static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con)
 	ck->table = t;
 	ck->loc = loc_at(r, con->location);
 	ck->expr = "(check)";
+	/* The columns it reads: dropping one of them drops the check. */
+	ColSet s = {r->m->arena, {0}};
+	walk_column_refs(con->raw_expr, note_colref, &s);
+	size_t ncols = s.names.n;
+	VEC_PUSH(r->m->arena, s.names, NULL);
+	hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)s.names.items);
 	if (con_name(con)) {
 		ck->name = arena_strdup(r->m->arena, con_name(con));
 	} else {
 		/* AddRelationNewConstraints: tab_col_check when the expression
 		 * references exactly one column, else tab_check. */
-		ColSet s = {{NULL, NULL}, 0};
-		walk_column_refs(con->raw_expr, note_colref, &s);
-		ck->name = choose_conname(r, t, s.n == 1 ? s.names[0] : NULL, "check");
+		ck->name = choose_conname(r, t, ncols == 1 ? s.names.items[0] : NULL, "check");
 	}
 	model_add_check(r->m, ck);
 	crdb_note(r, t, ck->name);
 }
 
 /* PRIMARY KEY / UNIQUE constraint; colname for a column constraint. */
-static void add_key_constraint(Replay *r, Table *t, const PgQuery__Constraint *con, const char *colname)
+static void add_key_constraint(Replay *r, Table *t, const Pending *p)
 {
+	const PgQuery__Constraint *con = p->con;
 	const char **cols;
 	int ncols;
-	if (colname) {
+	if (p->colname) {
 		cols = arena_alloc(r->m->arena, sizeof(*cols));
-		cols[0] = arena_strdup(r->m->arena, colname);
+		cols[0] = arena_strdup(r->m->arena, p->colname);
 		ncols = 1;
 	} else {
 		cols = str_list(r, con->keys, con->n_keys, &ncols);
@@ -695,11 +702,64 @@ static void add_key_constraint(Replay *r, Table *t, const PgQuery__Constraint *c
 		warn_at(r, loc_at(r, con->location), "table \"%s\" already has a primary key; ignored%s", t->name, NULL);
 		return;
 	}
-	/* A UNIQUE equal to the primary key is not created (transformIndexConstraints). */
-	if (!primary && t->pk && !t->pk->dropped && same_cols(cols, ncols, t->pk->cols, t->pk->ncols))
-		return;
-	add_key_index(r, t, con_name(con), cols, ncols, primary, true, true,
+	add_key_index(r, t, p->name ? p->name : con_name(con), cols, ncols, primary, true, true,
 	              con->where_clause != NULL, con->location);
+}
+
+/* Whether two PRIMARY KEY / UNIQUE specifications build the same index. */
+static bool same_key(const Pending *a, const Pending *b)
+{
+	const PgQuery__Constraint *x = a->con, *y = b->con;
+	if (x->where_clause || y->where_clause || x->n_including || y->n_including ||
+	    (a->deferrable || x->deferrable) != (b->deferrable || y->deferrable) ||
+	    x->nulls_not_distinct != y->nulls_not_distinct)
+		return false;
+	size_t nx = a->colname ? 1 : x->n_keys, ny = b->colname ? 1 : y->n_keys;
+	if (nx != ny)
+		return false;
+	for (size_t i = 0; i < nx; i++) {
+		const char *cx = a->colname ? a->colname : str_of(x->keys[i]);
+		const char *cy = b->colname ? b->colname : str_of(y->keys[i]);
+		if (!cx || !cy || strcmp(cx, cy) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * transformIndexConstraints: within one statement (one subcommand of
+ * ALTER TABLE), a PRIMARY KEY or UNIQUE that repeats an earlier one (the
+ * primary key first) is not created; its name, if the earlier one has
+ * none, passes to the earlier one.
+ */
+static void dedupe_keys(PendingVec *pv, size_t from, size_t to)
+{
+	for (int pkfirst = 1; pkfirst >= 0; pkfirst--)
+		for (size_t i = from; i < to; i++) {
+			Pending *p = &pv->items[i];
+			bool pk = p->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+			if (p->skip || (!pk && p->con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) ||
+			    pk != (pkfirst == 1))
+				continue;
+			/* compare with the kept ones before it in PostgreSQL's order */
+			for (int q_pkfirst = 1; q_pkfirst >= 0 && !p->skip; q_pkfirst--)
+				for (size_t k = from; k < to; k++) {
+					Pending *q = &pv->items[k];
+					bool qpk = q->con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+					if (q == p || q->skip || qpk != (q_pkfirst == 1) ||
+					    (!qpk && q->con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE))
+						continue;
+					/* only those processed before p */
+					if (!(qpk && !pk) && !(qpk == pk && k < i))
+						continue;
+					if (same_key(p, q)) {
+						p->skip = true;
+						if (!q->name && !con_name(q->con))
+							q->name = con_name(p->con);
+						break;
+					}
+				}
+		}
 }
 
 static char fk_action(const char *s)
@@ -848,8 +908,9 @@ static bool conname_on_table(Replay *r, Table *t, const char *name)
  * Applies a list of constraints in PostgreSQL's creation order: CHECK,
  * PRIMARY KEY, UNIQUE, then FOREIGN KEY.
  */
-static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in_create)
+static void apply_constraints(Replay *r, Table *t, PendingVec *pv, bool in_create)
 {
+	dedupe_keys(pv, 0, pv->n);
 	for (size_t i = 0; i < pv->n; i++)
 		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
 			const PgQuery__Constraint *con = pv->items[i].con;
@@ -858,19 +919,19 @@ static void apply_constraints(Replay *r, Table *t, const PendingVec *pv, bool in
 			add_check(r, t, con);
 		}
 	for (size_t i = 0; i < pv->n; i++)
-		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
-			add_key_constraint(r, t, pv->items[i].con, pv->items[i].colname);
+		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY && !pv->items[i].skip)
+			add_key_constraint(r, t, &pv->items[i]);
 	for (size_t i = 0; i < pv->n; i++) {
 		const PgQuery__Constraint *con = pv->items[i].con;
-		if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE &&
-		    con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION)
+		if ((con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE &&
+		     con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION) || pv->items[i].skip)
 			continue;
 		if (con_name(con) && r->add_if_not_exists && conname_on_table(r, t, con_name(con)))
 			continue;
 		if (con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION)
 			add_exclusion(r, t, con);
 		else
-			add_key_constraint(r, t, con, pv->items[i].colname);
+			add_key_constraint(r, t, &pv->items[i]);
 	}
 	for (size_t i = 0; i < pv->n; i++)
 		if (pv->items[i].con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
@@ -887,6 +948,8 @@ static bool is_key(const Pending *p)
 static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
 {
 	const PgQuery__Constraint *con = p->con;
+	if (p->skip)
+		return;
 	switch (con->contype) {
 	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
 		if (con_name(con) && conname_on_table(r, t, con_name(con)))
@@ -897,7 +960,7 @@ static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
 	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
 		if (con_name(con) && conname_on_table(r, t, con_name(con)))
 			break;
-		add_key_constraint(r, t, con, p->colname);
+		add_key_constraint(r, t, p);
 		break;
 	case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
 		if (con_name(con) && conname_on_table(r, t, con_name(con)))
@@ -919,8 +982,18 @@ static void apply_one(Replay *r, Table *t, const Pending *p, bool in_create)
  * for each ADD COLUMN its CHECKs and then its FKs; then the table
  * constraints (ADD CONSTRAINT ...) in text order.
  */
-static void apply_constraints_alter(Replay *r, Table *t, const PendingVec *pv)
+static void apply_constraints_alter(Replay *r, Table *t, PendingVec *pv)
 {
+	/* one ADD COLUMN is one statement for transformIndexConstraints */
+	for (size_t i = 0; i < pv->n;) {
+		size_t j = i + 1;
+		const char *col = pv->items[i].colname;
+		while (col && j < pv->n && pv->items[j].colname && strcmp(pv->items[j].colname, col) == 0)
+			j++;
+		if (col)
+			dedupe_keys(pv, i, j);
+		i = j;
+	}
 	for (int from_column = 1; from_column >= 0; from_column--)
 		for (size_t i = 0; i < pv->n; i++)
 			if (is_key(&pv->items[i]) && (pv->items[i].colname != NULL) == from_column)
@@ -992,7 +1065,7 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 		case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
 		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
 		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
-			Pending p = {con, c->name, false, false};
+			Pending p = {con, c->name, false, false, false, NULL};
 			VEC_PUSH(r->m->arena, *pv, p);
 			last_i = pv->n;
 			break;
@@ -1208,7 +1281,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
 					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
 					           cc->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
-						Pending p = {cc, existing->name, false, false};
+						Pending p = {cc, existing->name, false, false, false, NULL};
 						VEC_PUSH(r->m->arena, pv, p);
 					}
 				}
@@ -1216,7 +1289,7 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 				add_column_def(r, t, cd, &pv);
 			}
 		} else if (con) {
-			Pending p = {con, NULL, false, false};
+			Pending p = {con, NULL, false, false, false, NULL};
 			VEC_PUSH(r->m->arena, pv, p);
 		} else if (lc) {
 			Table *src = copy_like(r, t, lc);
@@ -1277,6 +1350,13 @@ static void create_table_as(Replay *r, const PgQuery__CreateTableAsStmt *cs)
 }
 
 /* ---- ALTER TABLE ------------------------------------------------------- */
+
+static const char **check_columns(Replay *r, const Check *ck)
+{
+	char k[32];
+	snprintf(k, sizeof(k), "%p", (const void *)ck);
+	return hm_get(r->check_cols, k);
+}
 
 static void drop_fk(Model *m, ForeignKey *fk)
 {
@@ -1346,6 +1426,18 @@ static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok, 
 		if (!ix->dropped && ix->table == t && has_col(ix->cols, ix->ncols, name))
 			drop_index(m, ix);
 	}
+	for (size_t i = 0; i < m->checks.n; i++) {
+		Check *ck = m->checks.items[i];
+		if (ck->dropped || ck->table != t)
+			continue;
+		const char **cc = check_columns(r, ck);
+		for (size_t k = 0; cc && cc[k]; k++)
+			if (strcmp(cc[k], name) == 0) {
+				ck->dropped = true;
+				model_forget_conname(m, t->schema, ck->name);
+				break;
+			}
+	}
 }
 
 static void rename_in(const char **cols, int n, const char *from, const char *to)
@@ -1383,6 +1475,13 @@ static void rename_column(Replay *r, Table *t, const char *from, const char *to)
 		Index *ix = m->indexes.items[i];
 		if (!ix->dropped && ix->table == t)
 			rename_in(ix->cols, ix->ncols, from, to);
+	}
+	for (size_t i = 0; i < m->checks.n; i++) {
+		Check *ck = m->checks.items[i];
+		const char **cc = ck->dropped || ck->table != t ? NULL : check_columns(r, ck);
+		for (size_t k = 0; cc && cc[k]; k++)
+			if (strcmp(cc[k], from) == 0)
+				cc[k] = to;
 	}
 }
 
@@ -1531,7 +1630,7 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 			model_note_conname(r->m, t->schema, ix->name);
 			break;
 		}
-		Pending p = {con, NULL, false, false};
+		Pending p = {con, NULL, false, false, false, NULL};
 		VEC_PUSH(r->m->arena, *pv, p);
 		break;
 	}
@@ -2415,6 +2514,7 @@ Replay *replay_new(Model *m, Dialect d)
 	r->crdb_names = hm_new(m->arena);
 	r->index_names = hm_new(m->arena);
 	r->stubs = hm_new(m->arena);
+	r->check_cols = hm_new(m->arena);
 	static const char *dflt[] = {"$user", "public"};
 	r->path = dflt;
 	r->npath = 2;
