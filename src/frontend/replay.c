@@ -78,7 +78,9 @@ struct Replay {
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
 	HashMap *stubs;         /* "%p" of a Table assumed to exist (see stub_table) */
-	HashMap *check_cols;    /* "%p" of a Check -> NULL-terminated column names */
+	HashMap *check_cols;    /* "%p" of a Check, or of an Index with expressions or
+	                           a WHERE -> NULL-terminated names of the columns
+	                           they read (dropping one drops them) */
 	HashMap *index_names;   /* "%p" of an Index -> its column names as PostgreSQL
 	                           names them (expressions: "lower", "expr") */
 	void *pending_items;    /* reused PendingVec storage (one statement at a time) */
@@ -581,6 +583,13 @@ static void note_colref(const PgQuery__ColumnRef *cr, void *arg)
 		if (strcmp(s->names.items[i], name) == 0)
 			return;
 	VEC_PUSH(s->a, s->names, arena_strdup(s->a, name));
+}
+
+static const char **check_columns(Replay *r, const void *obj)
+{
+	char k[32];
+	snprintf(k, sizeof(k), "%p", obj);
+	return hm_get(r->check_cols, k);
 }
 
 /* ---- constraints ------------------------------------------------------- */
@@ -1194,6 +1203,9 @@ static void clone_indexes(Replay *r, Table *t, const Table *src)
 		model_add_index(r->m, ix, t->schema);
 		crdb_note(r, t, ix->name);
 		note_index_colnames(r, ix, names);
+		const char **reads = check_columns(r, six);
+		if (reads)
+			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)reads);
 	}
 }
 
@@ -1351,11 +1363,13 @@ static void create_table_as(Replay *r, const PgQuery__CreateTableAsStmt *cs)
 
 /* ---- ALTER TABLE ------------------------------------------------------- */
 
-static const char **check_columns(Replay *r, const Check *ck)
+static bool reads_column(Replay *r, const void *obj, const char *name)
 {
-	char k[32];
-	snprintf(k, sizeof(k), "%p", (const void *)ck);
-	return hm_get(r->check_cols, k);
+	const char **cc = check_columns(r, obj);
+	for (size_t k = 0; cc && cc[k]; k++)
+		if (strcmp(cc[k], name) == 0)
+			return true;
+	return false;
 }
 
 static void drop_fk(Model *m, ForeignKey *fk)
@@ -1423,20 +1437,16 @@ static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok, 
 	}
 	for (size_t i = 0; i < m->indexes.n; i++) {
 		Index *ix = m->indexes.items[i];
-		if (!ix->dropped && ix->table == t && has_col(ix->cols, ix->ncols, name))
+		if (!ix->dropped && ix->table == t &&
+		    (has_col(ix->cols, ix->ncols, name) || reads_column(r, ix, name)))
 			drop_index(m, ix);
 	}
 	for (size_t i = 0; i < m->checks.n; i++) {
 		Check *ck = m->checks.items[i];
-		if (ck->dropped || ck->table != t)
-			continue;
-		const char **cc = check_columns(r, ck);
-		for (size_t k = 0; cc && cc[k]; k++)
-			if (strcmp(cc[k], name) == 0) {
-				ck->dropped = true;
-				model_forget_conname(m, t->schema, ck->name);
-				break;
-			}
+		if (!ck->dropped && ck->table == t && reads_column(r, ck, name)) {
+			ck->dropped = true;
+			model_forget_conname(m, t->schema, ck->name);
+		}
 	}
 }
 
@@ -1479,6 +1489,13 @@ static void rename_column(Replay *r, Table *t, const char *from, const char *to)
 	for (size_t i = 0; i < m->checks.n; i++) {
 		Check *ck = m->checks.items[i];
 		const char **cc = ck->dropped || ck->table != t ? NULL : check_columns(r, ck);
+		for (size_t k = 0; cc && cc[k]; k++)
+			if (strcmp(cc[k], from) == 0)
+				cc[k] = to;
+	}
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		Index *ix = m->indexes.items[i];
+		const char **cc = ix->dropped || ix->table != t ? NULL : check_columns(r, ix);
 		for (size_t k = 0; cc && cc[k]; k++)
 			if (strcmp(cc[k], from) == 0)
 				cc[k] = to;
@@ -2256,12 +2273,26 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 	ix->primary = is->primary;
 	ix->partial = is->where_clause != NULL;
 	ix->loc = r->loc;
+	ColSet reads = {r->m->arena, {0}};
+	for (size_t i = 0; i < nall; i++) {
+		const PgQuery__Node *p = i < n ? is->index_params[i] : is->index_including_params[i - n];
+		const PgQuery__IndexElem *ie = as_index_elem(p);
+		if (ie && ie->expr)
+			walk_column_refs(ie->expr, note_colref, &reads);
+	}
+	walk_column_refs(is->where_clause, note_colref, &reads);
 	ix->name = opt(is->idxname)
 		? arena_strdup(r->m->arena, is->idxname)
 		: choose_relname(r, t, pgname_addition(r->m->arena, names, (int)nall), "idx", false);
 	model_add_index(r->m, ix, t->schema);
 	crdb_note(r, t, ix->name);
 	note_index_colnames(r, ix, names);
+	const char **read_list = NULL;
+	if (reads.names.n > 0) {
+		VEC_PUSH(r->m->arena, reads.names, NULL);
+		read_list = reads.names.items;
+		hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)read_list);
+	}
 	/* On a partitioned table every partition gets its own index. */
 	bool recurse = t->relkind == 'p' && is->relation->inh; /* not ON ONLY */
 	for (size_t i = 0; recurse && i < r->m->tables.n; i++) {
@@ -2275,6 +2306,8 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 		model_add_index(r->m, cx, p->schema);
 		crdb_note(r, p, cx->name);
 		note_index_colnames(r, cx, names);
+		if (read_list)
+			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)cx), (void *)read_list);
 	}
 }
 

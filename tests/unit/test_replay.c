@@ -214,6 +214,33 @@ static void test_alter_constraint_order(void **state)
 	assert_true(model_conname_taken(m, "public", "t_b_check1"));
 }
 
+static void test_duplicate_keys_and_dependent_objects(void **state)
+{
+	(void)state;
+	/* Checked on PostgreSQL 15: duplicates within CREATE TABLE merge
+	 * (a named one gives its name); ALTER ... ADD UNIQUE equal to the
+	 * primary key is a new constraint; dropping a column drops the
+	 * CHECKs and expression or partial indexes that read it. */
+	Model *m = load(
+		"CREATE TABLE users (id integer PRIMARY KEY, UNIQUE (id), c integer UNIQUE, d integer,\n"
+		"  UNIQUE (c), CONSTRAINT named UNIQUE (c), CHECK (d > 0), CHECK (c > d));\n"
+		"ALTER TABLE users ADD UNIQUE (id);\n"
+		"CREATE INDEX ON users ((d + 1));\n"
+		"CREATE INDEX ON users (c) WHERE d > 0;\n"
+		"CREATE INDEX ON users (c);\n"
+		"ALTER TABLE users DROP COLUMN d;\n");
+	assert_true(has_index(m, "users_pkey"));
+	assert_true(has_index(m, "named"));           /* the first c key, renamed */
+	assert_false(has_index(m, "users_c_key"));
+	assert_true(has_index(m, "users_id_key"));   /* the ALTER one */
+	assert_false(has_index(m, "users_c_key1"));
+	assert_false(has_index(m, "users_expr_idx"));
+	assert_false(has_index(m, "users_c_idx"));    /* partial, read d */
+	assert_true(has_index(m, "users_c_idx1"));
+	assert_false(model_conname_taken(m, "public", "users_d_check"));
+	assert_false(model_conname_taken(m, "public", "users_check"));
+}
+
 static void test_collision_across_tables(void **state)
 {
 	(void)state;
@@ -1032,6 +1059,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unnamed_same_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collision_across_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alter_constraint_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_keys_and_dependent_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multibyte_clip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_names, setup, teardown),
