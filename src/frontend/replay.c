@@ -78,6 +78,7 @@ struct Replay {
 	const char *create_schema; /* CREATE SCHEMA x CREATE TABLE ...: target */
 	HashMap *crdb_names;    /* cockroach: names ever given on a table (see crdb_taken) */
 	HashMap *stubs;         /* "%p" of a Table assumed to exist (see stub_table) */
+	HashMap *shadows;       /* "%p" of a ForeignKey -> Shadow list (see shadow_add) */
 	HashMap *check_cols;    /* "%p" of a Check, or of an Index with expressions or
 	                           a WHERE -> NULL-terminated names of the columns
 	                           they read (dropping one drops them) */
@@ -592,6 +593,116 @@ static const char **check_columns(Replay *r, const void *obj)
 	return hm_get(r->check_cols, k);
 }
 
+/*
+ * The partitions of t at every level, breadth first (explicit queue).
+ * Returned in the arena; *n gets the count.
+ */
+static Table **partitions_of(Replay *r, const Table *t, size_t *n)
+{
+	PGC_VEC(Table *) q = {0};
+	*n = 0;
+	if (t->relkind != 'p')
+		return NULL;
+	for (size_t head = 0;; head++) {
+		const Table *cur = head == 0 ? t : q.items[head - 1];
+		for (size_t i = 0; i < r->m->tables.n; i++) {
+			Table *c = r->m->tables.items[i];
+			if (!c->dropped && c->partition_of == cur)
+				VEC_PUSH(r->m->arena, q, c);
+		}
+		if (head >= q.n)
+			break;
+	}
+	*n = q.n;
+	return q.items;
+}
+
+/*
+ * Shadow names. An FK that references a partitioned table is, in
+ * PostgreSQL, also one constraint per partition of that table (at every
+ * level), on the referencing table, with conparentid set: the live
+ * loader does not list them, but each takes a name from
+ * ChooseConstraintName (addFkRecurseReferenced, CloneFkReferenced), so
+ * later unnamed FKs skip those names. We keep the names, per FK and per
+ * partition, and give them back when the FK or the partition goes.
+ */
+typedef struct Shadow {
+	const Table *part;
+	const char *name;
+	struct Shadow *next;
+} Shadow;
+
+static const char *ptr_key(Replay *r, const void *p, char *buf, size_t sz)
+{
+	(void)r;
+	snprintf(buf, sz, "%p", p);
+	return buf;
+}
+
+static void shadow_add(Replay *r, ForeignKey *fk, const Table *part)
+{
+	if (r->dialect == DIALECT_COCKROACH)
+		return;
+	const char *name = pgname_choose_constraint(r->m, fk->table->schema, fk->table->name,
+	                                            pgname_addition(r->m->arena, fk->cols, fk->ncols), "fkey");
+	model_note_conname(r->m, fk->table->schema, name);
+	char k[32];
+	ptr_key(r, fk, k, sizeof(k));
+	Shadow *sh = arena_alloc(r->m->arena, sizeof(*sh));
+	sh->part = part;
+	sh->name = name;
+	sh->next = hm_get(r->shadows, k);
+	hm_put(r->shadows, k, sh);
+}
+
+/* Gives back fk's shadow names (all of them, or those of part). */
+static void shadow_forget(Replay *r, ForeignKey *fk, const Table *part)
+{
+	char k[32];
+	ptr_key(r, fk, k, sizeof(k));
+	Shadow *head = hm_get(r->shadows, k), **pp = &head;
+	if (!head)
+		return;
+	while (*pp) {
+		Shadow *sh = *pp;
+		if (!part || sh->part == part) {
+			model_forget_conname(r->m, fk->table->schema, sh->name);
+			*pp = sh->next;
+		} else {
+			pp = &sh->next;
+		}
+	}
+	if (head)
+		hm_put(r->shadows, k, head);
+	else
+		hm_del(r->shadows, k);
+}
+
+/* SET SCHEMA moves the constraints of the table, shadows included. */
+static void shadow_move(Replay *r, ForeignKey *fk, const char *from, const char *to)
+{
+	char k[32];
+	ptr_key(r, fk, k, sizeof(k));
+	for (Shadow *sh = hm_get(r->shadows, k); sh; sh = sh->next) {
+		model_forget_conname(r->m, from, sh->name);
+		model_note_conname(r->m, to, sh->name);
+	}
+}
+
+/* part (a new partition, at any depth) gets its constraint of every FK
+ * that references one of its ancestors. */
+static void shadow_new_partition(Replay *r, const Table *part)
+{
+	if (r->dialect == DIALECT_COCKROACH || r->shadows == NULL)
+		return;
+	for (const Table *a = part->partition_of; a; a = a->partition_of)
+		for (size_t i = 0; i < r->m->fks.n; i++) {
+			ForeignKey *fk = r->m->fks.items[i];
+			if (!fk->dropped && fk->ref == a)
+				shadow_add(r, fk, part);
+		}
+}
+
 /* ---- constraints ------------------------------------------------------- */
 
 typedef struct Pending {
@@ -888,6 +999,10 @@ static void add_fk(Replay *r, Table *t, const Pending *p, bool in_create)
 		fk->set_cols = str_list(r, con->fk_del_set_cols, con->n_fk_del_set_cols, &fk->nset_cols);
 	fk->origin = r->loc;
 	fk->ref_loc = ref_loc;
+	size_t nparts = 0;
+	Table **parts = partitions_of(r, ref, &nparts);
+	for (size_t i = 0; i < nparts; i++)
+		shadow_add(r, fk, parts[i]);
 }
 
 /* Any live constraint called name on t? */
@@ -1317,6 +1432,8 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 	/* A partition gets its own copy of each of the parent's indexes. */
 	if (parent)
 		clone_indexes(r, t, parent);
+	if (parent)
+		shadow_new_partition(r, t);
 
 	/* CockroachDB INDEX (...) clauses removed by the rewrite. */
 	if (r->cr) {
@@ -1372,12 +1489,13 @@ static bool reads_column(Replay *r, const void *obj, const char *name)
 	return false;
 }
 
-static void drop_fk(Model *m, ForeignKey *fk)
+static void drop_fk(Replay *r, ForeignKey *fk)
 {
 	if (fk->dropped)
 		return;
 	fk->dropped = true;
-	model_forget_conname(m, fk->table->schema, fk->name);
+	model_forget_conname(r->m, fk->table->schema, fk->name);
+	shadow_forget(r, fk, NULL);
 }
 
 static void drop_index(Model *m, Index *ix)
@@ -1395,12 +1513,13 @@ static void drop_index(Model *m, Index *ix)
 }
 
 /* Drops the FKs that reference t through exactly the key of ix. */
-static void drop_fks_on_key(Model *m, Table *t, const Index *ix)
+static void drop_fks_on_key(Replay *r, Table *t, const Index *ix)
 {
+	Model *m = r->m;
 	for (size_t i = 0; i < m->fks.n; i++) {
 		ForeignKey *fk = m->fks.items[i];
 		if (!fk->dropped && fk->ref == t && same_cols(fk->ref_cols, fk->nref_cols, ix->cols, ix->ncols))
-			drop_fk(m, fk);
+			drop_fk(r, fk);
 	}
 }
 
@@ -1433,7 +1552,7 @@ static void drop_column(Replay *r, Table *t, const char *name, bool missing_ok, 
 			continue;
 		if ((fk->table == t && has_col(fk->cols, fk->ncols, name)) ||
 		    (fk->ref == t && has_col(fk->ref_cols, fk->nref_cols, name)))
-			drop_fk(m, fk);
+			drop_fk(r, fk);
 	}
 	for (size_t i = 0; i < m->indexes.n; i++) {
 		Index *ix = m->indexes.items[i];
@@ -1544,7 +1663,7 @@ static void drop_constraint(Replay *r, Table *t, const PgQuery__AlterTableCmd *c
 		return;
 	ConRef c = find_constraint(r, t, name);
 	if (c.fk) {
-		drop_fk(r->m, c.fk);
+		drop_fk(r, c.fk);
 	} else if (c.ix) {
 		if (cmd->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE) {
 			for (size_t i = 0; i < r->m->fks.n; i++) {
@@ -1557,7 +1676,7 @@ static void drop_constraint(Replay *r, Table *t, const PgQuery__AlterTableCmd *c
 				}
 			}
 		}
-		drop_fks_on_key(r->m, t, c.ix);
+		drop_fks_on_key(r, t, c.ix);
 		drop_index(r->m, c.ix);
 	} else if (c.ck) {
 		c.ck->dropped = true;
@@ -1726,6 +1845,11 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 			child->partition_of = t;
 			/* Attaching builds the partition's copies of the indexes. */
 			clone_indexes(r, child, t);
+			shadow_new_partition(r, child);
+			size_t nsub = 0;
+			Table **sub = partitions_of(r, child, &nsub);
+			for (size_t k = 0; k < nsub; k++)
+				shadow_new_partition(r, sub[k]);
 		}
 		break;
 	}
@@ -1816,29 +1940,6 @@ static bool cmd_matters(const PgQuery__AlterTableCmd *cmd)
 	}
 }
 
-/*
- * The partitions of t at every level, breadth first (explicit queue).
- * Returned in the arena; *n gets the count.
- */
-static Table **partitions_of(Replay *r, const Table *t, size_t *n)
-{
-	PGC_VEC(Table *) q = {0};
-	*n = 0;
-	if (t->relkind != 'p')
-		return NULL;
-	for (size_t head = 0;; head++) {
-		const Table *cur = head == 0 ? t : q.items[head - 1];
-		for (size_t i = 0; i < r->m->tables.n; i++) {
-			Table *c = r->m->tables.items[i];
-			if (!c->dropped && c->partition_of == cur)
-				VEC_PUSH(r->m->arena, q, c);
-		}
-		if (head >= q.n)
-			break;
-	}
-	*n = q.n;
-	return q.items;
-}
 
 /* What ALTER TABLE (without ONLY) does to each partition's columns:
  * PostgreSQL recurses column changes; constraints on the parent are
@@ -2042,6 +2143,11 @@ static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 			if (!t->dropped && strcmp(t->schema, from) == 0)
 				model_rename_table(r->m, t, to, NULL);
 		}
+		for (size_t i = 0; i < r->m->fks.n; i++) {
+			ForeignKey *fk = r->m->fks.items[i];
+			if (!fk->dropped && strcmp(fk->table->schema, to) == 0)
+				shadow_move(r, fk, from, to);
+		}
 		for (size_t i = 0; i < r->m->types.n; i++) {
 			UserType *u = r->m->types.items[i];
 			if (strcmp(u->schema, from) == 0)
@@ -2066,16 +2172,34 @@ static void set_schema_stmt(Replay *r, const PgQuery__AlterObjectSchemaStmt *st)
 			        st->relation ? st->relation->relname : "", NULL);
 		return;
 	}
+	const char *from = t->schema;
 	model_rename_table(r->m, t, st->newschema, NULL);
+	for (size_t i = 0; i < r->m->fks.n; i++) {
+		ForeignKey *fk = r->m->fks.items[i];
+		if (!fk->dropped && fk->table == t)
+			shadow_move(r, fk, from, t->schema);
+	}
 }
 
 /* An FK into t from a table that is neither t, one of its partitions,
  * nor in the list of tables dropped together with it. */
-static const ForeignKey *outside_reference(const Model *m, const Table *t, Table *const *with, size_t nwith)
+static bool is_ancestor(const Table *a, const Table *t)
+{
+	for (const Table *p = t->partition_of; p; p = p->partition_of)
+		if (p == a)
+			return true;
+	return false;
+}
+
+/* An FK that keeps t from being dropped: it references t, or an
+ * ancestor of t when t is a partition (its per-partition constraint
+ * depends on t), from a table not dropped with t. */
+static ForeignKey *outside_reference(const Model *m, const Table *t, Table *const *with, size_t nwith)
 {
 	for (size_t i = 0; i < m->fks.n; i++) {
-		const ForeignKey *fk = m->fks.items[i];
-		if (fk->dropped || fk->ref != t || fk->table == t || fk->table->partition_of == t)
+		ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped || (fk->ref != t && !is_ancestor(fk->ref, t)) ||
+		    fk->table == t || fk->table->partition_of == t)
 			continue;
 		bool together = false;
 		for (size_t k = 0; k < nwith; k++)
@@ -2092,6 +2216,22 @@ static void drop_table(Replay *r, Table *t)
 {
 	size_t n = 0;
 	Table **parts = partitions_of(r, t, &n);
+	/* Shadow names go with the FKs that go, and with the partitions. */
+	for (size_t i = 0; i < r->m->fks.n; i++) {
+		ForeignKey *fk = r->m->fks.items[i];
+		if (fk->dropped)
+			continue;
+		bool goes = fk->table == t || fk->ref == t;
+		for (size_t k = 0; k < n && !goes; k++)
+			goes = fk->table == parts[k] || fk->ref == parts[k];
+		if (goes) {
+			shadow_forget(r, fk, NULL);
+			continue;
+		}
+		shadow_forget(r, fk, t);
+		for (size_t k = 0; k < n; k++)
+			shadow_forget(r, fk, parts[k]);
+	}
 	for (size_t i = 0; i < n; i++)
 		model_drop_table(r->m, parts[i]);
 	model_drop_table(r->m, t);
@@ -2123,12 +2263,16 @@ static void drop_tables(Replay *r, const PgQuery__DropStmt *ds, bool cascade)
 		}
 		tabs[n++] = t;
 	}
-	for (size_t i = 0; i < n && !cascade; i++) {
-		const ForeignKey *ref = outside_reference(r->m, tabs[i], tabs, n);
-		if (ref) {
-			warn_at(r, r->loc, "DROP TABLE \"%s\" fails in PostgreSQL without CASCADE: "
-			        "constraint \"%s\" depends on it; statement ignored", tabs[i]->name, ref->name);
-			return;
+	for (size_t i = 0; i < n; i++) {
+		ForeignKey *ref;
+		while ((ref = outside_reference(r->m, tabs[i], tabs, n)) != NULL) {
+			if (!cascade) {
+				warn_at(r, r->loc, "DROP TABLE \"%s\" fails in PostgreSQL without CASCADE: "
+				        "constraint \"%s\" depends on it; statement ignored", tabs[i]->name, ref->name);
+				return;
+			}
+			/* CASCADE drops the FK, even one into an ancestor */
+			drop_fk(r, ref);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -2547,6 +2691,7 @@ Replay *replay_new(Model *m, Dialect d)
 	r->crdb_names = hm_new(m->arena);
 	r->index_names = hm_new(m->arena);
 	r->stubs = hm_new(m->arena);
+	r->shadows = hm_new(m->arena);
 	r->check_cols = hm_new(m->arena);
 	static const char *dflt[] = {"$user", "public"};
 	r->path = dflt;

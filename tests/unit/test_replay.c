@@ -445,6 +445,40 @@ static void test_partitions(void **state)
 	assert_non_null(index_named(m, "events_2024_pkey"));
 }
 
+static void test_fk_to_partitioned_table(void **state)
+{
+	(void)state;
+	/* An FK into a partitioned table is also one (unlisted) constraint
+	 * per partition, and each takes a name. PostgreSQL 15 gives, in this
+	 * order: a_u_fkey (+1, 2), a_u_fkey3 (+4, 5), users_3: 6, 7,
+	 * a_u_fkey8 (+9, 10, 11); DROP of a partition fails without CASCADE
+	 * and with CASCADE drops every FK into the parent. */
+	Model *m = load(
+		"CREATE TABLE users (id int PRIMARY KEY) PARTITION BY RANGE (id);\n"
+		"CREATE TABLE users_1 PARTITION OF users FOR VALUES FROM (0) TO (10);\n"
+		"CREATE TABLE users_2 PARTITION OF users FOR VALUES FROM (10) TO (20);\n"
+		"CREATE TABLE a (u int REFERENCES users, FOREIGN KEY (u) REFERENCES users);\n"
+		"CREATE TABLE users_3 PARTITION OF users FOR VALUES FROM (20) TO (30);\n"
+		"ALTER TABLE a ADD FOREIGN KEY (u) REFERENCES users;\n"
+		"DROP TABLE users_1;\n"
+		"ALTER TABLE a ADD FOREIGN KEY (u) REFERENCES users;\n");
+	assert_non_null(fk(m, "public", "a", "a_u_fkey"));
+	assert_non_null(fk(m, "public", "a", "a_u_fkey3"));
+	assert_non_null(fk(m, "public", "a", "a_u_fkey8"));
+	assert_non_null(fk(m, "public", "a", "a_u_fkey12"));
+	assert_int_equal(live_fks(m), 4);
+	assert_non_null(model_find_table(m, "public", "users_1"));
+	m = load(
+		"CREATE TABLE users (id int PRIMARY KEY) PARTITION BY RANGE (id);\n"
+		"CREATE TABLE users_1 PARTITION OF users FOR VALUES FROM (0) TO (10);\n"
+		"CREATE TABLE users_2 PARTITION OF users FOR VALUES FROM (10) TO (20);\n"
+		"CREATE TABLE a (u int REFERENCES users, FOREIGN KEY (u) REFERENCES users);\n"
+		"DROP TABLE users_1 CASCADE;\n"
+		"ALTER TABLE a ADD FOREIGN KEY (u) REFERENCES users;\n");
+	assert_int_equal(live_fks(m), 1);
+	assert_non_null(fk(m, "public", "a", "a_u_fkey"));
+}
+
 static void test_alter_passes_and_partition_columns(void **state)
 {
 	(void)state;
@@ -1068,6 +1102,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drop_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alter_passes_and_partition_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fk_to_partitioned_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_if_not_exists_like, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_null_cols_and_not_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferrable_match, setup, teardown),
