@@ -24,7 +24,9 @@
  *   schema of the path that exists;
  * - NOT VALID inside CREATE TABLE gives a valid FK (the table is empty);
  * - FKs that partitions inherit are not listed (the live loader drops
- *   conparentid <> 0 too); column changes on a partitioned table reach
+ *   conparentid <> 0 too), nor the per-partition constraints of an FK
+ *   into a partitioned table, but their names are taken (shadow names)
+ *   as in PostgreSQL; column changes on a partitioned table reach
  *   its partitions; partitions, LIKE ... INCLUDING INDEXES and ATTACH
  *   PARTITION get their own copies of the indexes, named on the copy;
  * - REFERENCES to a table the sources never create (histories are often
