@@ -117,6 +117,16 @@ static int body_execute(Arena *a, const char *text, const Tok *body)
 	return found;
 }
 
+bool classify_needs_all(const Tok *t, int n)
+{
+	int i = 1;
+	if (n == 0 || t[0].token != PG_QUERY__TOKEN__CREATE)
+		return false;
+	if (is_kw(t, n, i, PG_QUERY__TOKEN__OR) && is_kw(t, n, i + 1, PG_QUERY__TOKEN__REPLACE))
+		i += 2;
+	return is_kw(t, n, i, PG_QUERY__TOKEN__FUNCTION) || is_kw(t, n, i, PG_QUERY__TOKEN__PROCEDURE);
+}
+
 Classified classify_stmt(Arena *a, const char *text, const Tok *t, int n)
 {
 	Classified c = {STMT_EMPTY, 0, 0, NULL};

@@ -13,6 +13,8 @@
 #define PGC_CLASSIFY_H
 
 #include "util/arena.h"
+
+#include <stdbool.h>
 #include "util/err.h"
 
 /* One scanner token; offsets are byte offsets in the source text. */
@@ -52,9 +54,14 @@ int classify_scan(const char *text, int base, TokVec *out, int *err_offset, Err 
 
 /*
  * Classifies one statement from its tokens toks[0..n) (offsets into
- * text, the whole source).
+ * text, the whole source). The first few tokens are enough, except
+ * where classify_needs_all() says so.
  */
 Classified classify_stmt(Arena *a, const char *text, const Tok *toks, int n);
+
+/* Whether the statement starting with toks needs all its tokens to be
+ * classified (CREATE FUNCTION / PROCEDURE: EXECUTE in the body). */
+bool classify_needs_all(const Tok *toks, int n);
 
 /*
  * An upper bound on how deep the parse tree of a statement can nest,

@@ -40,7 +40,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SCAN_BATCH (32 * 1024) /* bytes of statements scanned at once */
 
 typedef struct Stmt {
 	int loc, len;   /* from the splitter: leading comments included */
@@ -375,6 +374,54 @@ out:
 	pg_query_free_protobuf_parse_result(pr);
 }
 
+#define HEAD_BYTES 64   /* first try at the bytes that hold a statement's first words */
+#define HEAD_TOKENS 8   /* enough words to classify (CREATE OR REPLACE GLOBAL TEMP ...) */
+
+/* All tokens of text[from, to) into out (replacing its content). */
+static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
+{
+	Err e = {0};
+	int eoff;
+	out->n = 0;
+	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0)
+		out->n = 0; /* the splitter read it, so this does not happen */
+	return true;
+}
+
+/*
+ * The first tokens of the statement text[from, to): scanning only its
+ * head is much cheaper than scanning all of it, and the first words
+ * decide its class. The head grows when it ends inside a quote or a
+ * comment, or holds too few words. The last token of a cut head may be
+ * cut too, so it is dropped. Returns whether out holds all the tokens.
+ */
+static bool head_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
+{
+	for (long n = HEAD_BYTES;; n *= 4) {
+		if (from + n >= to)
+			return all_tokens(text, from, to, sl, out);
+		Err e = {0};
+		int eoff;
+		out->n = 0;
+		if (classify_scan(slice(sl, text, from, (int)n), from, out, &eoff, &e) < 0)
+			continue;
+		if (out->n > HEAD_TOKENS) {
+			out->n--;
+			return false;
+		}
+	}
+}
+
+/* An upper bound of classify_nesting() from the bytes alone: every
+ * operator character and parenthesis, quoted or not. */
+static int nesting_bound(const char *text, int from, int to)
+{
+	int n = 0;
+	for (int i = from; i < to; i++)
+		n += strchr("+-*/<>=%^|&#~!@([:", text[i]) != NULL && text[i] != '\0';
+	return n;
+}
+
 static int load_source(Model *m, Replay *r, const Source *src, const char *text,
                        const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
 {
@@ -399,37 +446,22 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 	split_source(m, r, text, len, sl, &stmts);
 
 	TokVec toks = {0};
-	size_t next_tok = 0;
-	size_t batch_end = 0; /* statements [.., batch_end) have their tokens */
 	for (size_t i = 0; i < stmts.n; i++) {
-		if (i == batch_end) {
-			/* Scan the next batch of whole statements at once. */
-			size_t j = i;
-			int start = stmts.items[i].loc, stop = start;
-			while (j < stmts.n && (j == i || stop - start < SCAN_BATCH)) {
-				stop = stmts.items[j].loc + stmts.items[j].len;
-				j++;
-			}
-			toks.n = 0;
-			next_tok = 0;
-			Err se = {0};
-			int eoff = 0;
-			if (classify_scan(slice(sl, text, start, stop - start), start, &toks, &eoff, &se) < 0)
-				toks.n = 0; /* the splitter read it, so this does not happen */
-			batch_end = j;
-		}
 		const Stmt *s = &stmts.items[i];
 		int end = s->loc + s->len;
-		while (next_tok < toks.n && toks.items[next_tok].start < s->loc)
-			next_tok++;
-		size_t k = next_tok;
-		while (k < toks.n && toks.items[k].start < end)
-			k++;
-		const Tok *st = toks.items + next_tok;
-		int nt = (int)(k - next_tok);
-		next_tok = k;
+		bool all = head_tokens(text, s->loc, end, sl, &toks);
+		if (!all && classify_needs_all(toks.items, (int)toks.n))
+			all = all_tokens(text, s->loc, end, sl, &toks);
+		const Tok *st = toks.items;
+		int nt = (int)toks.n;
 		Classified c = classify_stmt(m->arena, text, st, nt);
-		int nesting = c.cls == STMT_SCHEMA ? classify_nesting(st, nt) : 0;
+		int nesting = 0;
+		if (c.cls == STMT_SCHEMA && nesting_bound(text, s->loc, end) > CLASSIFY_MAX_NESTING) {
+			/* the cheap bound is too high: count on the real tokens */
+			if (!all)
+				all_tokens(text, s->loc, end, sl, &toks);
+			nesting = classify_nesting(toks.items, (int)toks.n);
+		}
 		switch (c.cls) {
 		case STMT_SCHEMA:
 			if (nesting > CLASSIFY_MAX_NESTING) {

@@ -678,6 +678,29 @@ static void test_data_statements_never_parsed(void **state)
 	assert_non_null(fk(m, "public", "posts", "posts_user_id_fkey"));
 }
 
+static void test_long_heads(void **state)
+{
+	(void)state;
+	/* Classification scans only a statement's head, growing it past long
+	 * comments and quotes that the first cut ends inside. */
+	char *sql = arena_alloc(arena, 8192);
+	strcpy(sql, "CREATE TABLE users (id int PRIMARY KEY);\n/*");
+	for (int i = 0; i < 200; i++)
+		strcat(sql, " long comment;");
+	strcat(sql, " */ -- and a line comment\n"
+	            "CREATE TABLE a (u int REFERENCES users);\n"
+	            "COMMENT ON TABLE a IS 'CREATE TABLE b (u int REFERENCES users); a long text that goes on';\n"
+	            "-- x\n-- y\n-- z\n-- w\n-- v\n-- u\n-- t\n-- s\n"
+	            "CREATE OR REPLACE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; END $$;\n"
+	            "CREATE TABLE c (u int REFERENCES users);\n");
+	Model *m = load(sql);
+	assert_int_equal((int)m->findings.n, 0);
+	assert_non_null(fk(m, "public", "a", "a_u_fkey"));
+	assert_null(model_find_table(m, "public", "b"));
+	assert_non_null(fk(m, "public", "c", "c_u_fkey"));
+	assert_int_equal(fk(m, "public", "a", "a_u_fkey")->origin.line, 3);
+}
+
 static void test_classify_tokens(void **state)
 {
 	(void)state;
@@ -1110,6 +1133,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_statements_never_parsed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_classify_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_error_statement_3_of_5, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unterminated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
