@@ -11,8 +11,10 @@
  *   3. pg_query_split_with_scanner() cuts the text into statements. A
  *      scanner failure (unterminated quote, dollar quote or comment) is a
  *      parse-error at its place; the statements before it are kept;
- *   4. the scanner's tokens (one scan per batch of statements, so memory
- *      stays bounded) classify each statement (classify.c);
+ *   4. the scanner's tokens classify each statement (classify.c). Only
+ *      the head of a statement is scanned (its first words decide),
+ *      except for function bodies (EXECUTE) and statements whose bytes
+ *      allow deep nesting;
  *   5. only schema statements are parsed, one at a time, so a syntax
  *      error costs one statement, and replayed (replay.c). DO and
  *      EXECUTE become dynamic-sql findings. A statement nested deeper
