@@ -1223,6 +1223,7 @@ static Column *add_column_def(Replay *r, Table *t, const PgQuery__ColumnDef *cd,
 /* ---- CREATE TABLE ------------------------------------------------------ */
 
 /* CREATE_TABLE_LIKE_* bits (parsenodes.h, PostgreSQL 15). */
+#define LIKE_CONSTRAINTS (1u << 2)
 #define LIKE_DEFAULTS (1u << 3)
 #define LIKE_GENERATED (1u << 4)
 #define LIKE_IDENTITY (1u << 5)
@@ -1254,6 +1255,22 @@ static Table *copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc)
 			c->identity = sc->identity;
 		if (lc->options & LIKE_GENERATED)
 			c->generated = sc->generated;
+	}
+	/* INCLUDING CONSTRAINTS copies the CHECKs, names kept. */
+	size_t nck = r->m->checks.n;
+	for (size_t i = 0; (lc->options & LIKE_CONSTRAINTS) && i < nck; i++) {
+		const Check *sc = r->m->checks.items[i];
+		if (sc->dropped || sc->table != src)
+			continue;
+		Check *ck = arena_alloc(r->m->arena, sizeof(*ck));
+		*ck = *sc;
+		ck->table = t;
+		ck->loc = r->loc;
+		model_add_check(r->m, ck);
+		crdb_note(r, t, ck->name);
+		const char **reads = check_columns(r, sc);
+		if (reads)
+			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)reads);
 	}
 	return (lc->options & LIKE_INDEXES) ? src : NULL;
 }

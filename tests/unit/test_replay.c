@@ -1078,7 +1078,7 @@ static void test_fixtures(void **state)
 		{"01_chain.sql", 6, 0}, {"02_naming.sql", 12, 0}, {"03_truncation.sql", 6, 0},
 		{"04_quoted.sql", 5, 0}, {"05_schemas.sql", 12, 0}, {"06_composite.sql", 3, 0},
 		{"07_rename.sql", 6, 0}, {"08_drop.sql", 3, 0}, {"09_partitioned.sql", 8, 0},
-		{"10_if_not_exists_like.sql", 7, 0}, {"11_set_null_cols.sql", 3, 0},
+		{"10_if_not_exists_like.sql", 8, 0}, {"11_set_null_cols.sql", 3, 0},
 		{"12_not_valid.sql", 4, 0}, {"13_alter_forms.sql", 5, 0},
 		{"14_skipped_statements.sql", 2, 2}, {"15_psql_script.sql", 3, 0},
 	};
