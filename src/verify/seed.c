@@ -49,6 +49,7 @@ typedef struct Hints {
 	bool must_fill;           /* IS NOT NULL in a check */
 	bool has_lo, lo_strict, has_hi, hi_strict;
 	double lo, hi;
+	bool bound_pushed;        /* vals[0] is the value the bounds chose */
 } Hints;
 
 typedef struct TState {
@@ -417,9 +418,14 @@ static void finish_bounds(Arena *a, Hints *h)
 	else
 		snprintf(buf, sizeof(buf), "%g", v);
 	/* bounds go first: they are what the check demands */
+	if (h->bound_pushed) {
+		h->vals.items[0] = arena_strdup(a, buf);
+		return;
+	}
 	VEC_PUSH(a, h->vals, NULL);
 	memmove(h->vals.items + 1, h->vals.items, (h->vals.n - 1) * sizeof(*h->vals.items));
 	h->vals.items[0] = arena_strdup(a, buf);
+	h->bound_pushed = true;
 }
 
 /* ---------- generic values by type ---------- */
@@ -1136,7 +1142,9 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 					overriding = true;
 			} else if (col->generated || col->identity) {
 				include = false;
-			} else if (col->default_expr && !plan[c].force_gen) {
+			} else if (col->default_expr && !plan[c].force_gen &&
+			           !(t->hints[c].must_fill && t->hints[c].vals.n)) {
+				/* the default, unless a referencing table's checks want a value */
 				include = false;
 			} else if (!col->not_null && !full && !t->hints[c].must_fill && !plan[c].force_gen &&
 			           !(col->typtype == 'd')) {
@@ -1182,6 +1190,12 @@ static int insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			goto out;
 		}
 		PGresult *r = PQexecParams(s->conn, sql.buf, np, NULL, params, NULL, NULL, 0);
+		if (getenv("PGCASCADE_VERIFY_DEBUG")) { /* every insert, its values and its outcome */
+			fprintf(stderr, "verify: %s", sql.buf);
+			for (int i = 0; i < np; i++)
+				fprintf(stderr, "%s$%d=%s", i ? ", " : " -- ", i + 1, params[i] ? params[i] : "NULL");
+			fprintf(stderr, " => %s", PQresultStatus(r) == PGRES_TUPLES_OK ? "ok\n" : PQresultErrorMessage(r));
+		}
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 			Row *row = take_row(s, t, r);
 			PQclear(r);
@@ -1424,6 +1438,37 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 			int c = col_index(p, fk->ref_cols[k]);
 			if (c >= 0)
 				p->hints[c].must_fill = true;
+		}
+	}
+	/* a child's FK column takes its value from the parent, so what the
+	 * child's checks want becomes a (later) candidate for the parent's
+	 * referenced column, e.g. CHECK (user_id > 1) */
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		TState *p = fk->dropped || !fk->ref ? NULL : st_of(s, fk->ref);
+		TState *c = fk->table ? st_of(s, fk->table) : NULL;
+		if (!p || !c || p == c)
+			continue;
+		prepare(s, c);
+		for (int k = 0; k < fk->ncols && k < fk->nref_cols; k++) {
+			int cc = col_index(c, fk->cols[k]), pc = col_index(p, fk->ref_cols[k]);
+			if (cc < 0 || pc < 0)
+				continue;
+			Hints *ch = &c->hints[cc], *ph = &p->hints[pc];
+			/* bounds combine (the tightest wins); listed values add up */
+			if (ch->has_lo && (!ph->has_lo || ch->lo > ph->lo || (ch->lo == ph->lo && ch->lo_strict))) {
+				ph->has_lo = true;
+				ph->lo = ch->lo;
+				ph->lo_strict = ch->lo_strict;
+			}
+			if (ch->has_hi && (!ph->has_hi || ch->hi < ph->hi || (ch->hi == ph->hi && ch->hi_strict))) {
+				ph->has_hi = true;
+				ph->hi = ch->hi;
+				ph->hi_strict = ch->hi_strict;
+			}
+			finish_bounds(s->a, ph);
+			for (size_t h = ch->bound_pushed ? 1 : 0; h < ch->vals.n; h++)
+				add_hint(s->a, ph, ch->vals.items[h]);
 		}
 	}
 	TState *rt = st_of(s, root->t);
