@@ -9,6 +9,179 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/*
+ * psql input, for the server. The front end blanks psql meta-commands
+ * and COPY ... FROM stdin data before parsing (frontend.c, blank_psql);
+ * the server needs the same, and also the COPY ... FROM stdin statement
+ * itself blanked, since verify sends no COPY data (the rows do not
+ * matter to the proof). Same lexical rules, adapted from frontend.c;
+ * offsets are kept, so error positions stay true.
+ */
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+static void blank_range(char *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (t[i] != '\n')
+			t[i] = ' ';
+}
+
+/*
+ * Files written for psql hold what is not SQL: meta-commands (a
+ * backslash outside quotes and comments, up to the end of the line:
+ * \connect, \set, \restrict that pg_dump 17.6+ writes ...) and the data
+ * of COPY ... FROM stdin up to the "\." line. Blanks them in t (spaces,
+ * newlines kept, so offsets do not move), following PostgreSQL's
+ * lexical rules for quotes, dollar quotes and nested comments. Returns
+ * whether anything was blanked.
+ */
+typedef struct CopyBlock {
+	size_t stmt, stmt_end;   /* the COPY ... FROM stdin statement, with its ';' */
+	size_t data, data_end;   /* its data lines, without the "\." line */
+	size_t resume;           /* where SQL continues */
+} CopyBlock;
+
+typedef PGC_VEC(CopyBlock) CopyBlocks;
+
+static bool blank_psql_for_server(Arena *a, char *t, size_t len, CopyBlocks *copies)
+{
+	enum { NORMAL, SQUOTE, ESTRING, DQUOTE, DOLLAR, LINE, BLOCK } st = NORMAL;
+	bool changed = false, stmt_start = true, is_copy = false, copy_stdin = false;
+	bool prev_from = false;
+	size_t stmt_begin = 0;
+	int depth = 0;
+	const char *tag = NULL;
+	size_t taglen = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i], n = i + 1 < len ? t[i + 1] : '\0';
+		switch (st) {
+		case NORMAL:
+			if (c == '-' && n == '-') {
+				st = LINE;
+				i++;
+			} else if (c == '/' && n == '*') {
+				st = BLOCK;
+				depth = 1;
+				i++;
+			} else if (c == '\'') {
+				st = i > 0 && (t[i - 1] == 'E' || t[i - 1] == 'e') &&
+				     (i < 2 || !ident_char(t[i - 2])) ? ESTRING : SQUOTE;
+			} else if (c == '"') {
+				st = DQUOTE;
+			} else if (c == '$' && (i == 0 || !ident_char(t[i - 1]))) {
+				size_t k = i + 1;
+				while (k < len && ident_char(t[k]) && t[k] != '$' && !(k == i + 1 && t[k] >= '0' && t[k] <= '9'))
+					k++;
+				if (k < len && t[k] == '$') {
+					st = DOLLAR;
+					tag = t + i;
+					taglen = k - i + 1;
+					i = k;
+				}
+			} else if (c == '\\') {
+				size_t e = i;
+				while (e < len && t[e] != '\n')
+					e++;
+				blank_range(t, i, e);
+				changed = true;
+				i = e - 1;
+			} else if (c == ';') {
+				if (is_copy && copy_stdin) {
+					/* data from the next line up to and including "\." */
+					size_t k = i + 1;
+					while (k < len && t[k] != '\n')
+						k++;
+					size_t data = k < len ? k + 1 : len, e = data, dend = len;
+					while (e < len) {
+						size_t le = e;
+						while (le < len && t[le] != '\n')
+							le++;
+						bool end = le - e >= 2 && t[e] == '\\' && t[e + 1] == '.' &&
+						           (le - e == 2 || (le - e == 3 && t[e + 2] == '\r'));
+						if (end)
+							dend = e;
+						e = le < len ? le + 1 : len;
+						if (end)
+							break;
+					}
+					/* the statement and its data go to the server apart */
+					CopyBlock cb = {stmt_begin, i + 1, data, dend < e ? dend : e, e};
+					VEC_PUSH(a, *copies, cb);
+					changed = true;
+					i = e - 1;
+				}
+				stmt_start = true;
+				is_copy = copy_stdin = prev_from = false;
+			} else if (ident_char(c) && (i == 0 || !ident_char(t[i - 1]))) {
+				size_t e = i;
+				while (e < len && ident_char(t[e]))
+					e++;
+				size_t wl = e - i;
+				if (stmt_start) {
+					is_copy = wl == 4 && strncasecmp(t + i, "copy", 4) == 0;
+					stmt_begin = i;
+				}
+				else if (is_copy && prev_from && wl == 5 && strncasecmp(t + i, "stdin", 5) == 0)
+					copy_stdin = true;
+				prev_from = wl == 4 && strncasecmp(t + i, "from", 4) == 0;
+				stmt_start = false;
+				i = e - 1;
+			} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+				stmt_start = false;
+				prev_from = false;
+			}
+			break;
+		case SQUOTE:
+		case DQUOTE: {
+			char q = st == SQUOTE ? '\'' : '"';
+			if (c == q) {
+				if (n == q)
+					i++;
+				else
+					st = NORMAL;
+			}
+			break;
+		}
+		case ESTRING:
+			if (c == '\\')
+				i++;
+			else if (c == '\'') {
+				if (n == '\'')
+					i++;
+				else
+					st = NORMAL;
+			}
+			break;
+		case DOLLAR:
+			if (c == '$' && i + taglen <= len && memcmp(t + i, tag, taglen) == 0) {
+				i += taglen - 1;
+				st = NORMAL;
+			}
+			break;
+		case LINE:
+			if (c == '\n')
+				st = NORMAL;
+			break;
+		case BLOCK:
+			if (c == '/' && n == '*') {
+				depth++;
+				i++;
+			} else if (c == '*' && n == '/') {
+				i++;
+				if (--depth == 0)
+					st = NORMAL;
+			}
+			break;
+		}
+	}
+	return changed;
+}
 
 /* PostgreSQL reports positions in characters; we count bytes. */
 static int char_to_byte(const char *text, size_t len, int chars)
@@ -71,12 +244,13 @@ static int apply_error(PGconn *conn, const Source *src, const PGresult *r, int b
 
 /* Statement by statement: to place an error, or for statements that
  * cannot run in a transaction block. */
-static int apply_split(PGconn *conn, const Source *src, const char *text, Err *err)
+static int apply_split(PGconn *conn, const Source *src, const char *text, int base, Err *err)
 {
 	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
 	int ret = -1;
 	if (sr.error) {
-		SrcLoc l = srcloc_at(src->path, src->text, src->len, sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0);
+		SrcLoc l = srcloc_at(src->path, src->text, src->len,
+		                     base + (sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0));
 		err_set(err, PGC_EXIT_USAGE, "%s:%d:%d: %s", l.file, l.line, l.col, sr.error->message);
 		goto out;
 	}
@@ -88,7 +262,7 @@ static int apply_split(PGconn *conn, const Source *src, const char *text, Err *e
 		PGresult *r = PQexec(conn, stmt);
 		int st = PQresultStatus(r);
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-			apply_error(conn, src, r, at, stmt, (size_t)len, err);
+			apply_error(conn, src, r, base + at, stmt, (size_t)len, err);
 			PQclear(r);
 			free(stmt);
 			goto out;
@@ -102,34 +276,111 @@ out:
 	return ret;
 }
 
-int verify_apply(PGconn *conn, const Source *src, const char *text, Err *err)
+/* Sends one stretch of SQL (text is NUL-terminated, at byte base of the file). */
+static int apply_text(PGconn *conn, const Source *src, const char *text, int base, Err *err)
 {
+	size_t len = strlen(text);
+	int ret = -1;
 	PGresult *r = PQexec(conn, text);
 	int st = PQresultStatus(r);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
-		PQclear(r);
-		return 0;
+		ret = 0;
+		goto out;
 	}
 	if (conn_gone(conn, r)) {
-		int ret = apply_error(conn, src, r, 0, text, src->len, err);
-		PQclear(r);
-		return ret;
+		ret = apply_error(conn, src, r, base, text, len, err);
+		goto out;
 	}
 	const char *sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	bool has_pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) != NULL;
 	bool txblock = sqlstate && strcmp(sqlstate, "25001") == 0;
 	if (has_pos && !txblock) {
-		int ret = apply_error(conn, src, r, 0, text, src->len, err);
-		PQclear(r);
-		return ret;
+		ret = apply_error(conn, src, r, base, text, len, err);
+		goto out;
 	}
 	PQclear(r);
+	r = NULL;
 	/* the failed multi-statement query rolled back as a whole (unless the
 	 * file commits on its own, which the per-statement run then repeats
 	 * and reports where it fails) */
 	PGresult *tx = PQexec(conn, "ROLLBACK");
 	PQclear(tx);
-	return apply_split(conn, src, text, err);
+	ret = apply_split(conn, src, text, base, err);
+out:
+	PQclear(r);
+	return ret;
+}
+
+/* COPY ... FROM stdin with the data that follows it in the file. */
+static int apply_copy(PGconn *conn, const Source *src, const char *t, const CopyBlock *cb, Err *err)
+{
+	char *stmt = strndup(t + cb->stmt, cb->stmt_end - cb->stmt);
+	PGresult *r = PQexec(conn, stmt);
+	int ret = -1;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			ret = 0; /* not a COPY FROM STDIN after all */
+		else
+			apply_error(conn, src, r, (int)cb->stmt, stmt, strlen(stmt), err);
+		goto out;
+	}
+	PQclear(r);
+	r = NULL;
+	if (PQputCopyData(conn, t + cb->data, (int)(cb->data_end - cb->data)) != 1 ||
+	    PQputCopyEnd(conn, NULL) != 1) {
+		err_set(err, PGC_EXIT_DB, "%s: could not send COPY data: %s", src->path, PQerrorMessage(conn));
+		goto out;
+	}
+	r = PQgetResult(conn);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		SrcLoc l = srcloc_at(src->path, src->text, src->len, (int)cb->data);
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+		trim(msg);
+		if (conn_gone(conn, r))
+			err_set(err, PGC_EXIT_DB, "%s: the server failed while applying it: %s", src->path, msg);
+		else
+			err_set(err, PGC_EXIT_USAGE, "%s:%d:%d: PostgreSQL rejected the COPY data: %s", l.file,
+			        l.line, l.col, msg);
+		goto out;
+	}
+	ret = 0;
+out:
+	PQclear(r);
+	while ((r = PQgetResult(conn)) != NULL)
+		PQclear(r);
+	free(stmt);
+	return ret;
+}
+
+int verify_apply(PGconn *conn, const Source *src, const char *text, Err *err)
+{
+	size_t len = strlen(text);
+	char *sent = malloc(len + 1);
+	if (!sent)
+		return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
+	memcpy(sent, text, len + 1);
+	Arena *a = arena_new();
+	CopyBlocks copies = {0};
+	blank_psql_for_server(a, sent, len, &copies);
+	/* SQL up to each COPY, the COPY with its data, ..., the rest: one
+	 * query per stretch (a file without COPY is one query) */
+	int ret = 0;
+	size_t pos = 0;
+	for (size_t i = 0; i <= copies.n && ret == 0; i++) {
+		size_t end = i < copies.n ? copies.items[i].stmt : len;
+		char keep = sent[end];
+		sent[end] = '\0';
+		ret = apply_text(conn, src, sent + pos, (int)pos, err);
+		sent[end] = keep;
+		if (ret == 0 && i < copies.n) {
+			ret = apply_copy(conn, src, sent, &copies.items[i], err);
+			pos = copies.items[i].resume;
+		}
+	}
+	arena_free(a);
+	free(sent);
+	return ret;
 }
 
 /* ---------- report ---------- */
