@@ -11,7 +11,7 @@ PGC=build/pgcascade
 SRC=(examples/skytwin/schema.sql examples/skytwin/migrations)
 OUT=build/example-fix
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+step() { if [ -t 2 ]; then printf '\n\033[1m== %s\033[0m\n' "$*" >&2; else printf '\n== %s\n' "$*" >&2; fi; }
 
 step "audit: what blocks DELETE FROM users"
 $PGC audit "${SRC[@]}"

@@ -242,7 +242,7 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		f->depth = n;
 		f->message = arena_strdup(m->arena, sb.buf);
 		sb_release(&sb);
-		f->loc = e->origin;
+		f->loc = e->ref_loc.file ? e->ref_loc : e->origin; /* the REFERENCES clause itself */
 		f->blocks = blocks;
 		f->order_outcome = outcome;
 		f->path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*f->path));
@@ -291,7 +291,7 @@ static void set_null_findings(Model *m)
 			f->schema = fk->table->schema;
 			f->table = fk->table->name;
 			f->constraint = fk->name;
-			f->loc = fk->origin;
+			f->loc = fk->ref_loc.file ? fk->ref_loc : fk->origin;
 			f->fk = fk;
 			f->message = arena_printf(m->arena,
 			        "ON DELETE %s on NOT NULL column %s.%s (%s): deleting a row of %s fails",
