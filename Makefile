@@ -25,7 +25,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 all: build/pgcascade
 
 build/pgcascade: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
+	@echo "LD $@"; $(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
 
 build/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -34,7 +34,7 @@ build/obj/%.o: src/%.c $(HDRS)
 asan: build/asan/pgcascade
 
 build/asan/pgcascade: $(ASAN_OBJS)
-	$(CC) $(ASANFLAGS) -o $@ $(ASAN_OBJS) $(LIBS)
+	@echo "LD $@"; $(CC) $(ASANFLAGS) -o $@ $(ASAN_OBJS) $(LIBS)
 
 build/asan/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -46,7 +46,7 @@ build/asan/libpgcascade.a: $(ASAN_LIB_OBJS)
 
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(ASANFLAGS) $(INCS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJS) $(LIBS) -lcmocka
+	@echo "LD $@"; $(CC) $(CSTD) $(WARN) $(ASANFLAGS) $(INCS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJS) $(LIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 

@@ -109,7 +109,7 @@ Model *load_model(Arena *a, CommonOptions *o, Err *err)
 			        "--db reads a live database; do not also give paths (got \"%s\")", o->paths[0]);
 			return NULL;
 		}
-		PGconn *conn = db_connect(o->db, err);
+		PGconn *conn = db_connect(o->db && o->db[0] ? o->db : NULL, err);
 		if (!conn)
 			return NULL;
 		int rc = live_load(m, conn, err);
