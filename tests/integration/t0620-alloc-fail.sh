@@ -27,40 +27,62 @@ DO $$ BEGIN EXECUTE 'SELECT 1'; END $$;
 ALTER TABLE items RENAME TO line_items;
 EOF
 
-run() { # N: one audit run with the Nth allocation failing (0: none)
-	PGCASCADE_FAIL_ALLOC=$1 "$PGC" audit --format json "$TMP/m" >"$TMP/out" 2>"$TMP/err"
+mkdir -p "$TMP/c"
+cat >"$TMP/c/schema.sql" <<'EOF'
+CREATE TABLE users (id UUID PRIMARY KEY DEFAULT gen_random_uuid(), email STRING NOT NULL,
+  tags STRING[], UNIQUE INDEX users_email_key (email), INVERTED INDEX (tags));
+CREATE TABLE sessions (id UUID PRIMARY KEY, user_id UUID NOT NULL REFERENCES users (id),
+  token BYTES, INDEX sessions_user_idx (user_id) STORING (token), FAMILY f1 (id, user_id, token));
+ALTER TABLE sessions ADD CONSTRAINT IF NOT EXISTS sessions_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+EOF
+
+run() { # DIR N ARGS...: one audit run with the Nth allocation failing (0: none)
+	local dir=$1 n=$2; shift 2
+	PGCASCADE_FAIL_ALLOC=$n "$PGC" audit "$@" "$dir" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
 }
 
-run 0
-base_rc=$RC
-cp "$TMP/out" "$TMP/base.out"
-if [ "$base_rc" -eq 1 ] && jq -e '.findings | length > 0' "$TMP/base.out" >/dev/null 2>&1; then
-	ok "baseline: audit runs (exit 1, with findings)"
-else
-	not_ok "baseline: audit runs (exit 1, with findings)"
-	echo "#   exit $base_rc"; sed 's/^/#   /' "$TMP/err" | head -10
-fi
-
-max=${PGC_ALLOC_MAX:-20000}
-n=1 bad=0 oom=0 done=0
-while [ "$n" -le "$max" ]; do
-	run "$n"
-	if [ "$RC" -ge 98 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/err"; then
-		bad=$((bad + 1))
-		[ "$bad" -le 10 ] && { not_ok "allocation $n fails: sanitizer report (exit $RC)"; sed 's/^/#   /' "$TMP/err" | head -25; }
-	elif [ "$RC" -eq 4 ] && grep -q 'out of memory' "$TMP/err"; then
-		oom=$((oom + 1))
-	elif [ "$RC" -eq "$base_rc" ] && cmp -s "$TMP/out" "$TMP/base.out"; then
-		done=1
-		break
+# walk NAME DIR ARGS...: the baseline run, then N = 1, 2, ... until a run
+# no longer fails (N is past the last allocation).
+walk() {
+	local name=$1 dir=$2; shift 2
+	run "$dir" 0 "$@"
+	local base_rc=$RC
+	cp "$TMP/out" "$TMP/base.out"
+	if [ "$base_rc" -eq 1 ] && [ -s "$TMP/base.out" ]; then
+		ok "$name: the baseline run works (exit 1, with findings)"
 	else
-		bad=$((bad + 1))
-		[ "$bad" -le 10 ] && { not_ok "allocation $n fails: exit $RC, not 4 \"out of memory\""; sed 's/^/#   /' "$TMP/err" | head -5; }
+		not_ok "$name: the baseline run works (exit 1, with findings)"
+		echo "#   exit $base_rc"; sed 's/^/#   /' "$TMP/err" | head -10
 	fi
-	n=$((n + 1))
-done
-check_eq "every allocation was stepped through (the walk ended below $max)" 1 "$done"
-check_eq "allocations 1..$((n - 1)): each a clean \"out of memory\" exit 4" "0 bad" "$bad bad"
-echo "# $((n - 1)) allocations stepped; $oom ended in exit 4 out of memory"
-check "audit allocates at all through xalloc ($oom)" test "$oom" -gt 0
+	local max=${PGC_ALLOC_MAX:-20000} n=1 bad=0 oom=0 done=0
+	while [ "$n" -le "$max" ]; do
+		run "$dir" "$n" "$@"
+		if [ "$RC" -ge 98 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/err"; then
+			bad=$((bad + 1))
+			[ "$bad" -le 10 ] && { not_ok "$name: allocation $n fails: sanitizer report (exit $RC)"; sed 's/^/#   /' "$TMP/err" | head -25; }
+		elif [ "$RC" -eq 4 ] && grep -q 'out of memory' "$TMP/err"; then
+			oom=$((oom + 1))
+		elif [ "$RC" -eq "$base_rc" ] && cmp -s "$TMP/out" "$TMP/base.out"; then
+			done=1
+			break
+		else
+			bad=$((bad + 1))
+			[ "$bad" -le 10 ] && { not_ok "$name: allocation $n fails: exit $RC, not 4 \"out of memory\""; sed 's/^/#   /' "$TMP/err" | head -5; }
+		fi
+		n=$((n + 1))
+	done
+	check_eq "$name: every allocation was stepped through (the walk ended below $max)" 1 "$done"
+	check_eq "$name: allocations 1..$((n - 1)): each a clean \"out of memory\" exit 4" "0 bad" "$bad bad"
+	echo "# $name: $((n - 1)) allocations stepped; $oom ended in exit 4 out of memory"
+	check "$name: audit allocates through xalloc ($oom)" test "$oom" -gt 0
+}
+
+# PostgreSQL dialect, two files, JSON and text reports.
+walk "pg json" "$TMP/m" --format json
+walk "pg text" "$TMP/m" --format text
+# CockroachDB dialect (auto-detected): the rewrite allocates on its own.
+walk "crdb dot" "$TMP/c" --format dot
+# A generated history of 60 tables: the arena and the hash maps grow.
+"$PGC_ROOT/bench/gen-schema.py" --tables 60 "$TMP/g"
+walk "60 tables json" "$TMP/g" --format json
