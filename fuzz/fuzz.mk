@@ -16,11 +16,20 @@ LIBS       := -lpg_query -lpq -ljson-c -linih -lm
 LIBSRCS  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 HDRS     := $(shell find src -name '*.h')
 LIBOBJS  := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o)
-TARGETS  := $(patsubst fuzz/%.c,build/fuzz/%,$(sort $(wildcard fuzz/fuzz_*.c)))
+# fuzz_config needs lint's policy-file parser; it is built once that lands.
+TARGET_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+ifeq ($(wildcard src/lint/config.h),)
+TARGET_SRCS := $(filter-out fuzz/fuzz_config.c,$(TARGET_SRCS))
+endif
+TARGETS  := $(patsubst fuzz/%.c,build/fuzz/%,$(TARGET_SRCS))
 
-.PHONY: all
+.PHONY: all targets
 .SECONDARY:
 all: $(TARGETS)
+
+# The targets this tree can build, one per line (scripts/fuzz.sh, t0630).
+targets:
+	@printf '%s\n' $(notdir $(TARGETS))
 
 build/fuzz/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)

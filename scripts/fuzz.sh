@@ -15,11 +15,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${FUZZ_SECONDS:-60}
 
-make -s -j2 -f fuzz/fuzz.mk || { echo "fuzz: build failed" >&2; exit 1; }
+make -s -j2 -f fuzz/fuzz.mk >build/fuzz-build.log 2>&1 || { cat build/fuzz-build.log; echo "fuzz: build failed" >&2; exit 1; }
+for src in fuzz/fuzz_*.c; do
+	make -s -f fuzz/fuzz.mk targets | grep -qx "$(basename "$src" .c)" ||
+		echo "fuzz: $(basename "$src" .c) is not built yet (see fuzz/fuzz.mk)"
+done
 
 targets=()
-for src in fuzz/fuzz_*.c; do
-	t=$(basename "$src" .c)
+for t in $(make -s -f fuzz/fuzz.mk targets); do
 	if [ $# -gt 0 ]; then
 		want=0
 		for w in "$@"; do case "$t" in *"$w"*) want=1 ;; esac; done

@@ -15,8 +15,7 @@ else
 fi
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
-for src in fuzz/fuzz_*.c; do
-	t=$(basename "$src" .c)
+for t in $(make -s -f fuzz/fuzz.mk targets); do
 	check "$t: has a seed corpus" test -n "$(ls -A "fuzz/corpus/$t" 2>/dev/null)"
 	mkdir -p "$TMP/$t.corpus" "$TMP/$t.art"
 	"build/fuzz/$t" "$TMP/$t.corpus" "fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
