@@ -11,6 +11,7 @@
 #include "util/err.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 /*
  * Connects. url may be NULL (then DATABASE_URL, then PG* variables).
@@ -25,5 +26,20 @@ char *db_redact(Arena *a, const char *conninfo);
 
 /* Fills m from the catalog. Returns 0, or -1 with err (PGC_EXIT_DB). */
 int live_load(Model *m, PGconn *conn, Err *err);
+
+/*
+ * live_load() with the query path chosen by the caller: crdb_path < 0
+ * detects it from version() (what live_load does), 0 forces the
+ * PostgreSQL queries, 1 the CockroachDB ones. For tests, which run the
+ * CockroachDB path on PostgreSQL against an emulated information_schema.
+ */
+int live_load_path(Model *m, PGconn *conn, int crdb_path, Err *err);
+
+/*
+ * The catalog queries live_load() runs, for tests and diagnostics: sets
+ * *what (e.g. "foreign keys") and *sql (static text) for query i and
+ * returns 0, or -1 when i is past the last one.
+ */
+int live_query(int i, bool crdb, int server_version_num, const char **what, const char **sql);
 
 #endif

@@ -15,13 +15,7 @@
 #define WEAK __attribute__((weak))
 #define NOT_YET(e, what) err_set((e), PGC_EXIT_INTERNAL, "%s is not implemented yet", (what))
 
-WEAK int sources_collect(Arena *a, const char *const *p, int n, SourceList *o, Err *e) { return NOT_YET(e, "sources_collect"); }
 WEAK int frontend_load(Model *m, const SourceList *s, Dialect d, Err *e) { return NOT_YET(e, "frontend_load"); }
-WEAK char *frontend_translate(Arena *a, const Source *s, Dialect d, Err *e) { NOT_YET(e, "frontend_translate"); return NULL; }
-WEAK int crdb_rewrite(Arena *a, const Source *s, CrdbRewrite *o, Err *e) { return NOT_YET(e, "crdb_rewrite"); }
-WEAK PGconn *db_connect(const char *u, Err *e) { NOT_YET(e, "db_connect"); return NULL; }
-WEAK char *db_redact(Arena *a, const char *c) { return arena_strdup(a, "(redacted)"); }
-WEAK int live_load(Model *m, PGconn *c, Err *e) { return NOT_YET(e, "live_load"); }
 WEAK int root_parse(Arena *a, const char *s, Root *o, Err *e) { return NOT_YET(e, "root_parse"); }
 WEAK int analyze(Model *m, const AnalysisOptions *o, Analysis *out, Err *e) { return NOT_YET(e, "analyze"); }
 WEAK bool analysis_in_closure(const Analysis *an, const Table *t) { return false; }

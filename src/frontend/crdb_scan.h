@@ -1,0 +1,55 @@
+/*
+ * crdb_scan.h - private to crdb.c and translate.c: the chunked token
+ * walk both use, and the rewrite variant that translate.c applies.
+ */
+#ifndef PGC_CRDB_SCAN_H
+#define PGC_CRDB_SCAN_H
+
+#include "frontend/crdb.h"
+
+#include <stddef.h>
+
+/* One scanner token: byte range in the text, pg_query Token, KeywordKind. */
+typedef struct CrdbTok {
+	int start, end;
+	int tok, kw;
+} CrdbTok;
+
+/*
+ * Called once per statement with its tokens (comments and the closing
+ * ';' left out); semi_end is the offset just past that ';', or -1 when
+ * the statement has none. A nonzero return stops the walk.
+ */
+typedef int (*crdb_stmt_fn)(void *ctx, const char *text, const CrdbTok *t, int n, int semi_end);
+
+/*
+ * Scans text (len bytes, NUL at text[len]) with libpg_query's scanner
+ * in chunks that end at a ';' (so a 100 MB file never becomes one huge
+ * token array) and calls fn per statement. Text after a place the
+ * scanner rejects (an unterminated quote or comment) is not walked.
+ */
+int crdb_each_statement(const char *text, size_t len, crdb_stmt_fn fn, void *ctx);
+
+/* Bytes per scanner chunk (tests lower it to exercise the boundaries). */
+extern size_t crdb_chunk_size;
+
+/* Text to insert at a byte offset of the rewritten text. */
+typedef struct CrdbInsert {
+	int at;
+	const char *text; /* arena-owned, one line */
+} CrdbInsert;
+
+typedef PGC_VEC(CrdbInsert) CrdbInsertVec;
+
+/*
+ * crdb_rewrite(), and when pg_inserts is not NULL also the statements
+ * PostgreSQL needs for what was blanked: each inline index becomes
+ * "CREATE [UNIQUE] INDEX ... ON table ...;" to insert right after its
+ * CREATE TABLE's ';', on the same line (so every line number stays).
+ */
+int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertVec *pg_inserts, Err *err);
+
+/* True when the token is the unquoted word w (ASCII, any case). */
+bool crdb_tok_is(const char *text, const CrdbTok *t, const char *w);
+
+#endif
