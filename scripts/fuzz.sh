@@ -38,11 +38,13 @@ summary=()
 for t in "${targets[@]}"; do
 	work=build/fuzz/corpus/$t art=build/fuzz/artifacts/$t log=build/fuzz/$t.log
 	mkdir -p "$work" "$art" "fuzz/corpus/$t"
+	dict=()
+	[ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
 	touch "$art/.stamp"
 	start=$(date +%s.%N)
 	"build/fuzz/$t" "$work" "fuzz/corpus/$t" \
 		-max_total_time="$SECONDS_PER" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-		-artifact_prefix="$art/" -print_final_stats=1 >"$log" 2>&1
+		-artifact_prefix="$art/" -print_final_stats=1 ${dict[@]+"${dict[@]}"} >"$log" 2>&1
 	rc=$?
 	end=$(date +%s.%N)
 	execs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log")

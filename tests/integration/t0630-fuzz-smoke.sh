@@ -18,9 +18,11 @@ secs=${FUZZ_SMOKE_SECONDS:-10}
 for t in $(make -s -f fuzz/fuzz.mk targets); do
 	check "$t: has a seed corpus" test -n "$(ls -A "fuzz/corpus/$t" 2>/dev/null)"
 	mkdir -p "$TMP/$t.corpus" "$TMP/$t.art"
+	dict=()
+	[ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
 	"build/fuzz/$t" "$TMP/$t.corpus" "fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=16384 -artifact_prefix="$TMP/$t.art/" -print_final_stats=1 \
-		>"$TMP/$t.log" 2>&1
+		${dict[@]+"${dict[@]}"} >"$TMP/$t.log" 2>&1
 	rc=$?
 	execs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$TMP/$t.log")
 	if [ "$rc" -eq 0 ] && [ -z "$(ls -A "$TMP/$t.art")" ] && [ -n "$execs" ] && [ "$execs" -gt 0 ]; then
