@@ -16,7 +16,7 @@
 
 typedef struct Root {
 	const char *spec;        /* as given on the command line */
-	const char *schema;      /* NULL in the spec means: search_path (public) */
+	const char *schema;      /* "public" when the spec has no schema */
 	const char *table;
 	const char **cols;       /* key columns; the PK when not given */
 	int ncols;
@@ -43,22 +43,29 @@ typedef struct Analysis {
 	PGC_VEC(ClosureEntry *) closure;  /* sorted by root, depth, schema, table */
 	PGC_VEC(Finding *) findings;      /* sorted: file, line, col, rule; loader findings included */
 	int nerrors, nwarnings;
+	unsigned char *in_closure;        /* by Table.id: 1 when in some root's closure or a root */
+	int ntables;
 } Analysis;
 
 /*
  * Parses a --root spec in SQL identifier syntax: users, auth.users,
- * "Users", users(id), auth."Users"(id, tenant). Returns 0 or -1 with err
- * (PGC_EXIT_USAGE).
+ * "Users", users(id), auth."Users"(id, tenant), with PostgreSQL's own
+ * grammar (case folding, quoting, 63-byte truncation). An unqualified
+ * name means schema public. Anything more (a clause, a second statement,
+ * a catalog) is refused. Returns 0 or -1 with err (PGC_EXIT_USAGE).
  */
 int root_parse(Arena *a, const char *spec, Root *out, Err *err);
 
 /*
  * Analyses m. Returns 0, or -1 with err (PGC_EXIT_USAGE when a root
- * table does not exist in the model). out's data live in m->arena.
+ * table or a root column does not exist in the model). out's data live
+ * in m->arena; m->findings keeps only the loader's findings, while
+ * out->findings has those and the analysis findings, sorted.
+ * The "blocks" rule of fk-blocks-delete is described in findings.c.
  */
 int analyze(Model *m, const AnalysisOptions *opt, Analysis *out, Err *err);
 
-/* True when fk is an edge inside some root's closure. */
+/* True when t is a root or inside some root's closure. */
 bool analysis_in_closure(const Analysis *an, const Table *t);
 
 #endif

@@ -167,6 +167,9 @@ typedef struct Finding {
 	const char *help;           /* one-line fix, e.g. "+ ON DELETE CASCADE" */
 	const ForeignKey *fk;       /* the edge concerned, or NULL */
 	const char *root_schema, *root_table; /* root whose closure produced it */
+	const char *order_outcome;  /* fk-blocks-delete, order-dependent: "fails" or "passes",
+	                               PostgreSQL's outcome with the current FK creation order
+	                               when this is the only blocker; NULL when not computed */
 } Finding;
 
 typedef struct Model {

@@ -26,6 +26,14 @@ int report_format_parse(const char *s);
 /* Writes the audit report. Returns 0, or -1 with err on a write error. */
 int report_audit(FILE *out, Model *m, const Analysis *an, ReportFormat fmt, bool color, Err *err);
 
+/*
+ * One finding as the JSON object of the audit contract (rule, severity,
+ * schema, table, constraint, depth, message, file, line, column, plus
+ * blocks, path, help, ...). The caller owns it: json_object_put().
+ */
+struct json_object;
+struct json_object *report_finding_json(const Finding *f);
+
 /* One finding as "file:line:col: severity: message [rule]" (no newline). */
 void report_finding_gcc(FILE *out, const Finding *f, bool color);
 

@@ -16,10 +16,4 @@
 #define NOT_YET(e, what) err_set((e), PGC_EXIT_INTERNAL, "%s is not implemented yet", (what))
 
 WEAK int frontend_load(Model *m, const SourceList *s, Dialect d, Err *e) { return NOT_YET(e, "frontend_load"); }
-WEAK int root_parse(Arena *a, const char *s, Root *o, Err *e) { return NOT_YET(e, "root_parse"); }
-WEAK int analyze(Model *m, const AnalysisOptions *o, Analysis *out, Err *e) { return NOT_YET(e, "analyze"); }
-WEAK bool analysis_in_closure(const Analysis *an, const Table *t) { return false; }
-WEAK int report_format_parse(const char *s) { return -1; }
-WEAK int report_audit(FILE *f, Model *m, const Analysis *an, ReportFormat fmt, bool c, Err *e) { return NOT_YET(e, "report_audit"); }
-WEAK void report_finding_gcc(FILE *f, const Finding *x, bool c) {}
 WEAK int fix_build(Model *m, const Analysis *an, const FixOptions *o, FixOutput *out, Err *e) { return NOT_YET(e, "fix_build"); }

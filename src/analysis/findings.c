@@ -1,0 +1,504 @@
+/*
+ * findings.c - analyze(): roots, closures and the findings on them.
+ *
+ * Rules (stable ids):
+ *   fk-blocks-delete   error    a NO ACTION / RESTRICT edge inside a closure
+ *   set-null-not-null  error    ON DELETE SET NULL / SET DEFAULT on a NOT NULL column
+ *   user-column-no-fk  warning  an owner column (user_id) no FK covers
+ * plus the loaders' parse-error and dynamic-sql, copied in.
+ *
+ * "blocks" of fk-blocks-delete follows how PostgreSQL runs a cascading
+ * delete (checked on PostgreSQL 15, see tests/integration/t0200-blocks.sh).
+ * RI triggers are AFTER ROW triggers; the rows a cascade deletes queue
+ * their own RI events behind the current ones (ri_triggers.c runs its
+ * queries with fire_triggers = false), and AfterTriggerEndQuery fires the
+ * queue in rounds. So with the root row deleted at level 0, a table first
+ * reached at distance d has its rows deleted at level d, and a check
+ * C -> P (NO ACTION or RESTRICT alike) runs at level L(P) + 1. Within a
+ * level, events run in queue order: the order of the rows deleted at the
+ * level before, then per row the trigger names, i.e. FK creation order.
+ *
+ * For an edge C -> P let chk = L(P) + 1 and let C's deletion levels be
+ * L(X) + 1 over C's other closure edges C -> X (every blocking edge
+ * counted as if it cascaded, which is what fix does to it):
+ *   no other edge           always           (nothing removes C's rows)
+ *   max level <  chk        not-on-postgres  (every path removes them first)
+ *   min level >  chk        always           (every path removes them too late)
+ *   otherwise               order-dependent  (a path removes them in the
+ *                                             same round as the check)
+ * A DEFERRABLE INITIALLY DEFERRED NO ACTION edge is checked at commit,
+ * after every cascade: always when nothing else removes C's rows (the
+ * queue replay below says), not-on-postgres when an ON DELETE CASCADE
+ * edge of C to another table does, and order-dependent when only other
+ * blocking edges would (if those are left alone, nothing removes them).
+ * CockroachDB documents no cascade order (its foreign key page,
+ * https://www.cockroachlabs.com/docs/stable/foreign-key, lists the actions
+ * but not when cascades and checks run): every edge is "always" there.
+ * For order-dependent edges order_outcome replays PostgreSQL's queue with
+ * one row per table to predict the result of the current creation order.
+ */
+#include "analysis/graph.h"
+#include "exitcodes.h"
+#include "util/quote.h"
+#include "util/strbuf.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Queue-replay work budget (edge visits) for order_outcome over one run. */
+#define SIMULATION_BUDGET 5000000L
+
+static const char *disp(Arena *a, const Table *t)
+{
+	if (strcmp(t->schema, "public") == 0)
+		return t->name;
+	return arena_printf(a, "%s.%s", t->schema, t->name);
+}
+
+static int resolve_root(Model *m, Root *r, Err *err)
+{
+	r->t = model_find_table(m, r->schema, r->table);
+	if (!r->t || r->t->dropped)
+		return err_set(err, PGC_EXIT_USAGE,
+		               "root table %s.%s does not exist in the schema (use --root to name another)",
+		               r->schema, r->table);
+	if (r->ncols == 0 && r->t->pk && !r->t->pk->dropped) {
+		r->cols = r->t->pk->cols;
+		r->ncols = r->t->pk->ncols;
+	}
+	for (int i = 0; i < r->ncols; i++)
+		if (!table_column(r->t, r->cols[i]))
+			return err_set(err, PGC_EXIT_USAGE, "root %s: column \"%s\" does not exist in %s.%s",
+			               r->spec, r->cols[i] ? r->cols[i] : "", r->schema, r->table);
+	return 0;
+}
+
+/*
+ * Replays PostgreSQL's RI event queue with one row per table, every
+ * closure edge cascading except e (NO ACTION or RESTRICT; checked when
+ * its event comes up, or at commit when INITIALLY DEFERRED). Returns 1
+ * when e's check fails, 0 when it passes, -1 when the budget ran out.
+ */
+static int replay_queue(const Graph *g, const Walk *w, const ForeignKey *e,
+                        int *stamp, int gen, const ForeignKey **queue, long *budget)
+{
+	bool deferred = e->initially_deferred && e->on_delete == FK_NO_ACTION;
+	int head = 0, tail = 0;
+	int root = w->root->t->id;
+	stamp[root] = gen;
+	for (int k = g->in_off[root]; k < g->in_off[root + 1]; k++)
+		queue[tail++] = g->in[k];
+	while (head < tail) {
+		if (--*budget < 0)
+			return -1;
+		const ForeignKey *f = queue[head++];
+		int c = f->table->id;
+		if (f == e) {
+			if (!deferred)
+				return stamp[c] == gen ? 0 : 1;
+			continue;
+		}
+		if (stamp[c] == gen)
+			continue;
+		stamp[c] = gen;
+		for (int k = g->in_off[c]; k < g->in_off[c + 1]; k++)
+			queue[tail++] = g->in[k];
+	}
+	if (deferred)
+		return stamp[e->table->id] == gen ? 0 : 1;
+	return -1;
+}
+
+static const char *blocks_suffix(const char *blocks, const char *outcome)
+{
+	if (strcmp(blocks, "order-dependent") == 0) {
+		if (outcome && strcmp(outcome, "fails") == 0)
+			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
+			       "created; with the current order it fails)";
+		if (outcome)
+			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
+			       "created; with the current order it passes)";
+		return " (on PostgreSQL whether it fails depends on the order the foreign keys were created)";
+	}
+	if (strcmp(blocks, "not-on-postgres") == 0)
+		return " (on PostgreSQL the cascade removes these rows before the check runs)";
+	return "";
+}
+
+/*
+ * The deletion levels C's edges offer, L(X) + 1 over C -> X: the two
+ * smallest and two largest (by distinct edge), so that "every edge but
+ * e" costs O(1) even for a table with 20,000 FKs.
+ */
+typedef struct Extremes {
+	bool done;
+	int min1, min2, max1, max2;     /* INT_MAX / -1 when absent */
+	const ForeignKey *min_fk, *max_fk;
+	bool cascades;                  /* an ON DELETE CASCADE edge to another reached table */
+} Extremes;
+
+static void extremes(const Graph *g, const Walk *w, int c, Extremes *ex)
+{
+	Extremes *x = &ex[c];
+	x->done = true;
+	x->min1 = x->min2 = INT_MAX;
+	x->max1 = x->max2 = -1;
+	for (int k = g->out_off[c]; k < g->out_off[c + 1]; k++) {
+		const ForeignKey *f = g->out[k];
+		int lx = w->level[f->ref->id];
+		if (lx < 0)
+			continue;
+		if (f->on_delete == FK_CASCADE && f->ref->id != c)
+			x->cascades = true;
+		lx++;
+		if (lx < x->min1) {
+			x->min2 = x->min1;
+			x->min1 = lx;
+			x->min_fk = f;
+		} else if (lx < x->min2) {
+			x->min2 = lx;
+		}
+		if (lx > x->max1) {
+			x->max2 = x->max1;
+			x->max1 = lx;
+			x->max_fk = f;
+		} else if (lx > x->max2) {
+			x->max2 = lx;
+		}
+	}
+}
+
+/* fk-blocks-delete for one root. done[] (by FK id) keeps one finding per edge. */
+static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned char *done,
+                            int *stamp, int *gen, const ForeignKey **queue, long *budget)
+{
+	bool crdb = m->dialect == DIALECT_COCKROACH || m->server_is_crdb;
+	Root *r = w->root;
+	Extremes *ex = arena_alloc(m->arena, (size_t)(g->ntables + 1) * sizeof(*ex));
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *e = m->fks.items[i];
+		if (!closure_edge(e) || e->on_delete == FK_CASCADE || done[e->id])
+			continue;
+		int lp = w->level[e->ref->id];
+		if (lp < 0)
+			continue;
+		done[e->id] = 1;
+		const Table *C = e->table;
+		int chk = lp + 1;
+		const Extremes *x = &ex[C->id];
+		if (!x->done)
+			extremes(g, w, C->id, ex);
+		int lo = x->min_fk == e ? x->min2 : x->min1;
+		int hi = x->max_fk == e ? x->max2 : x->max1;
+		const char *blocks;
+		if (crdb || C == r->t || hi < 0)
+			blocks = "always";
+		else if (e->initially_deferred && e->on_delete == FK_NO_ACTION) {
+			/* Checked at commit: it passes when anything removed C's rows. */
+			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
+			if (res != 0)
+				blocks = "always";
+			else if (x->cascades)
+				blocks = "not-on-postgres";
+			else
+				blocks = "order-dependent"; /* only other blockers remove them */
+		}
+		else if (hi < chk)
+			blocks = "not-on-postgres";
+		else if (lo > chk)
+			blocks = "always";
+		else
+			blocks = "order-dependent";
+
+		const char *outcome = NULL;
+		if (strcmp(blocks, "order-dependent") == 0 && *budget > 0) {
+			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
+			if (res >= 0)
+				outcome = res ? "fails" : "passes";
+		}
+
+		/* Path from the root: follow first[] back from the parent. */
+		int n = lp + 1;
+		const ForeignKey **path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*path));
+		path[n - 1] = e;
+		const Table *t = e->ref;
+		for (int k = n - 2; k >= 0 && t != r->t; k--) {
+			path[k] = w->first[t->id];
+			t = path[k]->ref;
+		}
+		StrBuf sb = STRBUF_INIT;
+		sb_adds(&sb, disp(m->arena, r->t));
+		for (int k = 0; k < n; k++)
+			sb_addf(&sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
+		sb_addf(&sb, ": ON DELETE %s blocks DELETE FROM %s%s", fk_action_sql(e->on_delete),
+		        disp(m->arena, r->t), blocks_suffix(blocks, outcome));
+		Finding *f = arena_alloc(m->arena, sizeof(*f));
+		f->rule = "fk-blocks-delete";
+		f->severity = SEV_ERROR;
+		f->schema = C->schema;
+		f->table = C->name;
+		f->constraint = e->name;
+		f->depth = n;
+		f->message = arena_strdup(m->arena, sb.buf);
+		sb_release(&sb);
+		f->loc = e->origin;
+		f->blocks = blocks;
+		f->order_outcome = outcome;
+		f->path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*f->path));
+		for (int k = 0; k < n; k++)
+			f->path[k] = path[k]->name;
+		f->npath = n;
+		f->help = "+ ON DELETE CASCADE";
+		f->fk = e;
+		f->root_schema = r->t->schema;
+		f->root_table = r->t->name;
+		VEC_PUSH(m->arena, m->findings, f);
+	}
+}
+
+/* NOT NULL, declared or implied by the primary key. */
+static bool column_not_null(const Table *t, const Column *c)
+{
+	if (c->not_null)
+		return true;
+	if (t->pk && !t->pk->dropped)
+		for (int i = 0; i < t->pk->ncols; i++)
+			if (t->pk->cols[i] && strcmp(t->pk->cols[i], c->name) == 0)
+				return true;
+	return false;
+}
+
+static void set_null_findings(Model *m)
+{
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped || fk->table->dropped || !fk->ref)
+			continue;
+		if (fk->on_delete != FK_SET_NULL && fk->on_delete != FK_SET_DEFAULT)
+			continue;
+		const char **cols = fk->nset_cols ? fk->set_cols : fk->cols;
+		int ncols = fk->nset_cols ? fk->nset_cols : fk->ncols;
+		for (int k = 0; k < ncols; k++) {
+			const Column *c = table_column(fk->table, cols[k]);
+			/* SET DEFAULT on a NOT NULL column with a default is sound. */
+			if (!c || !column_not_null(fk->table, c) ||
+			    (fk->on_delete == FK_SET_DEFAULT && c->default_expr))
+				continue;
+			Finding *f = arena_alloc(m->arena, sizeof(*f));
+			f->rule = "set-null-not-null";
+			f->severity = SEV_ERROR;
+			f->schema = fk->table->schema;
+			f->table = fk->table->name;
+			f->constraint = fk->name;
+			f->loc = fk->origin;
+			f->fk = fk;
+			f->message = arena_printf(m->arena,
+			        "ON DELETE %s on NOT NULL column %s.%s (%s): deleting a row of %s fails",
+			        fk_action_sql(fk->on_delete), disp(m->arena, fk->table), c->name, fk->name,
+			        disp(m->arena, fk->ref));
+			f->help = arena_printf(m->arena, "ALTER COLUMN %s DROP NOT NULL, or ON DELETE CASCADE",
+			                       quote_ident(m->arena, c->name));
+			VEC_PUSH(m->arena, m->findings, f);
+			break;
+		}
+	}
+}
+
+/* Simple English singular: ies -> y, sses -> ss, s -> "". */
+static char *singular(Arena *a, const char *w)
+{
+	size_t n = strlen(w);
+	if (n > 3 && strcmp(w + n - 3, "ies") == 0)
+		return arena_printf(a, "%.*sy", (int)(n - 3), w);
+	if (n > 4 && strcmp(w + n - 4, "sses") == 0)
+		return arena_strndup(a, w, n - 2);
+	if (n > 1 && w[n - 1] == 's')
+		return arena_strndup(a, w, n - 1);
+	return arena_strdup(a, w);
+}
+
+/* Glob with '*' only (any text, possibly empty); iterative. */
+static bool glob_match(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star) {
+			p = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *opt)
+{
+	/* Columns some FK covers, keyed "table id \x1f column". */
+	HashMap *covered = hm_new(m->arena);
+	for (size_t fi = 0; fi < m->fks.n; fi++) {
+		const ForeignKey *fk = m->fks.items[fi];
+		if (fk->dropped)
+			continue;
+		for (int k = 0; k < fk->ncols; k++)
+			if (fk->cols[k])
+				hm_put(covered, arena_printf(m->arena, "%d\x1f%s", fk->table->id, fk->cols[k]),
+				       (void *)fk);
+	}
+	size_t nr = an->roots.n;
+	const char **defpat = arena_alloc(m->arena, (nr + 1) * sizeof(*defpat));
+	const char **stem = arena_alloc(m->arena, (nr + 1) * sizeof(*stem));
+	for (size_t ri = 0; ri < nr; ri++) {
+		stem[ri] = singular(m->arena, an->roots.items[ri]->t->name);
+		defpat[ri] = arena_printf(m->arena, "%s_id", stem[ri]);
+	}
+	for (size_t ti = 0; ti < m->tables.n; ti++) {
+		const Table *t = m->tables.items[ti];
+		if (t->dropped || t->partition_of)
+			continue; /* a partition's FKs are its parent's */
+		for (size_t ci = 0; ci < t->cols.n; ci++) {
+			const Column *c = t->cols.items[ci];
+			if (c->dropped || hm_get(covered, arena_printf(m->arena, "%d\x1f%s", t->id, c->name)))
+				continue;
+			/* The root it belongs to: the first whose patterns match,
+			 * preferring one whose name the column spells (user_id: users). */
+			const Root *r = NULL;
+			for (size_t ri = 0; ri < nr; ri++) {
+				const Root *cand = an->roots.items[ri];
+				if (cand->t == t)
+					continue;
+				const char *const *pats = opt->nowner ? opt->owner_patterns : &defpat[ri];
+				int npats = opt->nowner ? opt->nowner : 1;
+				bool match = false;
+				for (int k = 0; k < npats && !match; k++)
+					match = glob_match(pats[k], c->name);
+				if (!match)
+					continue;
+				if (!r)
+					r = cand;
+				if (strcasestr(c->name, stem[ri])) {
+					r = cand;
+					break;
+				}
+			}
+			if (!r)
+				continue;
+			Finding *f = arena_alloc(m->arena, sizeof(*f));
+			f->rule = "user-column-no-fk";
+			f->severity = SEV_WARNING;
+			f->schema = t->schema;
+			f->table = t->name;
+			f->loc = t->loc;
+			f->root_schema = r->t->schema;
+			f->root_table = r->t->name;
+			f->message = arena_printf(m->arena,
+			        "column %s.%s has no foreign key to %s, so its rows outlive the %s row they belong to",
+			        disp(m->arena, t), c->name, disp(m->arena, r->t), disp(m->arena, r->t));
+			StrBuf sb = STRBUF_INIT;
+			sb_adds(&sb, "+ REFERENCES ");
+			if (strcmp(r->t->schema, "public") == 0)
+				sb_add_ident(&sb, r->t->name);
+			else
+				sb_add_qualified(&sb, r->t->schema, r->t->name);
+			if (r->ncols == 1) {
+				sb_addch(&sb, '(');
+				sb_add_ident(&sb, r->cols[0]);
+				sb_addch(&sb, ')');
+			}
+			sb_adds(&sb, " ON DELETE CASCADE");
+			f->help = arena_strdup(m->arena, sb.buf);
+			sb_release(&sb);
+			VEC_PUSH(m->arena, m->findings, f);
+		}
+	}
+}
+
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const Finding *x = *(Finding *const *)a, *y = *(Finding *const *)b;
+	int c = strcmp0(x->loc.file, y->loc.file);
+	if (!c)
+		c = x->loc.line - y->loc.line;
+	if (!c)
+		c = x->loc.col - y->loc.col;
+	if (!c)
+		c = strcmp(x->rule, y->rule);
+	if (!c)
+		c = strcmp0(x->constraint, y->constraint);
+	if (!c)
+		c = strcmp0(x->schema, y->schema);
+	if (!c)
+		c = strcmp0(x->table, y->table);
+	if (!c)
+		c = strcmp0(x->message, y->message);
+	return c;
+}
+
+int analyze(Model *m, const AnalysisOptions *opt, Analysis *out, Err *err)
+{
+	memset(out, 0, sizeof(*out));
+	static const char *const default_root[] = {"users"};
+	const char *const *specs = opt && opt->nroots ? opt->roots : default_root;
+	int nspecs = opt && opt->nroots ? opt->nroots : 1;
+	AnalysisOptions none = {0};
+	if (!opt)
+		opt = &none;
+	for (int i = 0; i < nspecs; i++) {
+		Root *r = arena_alloc(m->arena, sizeof(*r));
+		if (root_parse(m->arena, specs[i], r, err) < 0 || resolve_root(m, r, err) < 0)
+			return -1;
+		bool dup = false;
+		for (size_t k = 0; k < out->roots.n; k++)
+			dup |= out->roots.items[k]->t == r->t;
+		if (!dup)
+			VEC_PUSH(m->arena, out->roots, r);
+	}
+	Graph g;
+	graph_build(m, &g);
+	out->ntables = g.ntables;
+	out->in_closure = arena_alloc(m->arena, (size_t)g.ntables + 1);
+
+	/* Analysis findings go into a scratch vector of the model, then into out. */
+	size_t loader_n = m->findings.n;
+	unsigned char *done = arena_alloc(m->arena, m->fks.n + 1);
+	int *stamp = arena_alloc(m->arena, (size_t)(g.ntables + 1) * sizeof(int));
+	const ForeignKey **queue = arena_alloc(m->arena, (size_t)(g.in_off[g.ntables] + 1) * sizeof(*queue));
+	int gen = 0;
+	long budget = SIMULATION_BUDGET;
+	for (size_t i = 0; i < out->roots.n; i++) {
+		Walk w;
+		closure_walk(m, &g, out->roots.items[i], &w);
+		closure_entries(m, &g, &w, out);
+		blocks_findings(m, &g, &w, done, stamp, &gen, queue, &budget);
+	}
+	closure_sort(out);
+	set_null_findings(m);
+	owner_findings(m, out, opt);
+
+	/* Loader findings stay in the model; analysis findings move out of it. */
+	for (size_t i = 0; i < m->findings.n; i++)
+		VEC_PUSH(m->arena, out->findings, m->findings.items[i]);
+	m->findings.n = loader_n;
+	if (out->findings.n > 1)
+		qsort(out->findings.items, out->findings.n, sizeof(*out->findings.items), cmp_finding);
+	for (size_t i = 0; i < out->findings.n; i++) {
+		Severity s = out->findings.items[i]->severity;
+		out->nerrors += s == SEV_ERROR;
+		out->nwarnings += s == SEV_WARNING;
+	}
+	return 0;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# t0210-audit.sh - golden outputs of `pgcascade audit` and its exit codes.
+#
+# tests/golden/audit/app is a small migration history with every finding
+# rule (fk-blocks-delete at depth 1 and 2, always and order-dependent,
+# set-null-not-null, user-column-no-fk, parse-error, dynamic-sql);
+# clean/ has none. The expected outputs live in tests/golden/audit/expect;
+# regenerate them with T0210_UPDATE=1 and review the diff.
+# The same migrations applied to PostgreSQL and read with --db must give
+# the same findings (locations aside), which also checks the golden
+# classification against a real catalog.
+source "$(dirname "$0")/../lib/tap.sh"
+
+G="$PGC_ROOT/tests/golden/audit"
+cd "$G" || { not_ok "golden directory"; exit 1; }
+
+golden() { # NAME ARGS...: runs pgc, compares stdout with expect/NAME
+	local name=$1; shift
+	pgc "$@"
+	if [ -n "${T0210_UPDATE:-}" ]; then cp "$TMP/out" "expect/$name"; fi
+	check_files "audit $* matches expect/$name" "expect/$name" "$TMP/out"
+}
+
+golden app.txt audit app/migrations
+check_eq "app: exit 1 (error findings)" 1 "$RC"
+check_eq "app: no diagnostics on stderr" "" "$(cat "$TMP/err")"
+golden app.json audit --format json app/migrations
+check_eq "app json: exit 1" 1 "$RC"
+jq_true() { jq -e "$@" >/dev/null 2>&1; }
+check "app json: parses, version 1" jq_true '.version == 1 and (.foreign_keys | length) > 0' "$TMP/out"
+golden app.dot audit --format dot app/migrations
+check "app dot: Graphviz reads it" dot -Tsvg -o "$TMP/app.svg" "$TMP/out"
+golden app.mmd audit --format mermaid app/migrations
+golden app-roots.txt audit --root 'org."Teams"(id)' --root users --owner-column '*user_id' app/migrations
+check_eq "app two roots: exit 1" 1 "$RC"
+
+golden clean.txt audit clean
+check_eq "clean: exit 0" 0 "$RC"
+golden clean.json audit --format json clean
+check_eq "clean json: exit 0" 0 "$RC"
+
+# Usage and input errors: exit 2 with a message on stderr, nothing on stdout.
+usage() { # NAME NEEDLE ARGS...
+	local name=$1 needle=$2; shift 2
+	pgc "$@"
+	check_eq "$name: exit 2" 2 "$RC"
+	check_contains "$name: says why" "$needle" "$TMP/err"
+	check_eq "$name: nothing on stdout" "" "$(cat "$TMP/out")"
+}
+usage "missing path" "no-such-dir" audit no-such-dir
+usage "bad --root" "--root" audit --root 'users; drop table users' clean
+usage "bad --root clause" "--root" audit --root 'users(id) on delete cascade' clean
+usage "absent root" "public.accounts" audit --root accounts clean
+usage "absent root column" "nope" audit --root 'users(nope)' clean
+usage "bad --format" "--format" audit --format yaml clean
+
+# Live: the same history applied to PostgreSQL (minus the broken
+# statement, which PostgreSQL refuses too) gives the same findings.
+conn=$(fresh_db pgc_t0210) || { not_ok "create database"; exit 1; }
+cat app/migrations/00[1-5]-*.sql >"$TMP/apply.sql"
+grep -v "CREATE TABLE broken" app/migrations/006-broken.sql >>"$TMP/apply.sql"
+if psql_db pgc_t0210 -f "$TMP/apply.sql" >/dev/null 2>&1; then ok "fixture applies to PostgreSQL"; else not_ok "fixture applies to PostgreSQL"; fi
+pgc audit --format json --db "$conn"
+check_eq "live: exit 1" 1 "$RC"
+strip='[.findings[] | select(.rule != "parse-error" and .rule != "dynamic-sql")
+        | {rule, severity, schema, table, constraint, depth, blocks, order_outcome, path}]
+       | sort_by(.rule, .schema, .table, .constraint)'
+jq -S "$strip" "$TMP/out" >"$TMP/live.json" 2>&1
+jq -S "$strip" expect/app.json >"$TMP/static.json"
+check_files "live findings equal static findings" "$TMP/static.json" "$TMP/live.json"
+jq -S '.closure' "$TMP/out" >"$TMP/live-closure.json" 2>&1
+jq -S '.closure' expect/app.json >"$TMP/static-closure.json"
+check_files "live closure equals static closure" "$TMP/static-closure.json" "$TMP/live-closure.json"
+
+# PostgreSQL agrees with the golden verdicts: one row per table, DELETE fails
+# on an "always" edge.
+psql_db pgc_t0210 >/dev/null 2>&1 <<'SQL'
+INSERT INTO users (id, email) VALUES (1, 'a@example.com');
+INSERT INTO decisions (id, user_id) VALUES (1, 1);
+INSERT INTO notes (id, user_id) VALUES (1, 1);
+INSERT INTO note_links (note_id, decision_id) VALUES (1, 1);
+SQL
+out=$(psql -X -q -d pgc_t0210 -c 'BEGIN' -c 'DELETE FROM users' -c 'ROLLBACK' 2>&1)
+check_eq "PostgreSQL: order-dependent note_links edge passes as predicted" "" "$(grep ERROR <<<"$out")"
+psql_db pgc_t0210 -c "INSERT INTO decision_feedback (decision_id) VALUES (1)" >/dev/null 2>&1
+out=$(psql -X -q -d pgc_t0210 -c 'BEGIN' -c 'DELETE FROM users' -c 'ROLLBACK' 2>&1)
+check_contains "PostgreSQL: the always edge blocks" "decision_feedback_decision_id_fkey" <(echo "$out")
