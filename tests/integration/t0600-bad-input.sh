@@ -2,20 +2,23 @@
 # t0600-bad-input.sh - every case of the bad-input corpus (tests/bad/, see
 # its README) through `pgcascade audit` under ASan+UBSan: the exit code,
 # the message fragments with their file:line:col, no hang, no sanitizer
-# report. Cases run in a fresh work directory each, so messages say `input`.
+# report; then through `pgcascade fix` (no crash; input errors stay exit
+# 2, anything else gives a migration). Cases run in a fresh work
+# directory each, so messages say `input`.
 source "$PGC_ROOT/tests/lib/tap.sh"
 
 # The unreadable cases run as another user, who must reach the work dirs.
 chmod 755 "$TMP"
 
-# run_case DIR WORK USER TIMEOUT OUT ERR ARGS...: one audit run; prints the status.
+# run_case WORK USER TIMEOUT OUT ERR COMMAND ARGS...: one run of
+# `pgcascade COMMAND ARGS input` in WORK; prints the status.
 run_case() {
 	local work=$1 user=$2 secs=$3 out=$4 err=$5; shift 5
 	local rc
 	if [ -n "$user" ] && [ "$(id -u)" -eq 0 ]; then
-		(cd "$work" && timeout -k 5 "$secs" runuser -u "$user" -- "$PGC" audit "$@" input) >"$out" 2>"$err"
+		(cd "$work" && timeout -k 5 "$secs" runuser -u "$user" -- "$PGC" "$@" input) >"$out" 2>"$err"
 	else
-		(cd "$work" && timeout -k 5 "$secs" "$PGC" audit "$@" input) >"$out" 2>"$err"
+		(cd "$work" && timeout -k 5 "$secs" "$PGC" "$@" input) >"$out" 2>"$err"
 	fi
 	rc=$?
 	echo "$rc"
@@ -61,7 +64,7 @@ for dir in "$PGC_ROOT"/tests/bad/*/; do
 	done <"$dir/expect"
 
 	out=$work.out err=$work.err
-	rc=$(run_case "$work" "$user" "$secs" "$out" "$err" "${args[@]}")
+	rc=$(run_case "$work" "$user" "$secs" "$out" "$err" audit ${args[@]+"${args[@]}"})
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		not_ok "$name: finished within ${secs}s"
 	else
@@ -93,7 +96,7 @@ for dir in "$PGC_ROOT"/tests/bad/*/; do
 		*" --format json "* | *" --format=json "*) ;;
 		*)
 			json=$work.json
-			rc2=$(run_case "$work" "$user" "$secs" "$json" "$work.err2" "${args[@]}" --format json)
+			rc2=$(run_case "$work" "$user" "$secs" "$json" "$work.err2" audit ${args[@]+"${args[@]}"} --format json)
 			sanitizer_clean "$name (json)" "$rc2" "$work.err2"
 			;;
 		esac
@@ -106,6 +109,18 @@ for dir in "$PGC_ROOT"/tests/bad/*/; do
 			fi
 		done
 	fi
+	# The same input through `fix` (it prints the up migration): the same
+	# input errors (exit 2); otherwise a migration, exit 0, parse errors or not.
+	fixargs=() skip=0
+	for a in ${args[@]+"${args[@]}"}; do
+		if [ "$skip" -eq 1 ]; then skip=0; continue; fi
+		case "$a" in --format) skip=1 ;; --format=*) ;; *) fixargs+=("$a") ;; esac
+	done
+	want_fix=0
+	[ "$want_exit" = 2 ] && want_fix=2
+	rcf=$(run_case "$work" "$user" "$secs" "$work.fix" "$work.fixerr" fix ${fixargs[@]+"${fixargs[@]}"})
+	sanitizer_clean "$name (fix)" "$rcf" "$work.fixerr"
+	check_eq "$name: fix exits $want_fix" "$want_fix" "$rcf"
 	# Mode 000 inputs: give them back so the cleanup can remove them.
 	chmod -R u+rwX "$work" 2>/dev/null
 	rm -rf "$work" "$work".*
