@@ -102,6 +102,13 @@ void common_paths(CommonOptions *o, int argc, char **argv)
 
 Model *load_model(Arena *a, CommonOptions *o, Err *err)
 {
+	/* A malformed --root is a usage error: say so before reading
+	 * thousands of files or connecting to a database. */
+	for (int i = 0; i < o->nroots; i++) {
+		Root r;
+		if (root_parse(a, o->roots[i], &r, err) < 0)
+			return NULL;
+	}
 	Model *m = model_new(a);
 	if (o->use_db) {
 		if (o->npaths > 0) {

@@ -1,13 +1,360 @@
-/* fix.c - `pgcascade fix`: not implemented yet (see its issue). */
+/*
+ * fix.c - `pgcascade fix`: load the model, analyse it, build the
+ * migration (fix/fix.c) and print it or write it in the project's own
+ * file convention (fix/naming.c), each file atomically (fix/write.c).
+ */
+#include "cli/common.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
+#include "fix/fix.h"
+#include "fix/naming.h"
+#include "fix/write.h"
+#include "loader/live.h"
+#include "util/strbuf.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_OUT = OPT_FIRST_COMMAND_OPTION, OPT_NAME, OPT_DEPTH, OPT_MINIMAL, OPT_CHECK, OPT_FORCE,
+	OPT_LOCK_TIMEOUT,
+};
+
+static const struct option fix_options[] = {
+	{"out", required_argument, NULL, OPT_OUT},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"depth", required_argument, NULL, OPT_DEPTH},
+	{"minimal", no_argument, NULL, OPT_MINIMAL},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{NULL, 0, NULL, 0},
+};
+
+static void fix_usage(FILE *f)
+{
+	fprintf(f, "usage: pgcascade fix [options] [--out DIR] PATH...\n"
+	           "       pgcascade fix [options] [--out DIR] --db URL\n\n"
+	           "Writes the migration that re-creates every foreign key blocking\n"
+	           "DELETE FROM <root> with ON DELETE CASCADE (lock-safe, idempotent,\n"
+	           "reversible). Without --out, prints the up migration.\n\n"
+	           "options:\n%s"
+	           "  --out DIR             write up, validate and down files into DIR, named in\n"
+	           "                        the project's convention (see doc/fix.md)\n"
+	           "  --name NAME           description (cascade_cleanup) or full up-file name\n"
+	           "                        (060-cascade-cleanup.sql) overriding the detected one\n"
+	           "  --depth N             only edges at depth <= N (1: the root's direct references)\n"
+	           "  --minimal             PostgreSQL: leave edges with blocks: not-on-postgres alone\n"
+	           "  --check               write nothing; exit 1 when a fix is needed\n"
+	           "  --force               replace existing output files\n"
+	           "  --lock-timeout T      lock_timeout for each step (default: 5s)\n"
+	           "\nexit: 0 written or nothing to fix, 1 --check and a fix is needed,\n"
+	           "      2 usage/input error, 3 database error, 4 write error\n",
+	        common_options_help);
+}
+
+/* "pgcascade fix ARGS" for the header: arguments quoted for a shell when
+ * needed. --force and --quiet change no content and are left out, so that
+ * a forced rerun writes byte-identical files. The --db URL goes through
+ * db_redact(): a password never lands in a migration file. */
+static const char *command_line(Arena *a, int argc, char **argv)
+{
+	StrBuf sb = STRBUF_INIT;
+	sb_adds(&sb, "pgcascade fix");
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (strcmp(s, "--force") == 0 || strcmp(s, "--quiet") == 0)
+			continue;
+		if (strncmp(s, "--db=", 5) == 0)
+			s = arena_printf(a, "--db=%s", db_redact(a, s + 5));
+		else if (i > 1 && strcmp(argv[i - 1], "--db") == 0)
+			s = db_redact(a, s);
+		bool plain = s[0] != 0;
+		for (const char *p = s; *p; p++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@+%", *p))
+				plain = false;
+		sb_addch(&sb, ' ');
+		if (plain) {
+			sb_adds(&sb, s);
+		} else {
+			sb_addch(&sb, '\'');
+			for (const char *p = s; *p; p++) {
+				if (*p == '\'')
+					sb_adds(&sb, "'\\''");
+				else
+					sb_addch(&sb, *p);
+			}
+			sb_addch(&sb, '\'');
+		}
+	}
+	char *r = arena_strdup(a, sb.buf);
+	sb_release(&sb);
+	return r;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Reads up to 64 KiB of dir/name (enough to see "-- migrate:up"), or NULL. */
+static const char *read_head(Arena *a, const char *dir, const char *name)
+{
+	char *path = arena_printf(a, "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = arena_alloc(a, 65537);
+	size_t n = fread(buf, 1, 65536, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The existing migration files: those in --out and the sources read. */
+static void collect_files(Arena *a, const char *out_dir, const CommonOptions *o,
+                          NamingFile **files, int *n)
+{
+	PGC_VEC(NamingFile) v = {0};
+	if (out_dir) {
+		DIR *d = opendir(out_dir);
+		if (d) {
+			PGC_VEC(const char *) names = {0};
+			struct dirent *e;
+			while ((e = readdir(d)) != NULL) {
+				size_t len = strlen(e->d_name);
+				if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0)
+					VEC_PUSH(a, names, arena_strdup(a, e->d_name));
+			}
+			closedir(d);
+			if (names.n > 1)
+				qsort(names.items, names.n, sizeof(char *), cmp_str);
+			for (size_t i = 0; i < names.n; i++) {
+				NamingFile nf = {names.items[i], read_head(a, out_dir, names.items[i])};
+				VEC_PUSH(a, v, nf);
+			}
+		}
+	}
+	for (size_t i = 0; i < o->sources.n; i++) {
+		NamingFile nf = {base_name(o->sources.items[i].path), o->sources.items[i].text};
+		VEC_PUSH(a, v, nf);
+	}
+	*files = v.items;
+	*n = (int)v.n;
+}
+
+typedef struct OutFile {
+	const char *name;
+	const char *text;
+} OutFile;
+
+/* Lays the SQL out in files for the naming style. */
+static int plan_files(Arena *a, const FixNames *nm, const FixOutput *fo, OutFile *files)
+{
+	int n = 0;
+	const char *tx = fo->no_transaction ? " transaction:false" : "";
+	const char *nothing = "-- Down migration written by pgcascade fix: nothing to undo. Validation\n"
+	                      "-- changes no definition; the down migration of the up migration restores\n"
+	                      "-- the previous constraints.\n";
+	if (nm->style == NAMING_DBMATE) {
+		files[n++] = (OutFile){nm->up, arena_printf(a, "-- migrate:up%s\n%s\n-- migrate:down%s\n%s", tx,
+		                                            fo->up, tx, fo->down)};
+		if (fo->validate)
+			files[n++] = (OutFile){nm->validate, arena_printf(a, "-- migrate:up\n%s\n-- migrate:down\n%s",
+			                                                  fo->validate, nothing)};
+		return n;
+	}
+	files[n++] = (OutFile){nm->up, fo->up};
+	if (fo->validate) {
+		files[n++] = (OutFile){nm->validate, fo->validate};
+		if (nm->validate_down)
+			files[n++] = (OutFile){nm->validate_down, nothing};
+	}
+	if (nm->down)
+		files[n++] = (OutFile){nm->down, fo->down};
+	return n;
+}
 
 int cmd_fix(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "pgcascade: error: fix is not implemented yet\n");
-	return PGC_EXIT_INTERNAL;
+	int ret = PGC_EXIT_INTERNAL;
+	Err err = {0};
+	Arena *a = arena_new();
+	CommonOptions o;
+	common_init(&o);
+	const char *out_dir = NULL, *name = NULL, *lock_timeout = "5s";
+	int depth = 0;
+	bool minimal = false, check = false, force = false;
+	struct option *longopts = options_table(a, fix_options);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			fix_usage(stdout);
+			ret = PGC_EXIT_OK;
+			goto out;
+		case OPT_OUT:
+			out_dir = optarg;
+			continue;
+		case OPT_NAME:
+			name = optarg;
+			continue;
+		case OPT_DEPTH: {
+			char *end;
+			long d = strtol(optarg, &end, 10);
+			if (!optarg[0] || *end || d < 1 || d > 1000000) {
+				err_set(&err, PGC_EXIT_USAGE, "invalid --depth \"%s\": expected a number >= 1", optarg);
+				ret = die_with(&err);
+				goto out;
+			}
+			depth = (int)d;
+			continue;
+		}
+		case OPT_MINIMAL:
+			minimal = true;
+			continue;
+		case OPT_CHECK:
+			check = true;
+			continue;
+		case OPT_FORCE:
+			force = true;
+			continue;
+		case OPT_LOCK_TIMEOUT:
+			lock_timeout = optarg;
+			continue;
+		default:
+			break;
+		}
+		int r = common_option(a, &o, c, optarg, &err);
+		if (r < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		if (r == 0) {
+			fix_usage(stderr);
+			ret = PGC_EXIT_USAGE;
+			goto out;
+		}
+	}
+	common_paths(&o, argc, argv);
+	if (out_dir && !check && write_check_dir(out_dir, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	Model *m = load_model(a, &o, &err);
+	if (!m) {
+		ret = die_with(&err);
+		goto out;
+	}
+	AnalysisOptions ao;
+	common_analysis_options(&o, &ao);
+	Analysis an;
+	if (analyze(m, &ao, &an, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < an.findings.n; i++)
+		if (strcmp(an.findings.items[i]->rule, "parse-error") == 0) {
+			log_warning("the sources have parse errors (see pgcascade audit); the migration covers "
+			            "only what could be read");
+			break;
+		}
+
+	FixNames names = {0};
+	if (out_dir) {
+		NamingFile *files;
+		int nfiles;
+		collect_files(a, out_dir, &o, &files, &nfiles);
+		if (naming_next(a, files, nfiles, name, &names, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	} else if (name) {
+		log_warning("--name has no effect without --out");
+	}
+
+	FixOptions fo = {
+		.depth = depth, .minimal = minimal, .command_line = command_line(a, argc, argv),
+		.lock_timeout = lock_timeout, .up_name = names.up, .validate_name = names.validate,
+		.down_name = names.down,
+	};
+	FixOutput fx;
+	if (fix_build(m, &an, &fo, &fx, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	if (fx.nchanges == 0) {
+		fprintf(stderr, "pgcascade: nothing to fix: no foreign key blocks the delete%s%s",
+		        depth || minimal ? " within the chosen scope" : "",
+		        check || !out_dir ? "\n" : "; no file written\n");
+		if (fx.ndecisions)
+			fprintf(stderr, "pgcascade: %d set-null-not-null finding%s still need%s a decision "
+			                "(see pgcascade audit)\n",
+			        fx.ndecisions, fx.ndecisions == 1 ? "" : "s", fx.ndecisions == 1 ? "s" : "");
+		ret = PGC_EXIT_OK;
+		goto out;
+	}
+	if (check) {
+		printf("fix needed: %d foreign key%s to re-create with ON DELETE CASCADE\n", fx.nchanges,
+		       fx.nchanges == 1 ? "" : "s");
+		ret = PGC_EXIT_FINDINGS;
+		goto flush;
+	}
+	if (!out_dir) {
+		fputs(fx.up, stdout);
+		ret = PGC_EXIT_OK;
+		goto flush;
+	}
+	OutFile files[5];
+	int nf = plan_files(a, &names, &fx, files);
+	if (!force)
+		for (int i = 0; i < nf; i++)
+			if (write_exists(out_dir, files[i].name)) {
+				err_set(&err, PGC_EXIT_USAGE, "%s/%s already exists; use --force to replace it",
+				        out_dir, files[i].name);
+				ret = die_with(&err);
+				goto out;
+			}
+	/* All or nothing: when a write fails, the files this run created are
+	 * removed again, so a runner never sees an up file without its down. */
+	bool existed[5];
+	for (int i = 0; i < nf; i++)
+		existed[i] = write_exists(out_dir, files[i].name);
+	for (int i = 0; i < nf; i++) {
+		if (write_file_atomic(out_dir, files[i].name, files[i].text, strlen(files[i].text), force,
+		                      &err) < 0) {
+			ret = die_with(&err);
+			for (int k = 0; k < i; k++) {
+				if (existed[k]) {
+					log_detail("%s/%s was already replaced", out_dir, files[k].name);
+					continue;
+				}
+				char *path = arena_printf(a, "%s/%s", out_dir, files[k].name);
+				if (unlink(path) == 0)
+					log_detail("removed %s again", path);
+			}
+			goto out;
+		}
+	}
+	for (int i = 0; i < nf; i++)
+		log_info("wrote %s/%s", out_dir, files[i].name);
+	ret = PGC_EXIT_OK;
+flush:
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("could not write to standard output");
+		ret = PGC_EXIT_INTERNAL;
+	}
+out:
+	arena_free(a);
+	return ret;
 }

@@ -17,6 +17,9 @@ typedef struct FixOptions {
 	bool minimal;           /* leave blocks=not-on-postgres edges alone (postgres only) */
 	const char *command_line; /* for the header */
 	const char *lock_timeout; /* default "5s" */
+	/* Added for the header (all optional): the file names the migration
+	 * is written to, so that each file can name the others. */
+	const char *up_name, *validate_name, *down_name;
 } FixOptions;
 
 typedef struct FixOutput {
@@ -24,6 +27,13 @@ typedef struct FixOutput {
 	char *up;               /* arena-owned SQL, or NULL when nothing to fix */
 	char *validate;         /* VALIDATE CONSTRAINT statements (own file/transaction) */
 	char *down;
+	/* Added (additive): */
+	Dialect dialect;        /* dialect the SQL is written in: postgres or cockroach */
+	bool no_transaction;    /* cockroach: run each statement outside an explicit transaction */
+	int nvalidate;          /* constraints the validate SQL validates (validate may be NULL when 0) */
+	int nleft;              /* fk-blocks-delete edges left alone (--depth, --minimal) */
+	int ndecisions;         /* set-null-not-null findings listed as needing a decision */
+	int npredicted;         /* re-created constraints whose name was predicted, not read */
 } FixOutput;
 
 /* Builds the migration. Returns 0, or -1 with err. Strings live in m->arena. */

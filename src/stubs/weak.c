@@ -16,4 +16,3 @@
 #define NOT_YET(e, what) err_set((e), PGC_EXIT_INTERNAL, "%s is not implemented yet", (what))
 
 WEAK int frontend_load(Model *m, const SourceList *s, Dialect d, Err *e) { return NOT_YET(e, "frontend_load"); }
-WEAK int fix_build(Model *m, const Analysis *an, const FixOptions *o, FixOutput *out, Err *e) { return NOT_YET(e, "fix_build"); }

@@ -1,0 +1,486 @@
+/*
+ * config.c - the policy file (.pgcascade.ini); see config.h.
+ *
+ * libinih does the parsing and calls handler() once per key. The
+ * handler records the first problem and returns 0; ini_parse() then
+ * returns that line number, which becomes the "file:line:" of the error.
+ */
+#include "lint/config.h"
+#include "exitcodes.h"
+#include "lint/lint.h"
+#include "util/strbuf.h"
+
+#include <ini.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct Ctx {
+	Arena *a;
+	LintConfig *c;
+	char msg[1024];      /* first error, without the "file:line: " prefix */
+	bool failed;
+} Ctx;
+
+void config_init(LintConfig *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dialect = DIALECT_AUTO;
+}
+
+static int fail(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(Ctx *x, const char *fmt, ...)
+{
+	if (!x->failed) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
+		va_end(ap);
+		x->failed = true;
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Splits a list value on commas that are outside parentheses and double
+ * quotes ("users(id, tenant)" is one item). Returns -1 on an empty item.
+ */
+static int split_list(Arena *a, const char *value, StrVec *out)
+{
+	char *v = arena_strdup(a, value);
+	int depth = 0;
+	bool quoted = false;
+	char *item = v;
+	for (char *p = v;; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == '(')
+			depth++;
+		else if (!quoted && *p == ')')
+			depth--;
+		if (*p == '\0' || (*p == ',' && !quoted && depth == 0)) {
+			bool end = *p == '\0';
+			*p = '\0';
+			char *t = trim(item);
+			if (*t == '\0')
+				return -1;
+			VEC_PUSH(a, *out, t);
+			if (end)
+				break;
+			item = p + 1;
+		}
+	}
+	return 0;
+}
+
+static int parse_level(const char *v)
+{
+	if (strcmp(v, "error") == 0)
+		return SEV_ERROR;
+	if (strcmp(v, "warning") == 0)
+		return SEV_WARNING;
+	if (strcmp(v, "info") == 0)
+		return SEV_INFO;
+	if (strcmp(v, "off") == 0)
+		return RULE_LEVEL_OFF;
+	return RULE_LEVEL_DEFAULT;
+}
+
+static char parse_action(const char *v)
+{
+	static const struct { const char *name; char a; } names[] = {
+		{"cascade", FK_CASCADE}, {"set null", FK_SET_NULL}, {"set default", FK_SET_DEFAULT},
+		{"restrict", FK_RESTRICT}, {"no action", FK_NO_ACTION},
+	};
+	char buf[32];
+	size_t j = 0;
+	bool space = false;
+	/* Case-insensitive, any run of blanks counts as one space. */
+	for (const char *p = v; *p && j + 1 < sizeof(buf); p++) {
+		if (isspace((unsigned char)*p) || *p == '_') {
+			space = j > 0;
+			continue;
+		}
+		if (space)
+			buf[j++] = ' ';
+		space = false;
+		if (j + 1 < sizeof(buf))
+			buf[j++] = (char)tolower((unsigned char)*p);
+	}
+	buf[j] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(buf, names[i].name) == 0)
+			return names[i].a;
+	return 0;
+}
+
+/*
+ * Reads one identifier part of a table name: "Quoted ""x""" keeps case,
+ * a bare word is folded to lower case. Returns the end, or NULL.
+ */
+static const char *ident_part(Arena *a, const char *p, const char **out)
+{
+	StrBuf sb = STRBUF_INIT;
+	if (*p == '"') {
+		p++;
+		for (;;) {
+			if (*p == '\0') {
+				sb_release(&sb);
+				return NULL;
+			}
+			if (*p == '"') {
+				if (p[1] != '"')
+					break;
+				p++;
+			}
+			sb_addch(&sb, *p++);
+		}
+		p++;
+	} else {
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80)
+			sb_addch(&sb, (char)tolower((unsigned char)*p++));
+	}
+	if (sb.len == 0) {
+		sb_release(&sb);
+		return NULL;
+	}
+	*out = arena_strdup(a, sb.buf);
+	sb_release(&sb);
+	return p;
+}
+
+/* "table" or "schema.table", SQL identifier syntax. */
+static int parse_table_name(Arena *a, const char *spec, const char **schema, const char **table)
+{
+	const char *first, *second = NULL;
+	const char *p = ident_part(a, spec, &first);
+	if (!p)
+		return -1;
+	if (*p == '.') {
+		p = ident_part(a, p + 1, &second);
+		if (!p)
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	*schema = second ? first : NULL;
+	*table = second ? second : first;
+	return 0;
+}
+
+static bool is_section(const char *s, const char *name)
+{
+	return strcmp(s, name) == 0;
+}
+
+static int general_key(Ctx *x, const char *name, const char *value)
+{
+	LintConfig *c = x->c;
+	if (strcmp(name, "root") == 0 || strcmp(name, "roots") == 0) {
+		if (split_list(x->a, value, &c->roots) < 0)
+			return fail(x, "bad value \"%s\" for %s: expected table names separated by commas", value, name);
+		return 1;
+	}
+	if (strcmp(name, "owner_column") == 0 || strcmp(name, "owner_columns") == 0) {
+		if (split_list(x->a, value, &c->owner_patterns) < 0)
+			return fail(x, "bad value \"%s\" for %s: expected column patterns separated by commas", value, name);
+		return 1;
+	}
+	if (strcmp(name, "ignore") == 0) {
+		if (split_list(x->a, value, &c->ignore) < 0)
+			return fail(x, "bad value \"%s\" for %s: expected path globs separated by commas", value, name);
+		return 1;
+	}
+	if (strcmp(name, "dialect") == 0) {
+		if (strcmp(value, "postgres") == 0 || strcmp(value, "postgresql") == 0)
+			c->dialect = DIALECT_POSTGRES;
+		else if (strcmp(value, "cockroach") == 0 || strcmp(value, "cockroachdb") == 0)
+			c->dialect = DIALECT_COCKROACH;
+		else if (strcmp(value, "auto") == 0)
+			c->dialect = DIALECT_AUTO;
+		else
+			return fail(x, "bad value \"%s\" for %s: expected postgres, cockroach or auto", value, name);
+		c->dialect_set = true;
+		return 1;
+	}
+	if (strcmp(name, "rules_url") == 0) {
+		if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
+			return fail(x, "bad value \"%s\" for %s: expected an http(s) URL", value, name);
+		c->rules_url = arena_strdup(x->a, value);
+		return 1;
+	}
+	return fail(x, "unknown key \"%s\" (expected root, owner_column, dialect, ignore or rules_url)", name);
+}
+
+static int rules_key(Ctx *x, const char *name, const char *value)
+{
+	if (!lint_rule_find(name)) {
+		StrBuf sb = STRBUF_INIT;
+		for (int i = 0; i < lint_nrules; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "", lint_rules[i].id);
+		fail(x, "unknown rule \"%s\" in [rules] (rules: %s)", name, sb.buf);
+		sb_release(&sb);
+		return 0;
+	}
+	int level = parse_level(value);
+	if (level == RULE_LEVEL_DEFAULT)
+		return fail(x, "bad value \"%s\" for rule %s: expected error, warning, info or off", value, name);
+	RuleSetting rs = {arena_strdup(x->a, name), level};
+	for (size_t i = 0; i < x->c->rules.n; i++)
+		if (strcmp(x->c->rules.items[i].rule, name) == 0) {
+			x->c->rules.items[i] = rs;
+			return 1;
+		}
+	VEC_PUSH(x->a, x->c->rules, rs);
+	return 1;
+}
+
+static int on_delete_key(Ctx *x, const char *name, const char *value, int line)
+{
+	ActionPolicy p = {0};
+	if (parse_table_name(x->a, name, &p.schema, &p.table) < 0)
+		return fail(x, "bad table name \"%s\" in [on_delete]: expected table or schema.table", name);
+	StrVec items = {0};
+	if (split_list(x->a, value, &items) < 0)
+		return fail(x, "bad value \"%s\" for %s: expected ON DELETE actions separated by commas", value, name);
+	int n = 0;
+	for (size_t i = 0; i < items.n; i++) {
+		char act = parse_action(items.items[i]);
+		if (!act)
+			return fail(x, "bad ON DELETE action \"%s\" for %s: expected cascade, set null, set default, restrict or no action",
+			            items.items[i], name);
+		if (!strchr(p.actions, act) && n < (int)sizeof(p.actions) - 1)
+			p.actions[n++] = act;
+	}
+	p.spec = arena_strdup(x->a, name);
+	p.line = line;
+	for (size_t i = 0; i < x->c->policies.n; i++) {
+		ActionPolicy *o = &x->c->policies.items[i];
+		if (strcmp(o->table, p.table) == 0 && ((!o->schema && !p.schema) ||
+		    (o->schema && p.schema && strcmp(o->schema, p.schema) == 0))) {
+			*o = p;
+			return 1;
+		}
+	}
+	VEC_PUSH(x->a, x->c->policies, p);
+	return 1;
+}
+
+/* The line being parsed, for ActionPolicy.line: counted by the reader. */
+typedef struct Reader {
+	const char *p;
+	int line;
+	Ctx *x;
+} Reader;
+
+static int handler_line(Ctx *x, const char *section, const char *name, const char *value, int line)
+{
+	if (x->failed)
+		return 0;
+	if (is_section(section, "") || is_section(section, "pgcascade"))
+		return general_key(x, name, value);
+	if (is_section(section, "rules"))
+		return rules_key(x, name, value);
+	if (is_section(section, "on_delete"))
+		return on_delete_key(x, name, value, line);
+	return fail(x, "unknown section [%s] (expected [pgcascade], [rules] or [on_delete])", section);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	Reader *r = user;
+	return handler_line(r->x, section, name, value, r->line);
+}
+
+/* ini_parse_stream reader over a string that counts lines. */
+static char *reader(char *buf, int size, void *stream)
+{
+	Reader *r = stream;
+	if (*r->p == '\0' || size < 2)
+		return NULL;
+	int i = 0;
+	while (i < size - 1 && r->p[i] && r->p[i] != '\n')
+		i++;
+	if (r->p[i] == '\n' && i < size - 1)
+		i++;
+	memcpy(buf, r->p, (size_t)i);
+	buf[i] = '\0';
+	r->p += i;
+	r->line++;
+	return buf;
+}
+
+static int load_text(Arena *a, const char *name, const char *text, LintConfig *out, Err *err)
+{
+	Ctx x = {a, out, "", false};
+	Reader r = {text, 0, &x};
+	int line = ini_parse_stream(reader, &r, handler, &r);
+	if (line == 0)
+		return 0;
+	if (line < 0)
+		return err_set(err, PGC_EXIT_USAGE, "%s: could not parse the policy file", name);
+	if (!x.failed)
+		return err_set(err, PGC_EXIT_USAGE, "%s:%d: syntax error: expected \"key = value\" or \"[section]\"",
+		               name, line);
+	return err_set(err, PGC_EXIT_USAGE, "%s:%d: %s", name, line, x.msg);
+}
+
+int config_load_string(Arena *a, const char *name, const char *text, LintConfig *out, Err *err)
+{
+	out->path = arena_strdup(a, name);
+	return load_text(a, name, text, out, err);
+}
+
+int config_load(Arena *a, const char *path, LintConfig *out, Err *err)
+{
+	int ret = -1;
+	FILE *f = fopen(path, "rb");
+	StrBuf sb = STRBUF_INIT;
+	if (!f) {
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file: %m", path);
+		goto out;
+	}
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, n);
+	if (ferror(f)) {
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file", path);
+		goto out;
+	}
+	if (memchr(sb.buf, '\0', sb.len)) {
+		err_set(err, PGC_EXIT_USAGE, "%s: the policy file contains a NUL byte", path);
+		goto out;
+	}
+	out->path = arena_strdup(a, path);
+	char *abs = realpath(path, NULL);
+	if (abs) {
+		char *slash = strrchr(abs, '/');
+		if (slash && slash != abs)
+			*slash = '\0';
+		else if (slash)
+			slash[1] = '\0';
+		out->dir = arena_strdup(a, abs);
+		free(abs);
+	}
+	ret = load_text(a, path, sb.buf, out, err);
+out:
+	if (f)
+		fclose(f);
+	sb_release(&sb);
+	return ret;
+}
+
+const char *config_find(Arena *a, const char *start_dir)
+{
+	char *dir = realpath(start_dir, NULL);
+	const char *found = NULL;
+	StrBuf up = STRBUF_INIT; /* "../" per level climbed: the path is shown relative */
+	if (!dir)
+		return NULL;
+	for (;;) {
+		char *cand = arena_printf(a, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", CONFIG_FILE_NAME);
+		struct stat st;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			found = strcmp(start_dir, ".") == 0 ? arena_printf(a, "%s%s", up.buf, CONFIG_FILE_NAME) : cand;
+			break;
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || strcmp(dir, "/") == 0)
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		sb_adds(&up, "../");
+	}
+	free(dir);
+	sb_release(&up);
+	return found;
+}
+
+int config_rule_level(const LintConfig *c, const char *rule, int def)
+{
+	if (!c)
+		return def;
+	for (size_t i = 0; i < c->rules.n; i++)
+		if (strcmp(c->rules.items[i].rule, rule) == 0)
+			return c->rules.items[i].level;
+	return def;
+}
+
+const ActionPolicy *config_policy_for(const LintConfig *c, const char *schema, const char *table)
+{
+	const ActionPolicy *any = NULL;
+	if (!c || !table)
+		return NULL;
+	for (size_t i = 0; i < c->policies.n; i++) {
+		const ActionPolicy *p = &c->policies.items[i];
+		if (strcmp(p->table, table) != 0)
+			continue;
+		if (p->schema && schema && strcmp(p->schema, schema) == 0)
+			return p; /* a qualified entry wins over a bare one */
+		if (!p->schema)
+			any = p;
+	}
+	return any;
+}
+
+bool policy_allows(const ActionPolicy *p, char action)
+{
+	return action && strchr(p->actions, action) != NULL;
+}
+
+bool config_path_ignored(const LintConfig *c, const char *path)
+{
+	if (!c || c->ignore.n == 0)
+		return false;
+	char *abs = realpath(path, NULL);
+	const char *rel = abs ? abs : path;
+	size_t dl = c->dir ? strlen(c->dir) : 0;
+	if (abs && c->dir) {
+		if (strcmp(c->dir, "/") == 0)
+			rel = abs + 1;
+		else if (strncmp(abs, c->dir, dl) == 0 && abs[dl] == '/')
+			rel = abs + dl + 1;
+	}
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	bool hit = false;
+	for (size_t i = 0; i < c->ignore.n && !hit; i++) {
+		const char *g = c->ignore.items[i];
+		size_t gl = strlen(g);
+		if (fnmatch(g, rel, 0) == 0)
+			hit = true;
+		else if (!strchr(g, '/') && fnmatch(g, base, 0) == 0)
+			hit = true;
+		else if (gl && g[gl - 1] == '/' && strncmp(rel, g, gl) == 0)
+			hit = true;
+		else {
+			/* a folder glob matches the files under it */
+			char under[PATH_MAX];
+			if (gl && g[gl - 1] != '/' && snprintf(under, sizeof(under), "%s/*", g) < (int)sizeof(under) &&
+			    fnmatch(under, rel, 0) == 0)
+				hit = true;
+		}
+	}
+	free(abs);
+	return hit;
+}

@@ -1,0 +1,5 @@
+CREATE TABLE analytics_events (
+  id bigint PRIMARY KEY,
+  user_id bigint NOT NULL,
+  kind text
+);
