@@ -1,0 +1,536 @@
+/*
+ * frontend.c - frontend_load(): dialect, split, classify, parse, replay.
+ *
+ * For each source, in order:
+ *   1. the CockroachDB rewrite (cockroach dialect; auto picks it when a
+ *      source uses CockroachDB-only syntax, and falls back to postgres
+ *      when the rewrite fails);
+ *   2. what psql reads but is not SQL is blanked: meta-commands
+ *      (\connect, \set, pg_dump's \restrict ...) and COPY ... FROM stdin
+ *      data. A NUL byte ends the text (a parse-error at its place);
+ *   3. pg_query_split_with_scanner() cuts the text into statements. A
+ *      scanner failure (unterminated quote, dollar quote or comment) is a
+ *      parse-error at its place; the statements before it are kept;
+ *   4. the scanner's tokens classify each statement (classify.c). Only
+ *      the head of a statement is scanned (its first words decide),
+ *      except for function bodies (EXECUTE) and statements whose bytes
+ *      allow deep nesting;
+ *   5. only schema statements are parsed, one at a time, so a syntax
+ *      error costs one statement, and replayed (replay.c). DO and
+ *      EXECUTE become dynamic-sql findings. A statement nested deeper
+ *      than libpg_query can pack without overflowing the stack is a
+ *      parse-error instead of a crash.
+ *
+ * Offsets: every rewrite keeps the length and the newlines, and every
+ * text handed to libpg_query is a copy of a slice of the file; node
+ * locations and cursor positions are shifted back by the slice's file
+ * offset. Unpacked trees live in a bump allocator reset per statement
+ * (plain malloc under ASan, so a pointer kept into a tree is caught).
+ */
+#include "frontend/frontend.h"
+
+#include "exitcodes.h"
+#include "frontend/classify.h"
+#include "frontend/crdb.h"
+#include "frontend/replay.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+
+typedef struct Stmt {
+	int loc, len;   /* from the splitter: leading comments included */
+} Stmt;
+
+typedef PGC_VEC(Stmt) StmtVec;
+
+/*
+ * Bump allocator for unpacking protobuf trees: one tree at a time, so
+ * "free" is a no-op and bump_reset() drops the whole tree at once
+ * (protobuf_c_message_free_unpacked costs as much as the unpacking).
+ */
+typedef struct Bump {
+	char *buf;
+	size_t cap, used, want;
+	PGC_VEC(void *) big;     /* blocks that did not fit (malloc'd) */
+	ProtobufCAllocator pa;
+} Bump;
+
+static void *bump_alloc(void *data, size_t n)
+{
+	Bump *b = data;
+	n = (n + 15) & ~(size_t)15;
+	b->want += n;
+	if (b->used + n <= b->cap) {
+		void *p = b->buf + b->used;
+		b->used += n;
+		return p;
+	}
+	void *p = malloc(n);
+	if (!p)
+		abort();
+	/* Overflow list on the heap (not the arena: it is reset per tree). */
+	if (b->big.n == b->big.cap) {
+		size_t nc = b->big.cap ? 2 * b->big.cap : 16;
+		void **v = realloc(b->big.items, nc * sizeof(*v));
+		if (!v)
+			abort();
+		b->big.items = v;
+		b->big.cap = nc;
+	}
+	b->big.items[b->big.n++] = p;
+	return p;
+}
+
+static void bump_free(void *data, void *p)
+{
+	(void)data;
+	(void)p;
+}
+
+static void bump_init(Bump *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->pa.alloc = bump_alloc;
+	b->pa.free = bump_free;
+	b->pa.allocator_data = b;
+}
+
+/* Forgets the last tree; grows the buffer when it overflowed. */
+static void bump_reset(Bump *b)
+{
+	for (size_t i = 0; i < b->big.n; i++)
+		free(b->big.items[i]);
+	b->big.n = 0;
+	if (b->want > b->cap) {
+		free(b->buf);
+		b->cap = b->want + b->want / 2;
+		b->buf = malloc(b->cap);
+		if (!b->buf)
+			abort();
+	}
+	b->used = 0;
+	b->want = 0;
+}
+
+static void bump_release(Bump *b)
+{
+	bump_reset(b);
+	free(b->big.items);
+	free(b->buf);
+}
+
+/* Under ASan trees are malloc'd and freed one by one, so that a pointer
+ * kept into a freed tree is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_BUMP 0
+#else
+#define USE_BUMP 1
+#endif
+
+/* Scratch buffer for NUL-terminated slices; the caller frees buf. */
+typedef struct Slice {
+	char *buf;
+	size_t cap;
+} Slice;
+
+static const char *slice(Slice *s, const char *text, int off, int len)
+{
+	if ((size_t)len + 1 > s->cap) {
+		free(s->buf);
+		s->cap = (size_t)len + 1 > 2 * s->cap ? (size_t)len + 1 : 2 * s->cap;
+		s->buf = malloc(s->cap);
+		if (!s->buf)
+			abort();
+	}
+	memcpy(s->buf, text + off, (size_t)len);
+	s->buf[len] = '\0';
+	return s->buf;
+}
+
+/* ---- psql input -------------------------------------------------------- */
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+static void blank_range(char *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (t[i] != '\n')
+			t[i] = ' ';
+}
+
+/*
+ * Files written for psql hold what is not SQL: meta-commands (a
+ * backslash outside quotes and comments, up to the end of the line:
+ * \connect, \set, \restrict that pg_dump 17.6+ writes ...) and the data
+ * of COPY ... FROM stdin up to the "\." line. Blanks them in t (spaces,
+ * newlines kept, so offsets do not move), following PostgreSQL's
+ * lexical rules for quotes, dollar quotes and nested comments. Returns
+ * whether anything was blanked.
+ */
+static bool blank_psql(char *t, size_t len)
+{
+	enum { NORMAL, SQUOTE, ESTRING, DQUOTE, DOLLAR, LINE, BLOCK } st = NORMAL;
+	bool changed = false, stmt_start = true, is_copy = false, copy_stdin = false;
+	bool prev_from = false;
+	int depth = 0;
+	const char *tag = NULL;
+	size_t taglen = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i], n = i + 1 < len ? t[i + 1] : '\0';
+		switch (st) {
+		case NORMAL:
+			if (c == '-' && n == '-') {
+				st = LINE;
+				i++;
+			} else if (c == '/' && n == '*') {
+				st = BLOCK;
+				depth = 1;
+				i++;
+			} else if (c == '\'') {
+				st = i > 0 && (t[i - 1] == 'E' || t[i - 1] == 'e') &&
+				     (i < 2 || !ident_char(t[i - 2])) ? ESTRING : SQUOTE;
+			} else if (c == '"') {
+				st = DQUOTE;
+			} else if (c == '$' && (i == 0 || !ident_char(t[i - 1]))) {
+				size_t k = i + 1;
+				while (k < len && ident_char(t[k]) && t[k] != '$' && !(k == i + 1 && t[k] >= '0' && t[k] <= '9'))
+					k++;
+				if (k < len && t[k] == '$') {
+					st = DOLLAR;
+					tag = t + i;
+					taglen = k - i + 1;
+					i = k;
+				}
+			} else if (c == '\\') {
+				size_t e = i;
+				while (e < len && t[e] != '\n')
+					e++;
+				blank_range(t, i, e);
+				changed = true;
+				i = e - 1;
+			} else if (c == ';') {
+				if (is_copy && copy_stdin) {
+					/* data from the next line up to and including "\." */
+					size_t k = i + 1;
+					while (k < len && t[k] != '\n')
+						k++;
+					size_t data = k < len ? k + 1 : len, e = data;
+					while (e < len) {
+						size_t le = e;
+						while (le < len && t[le] != '\n')
+							le++;
+						bool end = le - e >= 2 && t[e] == '\\' && t[e + 1] == '.' &&
+						           (le - e == 2 || (le - e == 3 && t[e + 2] == '\r'));
+						e = le < len ? le + 1 : len;
+						if (end)
+							break;
+					}
+					blank_range(t, data, e);
+					changed = true;
+					i = e - 1;
+				}
+				stmt_start = true;
+				is_copy = copy_stdin = prev_from = false;
+			} else if (ident_char(c) && (i == 0 || !ident_char(t[i - 1]))) {
+				size_t e = i;
+				while (e < len && ident_char(t[e]))
+					e++;
+				size_t wl = e - i;
+				if (stmt_start)
+					is_copy = wl == 4 && strncasecmp(t + i, "copy", 4) == 0;
+				else if (is_copy && prev_from && wl == 5 && strncasecmp(t + i, "stdin", 5) == 0)
+					copy_stdin = true;
+				prev_from = wl == 4 && strncasecmp(t + i, "from", 4) == 0;
+				stmt_start = false;
+				i = e - 1;
+			} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+				stmt_start = false;
+				prev_from = false;
+			}
+			break;
+		case SQUOTE:
+		case DQUOTE: {
+			char q = st == SQUOTE ? '\'' : '"';
+			if (c == q) {
+				if (n == q)
+					i++;
+				else
+					st = NORMAL;
+			}
+			break;
+		}
+		case ESTRING:
+			if (c == '\\')
+				i++;
+			else if (c == '\'') {
+				if (n == '\'')
+					i++;
+				else
+					st = NORMAL;
+			}
+			break;
+		case DOLLAR:
+			if (c == '$' && i + taglen <= len && memcmp(t + i, tag, taglen) == 0) {
+				i += taglen - 1;
+				st = NORMAL;
+			}
+			break;
+		case LINE:
+			if (c == '\n')
+				st = NORMAL;
+			break;
+		case BLOCK:
+			if (c == '/' && n == '*') {
+				depth++;
+				i++;
+			} else if (c == '*' && n == '/') {
+				i++;
+				if (--depth == 0)
+					st = NORMAL;
+			}
+			break;
+		}
+	}
+	return changed;
+}
+
+static void parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
+{
+	SrcLoc l = replay_loc(r, offset);
+	model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
+}
+
+/*
+ * Splits text[0, len) into out. On a scanner failure, records a
+ * parse-error and keeps the complete statements before it.
+ */
+static void split_source(Model *m, const Replay *r, const char *text, int len, Slice *sl, StmtVec *out)
+{
+	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
+	if (!sr.error) {
+		for (int i = 0; i < sr.n_stmts; i++) {
+			Stmt s = {sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
+			VEC_PUSH(m->arena, *out, s);
+		}
+		pg_query_free_split_result(sr);
+		return;
+	}
+	int errpos = sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0;
+	if (errpos > len)
+		errpos = len;
+	parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
+	pg_query_free_split_result(sr);
+	if (errpos == 0)
+		return;
+	/* Split what comes before the failure; the last statement there is
+	 * the broken one unless a ';' ends it. */
+	PgQuerySplitResult pre = pg_query_split_with_scanner(slice(sl, text, 0, errpos));
+	if (!pre.error) {
+		for (int i = 0; i < pre.n_stmts; i++) {
+			Stmt s = {pre.stmts[i]->stmt_location, pre.stmts[i]->stmt_len};
+			int end = s.loc + s.len;
+			if (end >= errpos || text[end] != ';')
+				break;
+			VEC_PUSH(m->arena, *out, s);
+		}
+	}
+	pg_query_free_split_result(pre);
+}
+
+static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
+                             Bump *bump)
+{
+	const char *q = slice(sl, text, first, end - first);
+	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(q);
+	PgQuery__ParseResult *tree = NULL;
+	if (pr.error) {
+		int off = first + (pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0);
+		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
+		goto out;
+	}
+	tree = pg_query__parse_result__unpack(USE_BUMP ? &bump->pa : NULL, pr.parse_tree.len,
+	                                      (const uint8_t *)pr.parse_tree.data);
+	if (!tree) {
+		parse_error(m, r, first, "cannot read the parser's output", "; the statement is skipped");
+		goto out;
+	}
+	for (size_t i = 0; i < tree->n_stmts; i++) {
+		const PgQuery__RawStmt *rs = tree->stmts[i];
+		if (rs && rs->stmt)
+			replay_stmt(r, rs->stmt, first, first, end);
+	}
+out:
+	if (tree && !USE_BUMP)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	bump_reset(bump); /* frees tree */
+	pg_query_free_protobuf_parse_result(pr);
+}
+
+#define HEAD_BYTES 64   /* first try at the bytes that hold a statement's first words */
+#define HEAD_TOKENS 8   /* enough words to classify (CREATE OR REPLACE GLOBAL TEMP ...) */
+
+/* All tokens of text[from, to) into out (replacing its content). */
+static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
+{
+	Err e = {0};
+	int eoff;
+	out->n = 0;
+	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0)
+		out->n = 0; /* the splitter read it, so this does not happen */
+	return true;
+}
+
+/*
+ * The first tokens of the statement text[from, to): scanning only its
+ * head is much cheaper than scanning all of it, and the first words
+ * decide its class. The head grows when it ends inside a quote or a
+ * comment, or holds too few words. The last token of a cut head may be
+ * cut too, so it is dropped. Returns whether out holds all the tokens.
+ */
+static bool head_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
+{
+	for (long n = HEAD_BYTES;; n *= 4) {
+		if (from + n >= to)
+			return all_tokens(text, from, to, sl, out);
+		Err e = {0};
+		int eoff;
+		out->n = 0;
+		if (classify_scan(slice(sl, text, from, (int)n), from, out, &eoff, &e) < 0)
+			continue;
+		if (out->n > HEAD_TOKENS) {
+			out->n--;
+			return false;
+		}
+	}
+}
+
+/* An upper bound of classify_nesting() from the bytes alone: every
+ * operator character and parenthesis, quoted or not. */
+static int nesting_bound(const char *text, int from, int to)
+{
+	int n = 0;
+	for (int i = from; i < to; i++)
+		n += strchr("+-*/<>=%^|&#~!@([:", text[i]) != NULL && text[i] != '\0';
+	return n;
+}
+
+static int load_source(Model *m, Replay *r, const Source *src, const char *text,
+                       const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
+{
+	if (!text)
+		return 0; /* nothing to read (an empty source) */
+	int len = (int)src->len;
+	if (src->len > (size_t)0x7fffffff)
+		return err_set(err, PGC_EXIT_USAGE, "%s: file too large", src->path);
+	const char *nul = memchr(text, '\0', src->len);
+	if (nul)
+		len = (int)(nul - text);
+	if (memchr(text, '\\', (size_t)len)) {
+		char *copy = arena_alloc(m->arena, src->len + 1);
+		memcpy(copy, text, src->len);
+		if (blank_psql(copy, (size_t)len))
+			text = copy;
+	}
+	replay_set_source(r, src->path, text, src->len, cr);
+	if (nul)
+		parse_error(m, r, (int)(nul - text), "NUL byte in input", "; the rest of the file is not read");
+	StmtVec stmts = {0};
+	split_source(m, r, text, len, sl, &stmts);
+
+	TokVec toks = {0};
+	for (size_t i = 0; i < stmts.n; i++) {
+		const Stmt *s = &stmts.items[i];
+		int end = s->loc + s->len;
+		bool all = head_tokens(text, s->loc, end, sl, &toks);
+		if (!all && classify_needs_all(toks.items, (int)toks.n))
+			all = all_tokens(text, s->loc, end, sl, &toks);
+		const Tok *st = toks.items;
+		int nt = (int)toks.n;
+		Classified c = classify_stmt(m->arena, text, st, nt);
+		int nesting = 0;
+		if (c.cls == STMT_SCHEMA && nesting_bound(text, s->loc, end) > CLASSIFY_MAX_NESTING) {
+			/* the cheap bound is too high: count on the real tokens */
+			if (!all)
+				all_tokens(text, s->loc, end, sl, &toks);
+			nesting = classify_nesting(toks.items, (int)toks.n);
+		}
+		switch (c.cls) {
+		case STMT_SCHEMA:
+			if (nesting > CLASSIFY_MAX_NESTING) {
+				parse_error(m, r, c.first, "expression nested too deeply to parse safely",
+				            "; the statement is skipped");
+				break;
+			}
+			parse_and_replay(m, r, text, c.first, end, sl, bump);
+			break;
+		case STMT_DYNAMIC: {
+			SrcLoc l = replay_loc(r, c.dyn_offset);
+			model_add_finding(m, "dynamic-sql", SEV_INFO, l,
+			                  "%s: dynamic SQL is not replayed; check by hand which "
+			                  "tables and foreign keys it changes", c.what);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	free(toks.items);
+	return 0;
+}
+
+int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
+{
+	Dialect d = want == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
+	CrdbRewrite *rw = NULL;
+	if (want == DIALECT_COCKROACH || want == DIALECT_AUTO) {
+		rw = arena_alloc(m->arena, (src->n + 1) * sizeof(*rw));
+		for (size_t i = 0; i < src->n; i++) {
+			Err e = {0};
+			if (crdb_rewrite(m->arena, &src->items[i], &rw[i], &e) < 0) {
+				if (want == DIALECT_COCKROACH) {
+					*err = e;
+					return -1;
+				}
+				rw = NULL; /* auto: read as PostgreSQL */
+				break;
+			}
+		}
+		if (rw && want == DIALECT_AUTO) {
+			for (size_t i = 0; i < src->n; i++) {
+				if (!rw[i].first_syntax)
+					continue;
+				const Source *s = &src->items[i];
+				SrcLoc l = srcloc_at(s->path, s->text, s->len, rw[i].first_offset);
+				log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, rw[i].first_syntax);
+				d = DIALECT_COCKROACH;
+				break;
+			}
+		}
+		if (d != DIALECT_COCKROACH)
+			rw = NULL;
+	}
+	m->dialect = d;
+	Replay *r = replay_new(m, d);
+	Slice sl = {NULL, 0};
+	Bump bump;
+	bump_init(&bump);
+	int ret = 0;
+	for (size_t i = 0; i < src->n && ret == 0; i++) {
+		const Source *s = &src->items[i];
+		const char *text = rw && rw[i].text ? rw[i].text : s->text;
+		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, &bump, err);
+	}
+	bump_release(&bump);
+	free(sl.buf);
+	return ret;
+}
