@@ -5,9 +5,11 @@
 #   scripts/valgrind.sh            every tests/unit/test_*.c, then the audits
 #   scripts/valgrind.sh PATTERN    only unit tests whose name contains PATTERN
 #
-# ASan and valgrind do not mix, so the unit tests are linked here against
-# the plain objects of `make all` (build/obj) into build/valgrind/. Leaks of
-# every kind but "still reachable" are errors (exit 97 from valgrind).
+# ASan and valgrind do not mix, so the library is compiled here without
+# sanitizers but, like the suite's test build, with -DPGC_FAULT_INJECTION
+# (unit tests use its hooks), into build/valgrind/obj, and each unit test is
+# linked against it. Leaks of every kind but "still reachable" are errors
+# (exit 97 from valgrind).
 # Prints TAP lines; exit status 0 only when everything was clean. Tests
 # that need PostgreSQL (test_db) need PGHOST & co., as in scripts/test.sh.
 set -uo pipefail
@@ -16,7 +18,19 @@ pattern=${1:-}
 
 make -s -j2 all >build/valgrind-build.log 2>&1 || { cat build/valgrind-build.log; echo "not ok - make all"; exit 1; }
 mkdir -p build/valgrind
-mapfile -t objs < <(find build/obj -name '*.o' ! -path build/obj/main.o | sort)
+CFLAGS_VG=(-std=c11 -D_GNU_SOURCE -O1 -g -DPGC_FAULT_INJECTION -Isrc -I/usr/include/postgresql)
+newest_h=$(find src -name '*.h' -printf '%T@\n' | sort -n | tail -1)
+objs=()
+for c in $(find src -name '*.c' ! -path src/main.c | sort); do
+	o=build/valgrind/obj/${c#src/}
+	o=${o%.c}.o
+	objs+=("$o")
+	if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ "$(stat -c %Y "$o")" -lt "${newest_h%.*}" ]; then
+		mkdir -p "$(dirname "$o")"
+		cc "${CFLAGS_VG[@]}" -c -o "$o" "$c" 2>>build/valgrind-build.log ||
+			{ cat build/valgrind-build.log; echo "not ok - compile $c for valgrind"; exit 1; }
+	fi
+done
 VG=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible
     --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=97
     --track-origins=yes --num-callers=30)
@@ -28,7 +42,7 @@ for src in tests/unit/test_*.c; do
 	t=$(basename "$src" .c)
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	bin=build/valgrind/$t log=build/valgrind/$t.log
-	if ! cc -std=c11 -D_GNU_SOURCE -O1 -g -Isrc -I/usr/include/postgresql -Itests/unit \
+	if ! cc "${CFLAGS_VG[@]}" -Itests/unit \
 		-o "$bin" "$src" "${objs[@]}" -lpg_query -lpq -ljson-c -linih -lm -lcmocka 2>"$log"; then
 		echo "not ok - $t: builds for valgrind"; sed 's/^/#   /' "$log" | head -20; status=1; continue
 	fi
