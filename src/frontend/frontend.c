@@ -37,6 +37,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +425,57 @@ static int nesting_bound(const char *text, int from, int to)
 	return n;
 }
 
+/*
+ * pgcascade fix writes each PostgreSQL step as a guarded DO block whose
+ * body is quoted with the tag $pgcascade$ and runs one literal
+ * ALTER TABLE when its guard passes (see src/fix/fix.c). Such a block is
+ * ours, so its ALTER TABLE statements are replayed as if the guard
+ * passed: a static audit that includes the generated migration then
+ * sees the cascades it made. Any other DO block stays dynamic SQL.
+ * Returns whether text[first, end) was such a block.
+ */
+static bool replay_own_do(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
+                          Bump *bump, TokVec *toks)
+{
+	static const char tag[] = "$pgcascade$";
+	const size_t taglen = sizeof(tag) - 1;
+	int p = first;
+	if (end - p < 2 || strncasecmp(text + p, "DO", 2) != 0)
+		return false;
+	p += 2;
+	while (p < end && isspace((unsigned char)text[p]))
+		p++;
+	if ((size_t)(end - p) < 2 * taglen || strncmp(text + p, tag, taglen) != 0)
+		return false;
+	int body = p + (int)taglen;
+	const char *close = memmem(text + body, (size_t)(end - body), tag, taglen);
+	if (!close)
+		return false;
+	int body_end = (int)(close - text);
+	if (!all_tokens(text, body, body_end, sl, toks))
+		return false;
+	/* Copy the tokens: parse_and_replay reuses the slice buffer. */
+	size_t n = toks->n;
+	Tok *tk = malloc((n ? n : 1) * sizeof(*tk));
+	if (!tk)
+		return false;
+	memcpy(tk, toks->items, n * sizeof(*tk));
+	bool found = false;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (tk[i].token != PG_QUERY__TOKEN__ALTER || tk[i + 1].token != PG_QUERY__TOKEN__TABLE)
+			continue;
+		size_t j = i + 2;
+		while (j < n && tk[j].token != PG_QUERY__TOKEN__ASCII_59)
+			j++;
+		int stop = j < n ? tk[j].start : body_end;
+		parse_and_replay(m, r, text, tk[i].start, stop, sl, bump);
+		found = true;
+		i = j;
+	}
+	free(tk);
+	return found;
+}
+
 static int load_source(Model *m, Replay *r, const Source *src, const char *text,
                        const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
 {
@@ -474,6 +526,8 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			parse_and_replay(m, r, text, c.first, end, sl, bump);
 			break;
 		case STMT_DYNAMIC: {
+			if (replay_own_do(m, r, text, c.first, end, sl, bump, &toks))
+				break;
 			SrcLoc l = replay_loc(r, c.dyn_offset);
 			model_add_finding(m, "dynamic-sql", SEV_INFO, l,
 			                  "%s: dynamic SQL is not replayed; check by hand which "
