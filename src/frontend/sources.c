@@ -372,7 +372,7 @@ static void add_entry(EntryVec *v, Arena *tmp, const char *rel, const char *vern
 {
 	Entry e = {0};
 	e.rel = arena_strdup(tmp, rel);
-	parse_version(vername, &e);
+	parse_version(arena_strdup(tmp, vername), &e); /* Entry.ver points into it: d_name is reused by readdir */
 	VEC_PUSH(tmp, *v, e);
 }
 

@@ -1,0 +1,15 @@
+CREATE SCHEMA app;
+SET search_path = app, public;
+CREATE TABLE "Users" (id int PRIMARY KEY, "Name" text);
+CREATE TABLE app.posts (id int PRIMARY KEY, author int, CONSTRAINT posts_author FOREIGN KEY (author) REFERENCES "Users"(id));
+ALTER TABLE ONLY app.posts RENAME CONSTRAINT posts_author TO posts_author_fk;
+ALTER TABLE app.posts RENAME COLUMN author TO author_id;
+ALTER TABLE app.posts RENAME TO articles;
+ALTER TABLE app.articles SET SCHEMA public;
+ALTER TABLE articles ALTER COLUMN author_id SET NOT NULL;
+ALTER TABLE articles DROP CONSTRAINT IF EXISTS nope;
+ALTER TABLE articles ADD COLUMN editor int REFERENCES "Users";
+ALTER TABLE articles DROP COLUMN editor;
+RESET search_path;
+DROP TABLE "Users" CASCADE;
+DROP INDEX IF EXISTS foo;

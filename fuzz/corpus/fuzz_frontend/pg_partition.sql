@@ -1,0 +1,6 @@
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE events (id int, user_id int REFERENCES users, at date) PARTITION BY RANGE (at);
+CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE IF NOT EXISTS users (x int);
+CREATE TABLE copy (LIKE events INCLUDING ALL);
+CREATE TABLE a (id int PRIMARY KEY, u int, v int, FOREIGN KEY (u, v) REFERENCES users(id, id) ON DELETE SET NULL (u));
