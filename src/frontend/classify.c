@@ -3,6 +3,7 @@
  * tokens alone; see classify.h.
  */
 #include "frontend/classify.h"
+#include "util/xalloc.h"
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -36,10 +37,7 @@ int classify_scan(const char *text, int base, TokVec *out, int *err_offset, Err 
 			continue;
 		if (out->n == out->cap) {
 			size_t nc = out->cap ? 2 * out->cap : 1024;
-			Tok *v = realloc(out->items, nc * sizeof(*v));
-			if (!v)
-				abort();
-			out->items = v;
+			out->items = xrealloc(out->items, nc * sizeof(Tok));
 			out->cap = nc;
 		}
 		out->items[out->n++] = (Tok){t->start + base, t->end + base, t->token};
@@ -219,6 +217,16 @@ static bool is_operator(int token)
 	case PG_QUERY__TOKEN__LESS_EQUALS:
 	case PG_QUERY__TOKEN__GREATER_EQUALS:
 	case PG_QUERY__TOKEN__NOT_EQUALS:
+	/* Keyword operators nest too: a chain of NOT, IS NULL, COLLATE,
+	 * AT TIME ZONE, IN (...) or OPERATOR(...) is as deep as a + chain. */
+	case PG_QUERY__TOKEN__NOT:
+	case PG_QUERY__TOKEN__IS:
+	case PG_QUERY__TOKEN__ISNULL:
+	case PG_QUERY__TOKEN__NOTNULL:
+	case PG_QUERY__TOKEN__COLLATE:
+	case PG_QUERY__TOKEN__AT:
+	case PG_QUERY__TOKEN__IN_P:
+	case PG_QUERY__TOKEN__OPERATOR:
 		return true;
 	default:
 		return false;

@@ -72,6 +72,6 @@ bool classify_needs_all(const Tok *toks, int n);
  */
 int classify_nesting(const Tok *toks, int n);
 
-#define CLASSIFY_MAX_NESTING 1000
+#define CLASSIFY_MAX_NESTING 2000
 
 #endif

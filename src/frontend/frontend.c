@@ -33,6 +33,7 @@
 #include "frontend/classify.h"
 #include "frontend/crdb.h"
 #include "frontend/replay.h"
+#include "util/xalloc.h"
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -72,16 +73,11 @@ static void *bump_alloc(void *data, size_t n)
 		b->used += n;
 		return p;
 	}
-	void *p = malloc(n);
-	if (!p)
-		abort();
+	void *p = xmalloc(n);
 	/* Overflow list on the heap (not the arena: it is reset per tree). */
 	if (b->big.n == b->big.cap) {
 		size_t nc = b->big.cap ? 2 * b->big.cap : 16;
-		void **v = realloc(b->big.items, nc * sizeof(*v));
-		if (!v)
-			abort();
-		b->big.items = v;
+		b->big.items = xrealloc(b->big.items, nc * sizeof(void *));
 		b->big.cap = nc;
 	}
 	b->big.items[b->big.n++] = p;
@@ -111,9 +107,7 @@ static void bump_reset(Bump *b)
 	if (b->want > b->cap) {
 		free(b->buf);
 		b->cap = b->want + b->want / 2;
-		b->buf = malloc(b->cap);
-		if (!b->buf)
-			abort();
+		b->buf = xmalloc(b->cap);
 	}
 	b->used = 0;
 	b->want = 0;
@@ -145,9 +139,7 @@ static const char *slice(Slice *s, const char *text, int off, int len)
 	if ((size_t)len + 1 > s->cap) {
 		free(s->buf);
 		s->cap = (size_t)len + 1 > 2 * s->cap ? (size_t)len + 1 : 2 * s->cap;
-		s->buf = malloc(s->cap);
-		if (!s->buf)
-			abort();
+		s->buf = xmalloc(s->cap);
 	}
 	memcpy(s->buf, text + off, (size_t)len);
 	s->buf[len] = '\0';
@@ -315,15 +307,60 @@ static void parse_error(Model *m, const Replay *r, int offset, const char *msg, 
  * Splits text[0, len) into out. On a scanner failure, records a
  * parse-error and keeps the complete statements before it.
  */
+/*
+ * libpg_query's scanner splitter counts parentheses and, after an
+ * unbalanced one, returns nothing for the rest of the text: statements
+ * would vanish without a word. When its statements stop short of the
+ * end, split what is left at every ';' token (whatever the depth), so
+ * the broken statement becomes a parse-error and the ones after it
+ * still count.
+ */
+static void split_tail(Model *m, const char *text, int len, int from, Slice *sl, StmtVec *out)
+{
+	int p = from;
+	while (p < len && (isspace((unsigned char)text[p]) || text[p] == ';'))
+		p++;
+	if (p >= len)
+		return;
+	TokVec toks = {0};
+	Err e = {0};
+	int eoff = 0;
+	if (classify_scan(slice(sl, text, p, len - p), p, &toks, &eoff, &e) < 0) {
+		free(toks.items);
+		return; /* the splitter scanned the same text without error */
+	}
+	int start = -1;
+	for (size_t i = 0; i < toks.n; i++) {
+		if (toks.items[i].token == PG_QUERY__TOKEN__ASCII_59) {
+			if (start >= 0) {
+				Stmt s = {start, toks.items[i].start - start};
+				VEC_PUSH(m->arena, *out, s);
+			}
+			start = -1;
+		} else if (start < 0) {
+			start = toks.items[i].start;
+		}
+	}
+	if (start >= 0 && toks.n > 0) {
+		Stmt s = {start, toks.items[toks.n - 1].end - start};
+		VEC_PUSH(m->arena, *out, s);
+	}
+	free(toks.items);
+}
+
 static void split_source(Model *m, const Replay *r, const char *text, int len, Slice *sl, StmtVec *out)
 {
 	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
 	if (!sr.error) {
+		int covered = 0;
 		for (int i = 0; i < sr.n_stmts; i++) {
 			Stmt s = {sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
 			VEC_PUSH(m->arena, *out, s);
+			if (s.loc + s.len > covered)
+				covered = s.loc + s.len;
 		}
 		pg_query_free_split_result(sr);
+		split_tail(m, text, len, covered, sl, out);
 		return;
 	}
 	int errpos = sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0;
@@ -416,12 +453,18 @@ static bool head_tokens(const char *text, int from, int to, Slice *sl, TokVec *o
 }
 
 /* An upper bound of classify_nesting() from the bytes alone: every
- * operator character and parenthesis, quoted or not. */
+ * operator character and parenthesis, quoted or not, and every word
+ * (keyword operators such as NOT, IS, COLLATE, AT, IN, OPERATOR). */
 static int nesting_bound(const char *text, int from, int to)
 {
 	int n = 0;
-	for (int i = from; i < to; i++)
-		n += strchr("+-*/<>=%^|&#~!@([:", text[i]) != NULL && text[i] != '\0';
+	for (int i = from; i < to; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch && strchr("+-*/<>=%^|&#~!@([:", ch))
+			n++;
+		else if (isalpha(ch) && (i == from || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
+			n++;
+	}
 	return n;
 }
 
@@ -456,9 +499,7 @@ static bool replay_own_do(Model *m, Replay *r, const char *text, int first, int 
 		return false;
 	/* Copy the tokens: parse_and_replay reuses the slice buffer. */
 	size_t n = toks->n;
-	Tok *tk = malloc((n ? n : 1) * sizeof(*tk));
-	if (!tk)
-		return false;
+	Tok *tk = xmalloc((n ? n : 1) * sizeof(*tk));
 	memcpy(tk, toks->items, n * sizeof(*tk));
 	bool found = false;
 	for (size_t i = 0; i + 1 < n; i++) {

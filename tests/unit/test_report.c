@@ -41,6 +41,7 @@ static int setup(void **state)
 	fk->origin.file = "migrations/002-oauth-tokens.sql";
 	fk->origin.line = 3;
 	fk->origin.col = 3;
+	fk->ref_loc = fk->origin; /* findings point at the REFERENCES clause */
 	shape_fk(m, "decisions_user_id_fkey", d, "user_id", u, FK_CASCADE);
 	fk = shape_fk(m, "decision_feedback_decision_id_fkey", fb, "decision_id", d, FK_NO_ACTION);
 	fk->name_predicted = true;
