@@ -23,6 +23,8 @@ export PGC_ROOT="$ROOT"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# Fuzz targets run 10 s each locally; in CI (CI=true) at least 60 s each.
+if [ "${CI:-}" = true ]; then export FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-60}; fi
 
 pattern="${1:-}"
 passed=0 failed=0

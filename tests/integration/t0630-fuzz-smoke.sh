@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # t0630-fuzz-smoke.sh - every libFuzzer target (fuzz/fuzz_*.c) builds and
-# runs for a short time (FUZZ_SMOKE_SECONDS, default 10) on its seed
-# corpus without a crash, leak, hang or sanitizer report. The full runs
-# (60 s or more per target) are scripts/fuzz.sh, which CI calls separately.
+# runs for a bounded time (FUZZ_SMOKE_SECONDS: 10 by default, 60 in CI,
+# where scripts/test.sh sets it) on its seed corpus without a crash, leak,
+# hang or sanitizer report. Longer runs: scripts/fuzz.sh (make fuzz).
 source "$PGC_ROOT/tests/lib/tap.sh"
 cd "$PGC_ROOT" || exit 1
 
