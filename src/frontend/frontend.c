@@ -790,19 +790,59 @@ static int rewrite_all(Arena *a, const SourceList *src, CrdbRewrite *rw, Err *er
 	return 0;
 }
 
+/* One half of the detection: crdb_rewrite() of src[from, to) into its own arena. */
+typedef struct Detect {
+	const SourceList *src;
+	size_t from, to;
+	Arena *a;
+	CrdbRewrite *rw;
+	int rc;
+} Detect;
+
+static void *detect_part(void *arg)
+{
+	Detect *d = arg;
+	Err e = {0};
+	d->rc = 0;
+	for (size_t i = d->from; i < d->to && d->rc == 0; i++)
+		d->rc = crdb_rewrite(d->a, &d->src->items[i], &d->rw[i], &e) < 0 ? -1 : 0;
+	return NULL;
+}
+
 /*
- * detect_cockroach: --dialect auto. The rewrite is done in a scratch arena
- * that is freed at once: most histories are PostgreSQL, and then the
+ * detect_cockroach: --dialect auto. The rewrite is done in scratch arenas
+ * that are freed at once: most histories are PostgreSQL, and then the
  * rewritten copies are not needed (the rewrite is redone in the model's
- * arena when CockroachDB syntax is found).
+ * arena when CockroachDB syntax is found). A worker thread scans the
+ * second half of the files; the answer and the message are those of a
+ * scan in order (a file that fails makes it PostgreSQL).
  */
 static bool detect_cockroach(const SourceList *src)
 {
 	Arena *scratch = arena_new();
 	CrdbRewrite *rw = arena_alloc(scratch, (src->n + 1) * sizeof(*rw));
-	Err e = {0};
+	Detect lo = {src, 0, src->n, scratch, rw, 0}, hi = {src, src->n, src->n, NULL, rw, 0};
+	pthread_t th;
+	bool threaded = src->n >= 2;
+#ifdef PGC_FAULT_INJECTION
+	if (getenv("PGCASCADE_FAIL_ALLOC"))
+		threaded = false; /* the same allocations in the same order on every run */
+#endif
+	if (threaded) {
+		hi.a = arena_new();
+		hi.from = lo.to = src->n / 2;
+		if (pthread_create(&th, NULL, detect_part, &hi) != 0) {
+			arena_free(hi.a);
+			hi.a = NULL;
+			threaded = false;
+			hi.from = lo.to = src->n;
+		}
+	}
+	detect_part(&lo);
+	if (threaded)
+		pthread_join(th, NULL);
 	bool crdb = false;
-	if (rewrite_all(scratch, src, rw, &e) == 0) {
+	if (lo.rc == 0 && hi.rc == 0) {
 		for (size_t i = 0; i < src->n; i++) {
 			if (!rw[i].first_syntax)
 				continue;
@@ -813,6 +853,7 @@ static bool detect_cockroach(const SourceList *src)
 			break;
 		}
 	}
+	arena_free(hi.a);
 	arena_free(scratch);
 	return crdb;
 }
