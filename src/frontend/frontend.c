@@ -39,6 +39,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,11 +386,12 @@ static void split_source(Model *m, const Replay *r, const char *text, int len, S
 	pg_query_free_split_result(pre);
 }
 
-static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
-                             Bump *bump)
+/*
+ * replay_parsed: replays pr, the parse of text[first, end), and frees pr.
+ */
+static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, int first, int end,
+                          Bump *bump)
 {
-	const char *q = slice(sl, text, first, end - first);
-	PgQueryProtobufParseResult pr = pg_query_parse_protobuf(q);
 	PgQuery__ParseResult *tree = NULL;
 	if (pr.error) {
 		int off = first + (pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0);
@@ -412,6 +414,182 @@ out:
 		pg_query__parse_result__free_unpacked(tree, NULL);
 	bump_reset(bump); /* frees tree */
 	pg_query_free_protobuf_parse_result(pr);
+}
+
+static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
+                             Bump *bump)
+{
+	const char *q = slice(sl, text, first, end - first);
+	replay_parsed(m, r, pg_query_parse_protobuf(q), first, end, bump);
+}
+
+/* ---- parsing ahead --------------------------------------------------- */
+
+/*
+ * libpg_query's parser is thread-safe and parsing is most of the time of
+ * a load. While the main thread classifies and replays one file's
+ * statements in order, a worker thread parses the file's schema
+ * statements in the same order; the main thread takes each result when
+ * it is ready. Replay order and results are those of a sequential run.
+ */
+typedef struct Job {
+	int first, end;
+	bool done;            /* pr is set (under mu) */
+	bool unparsed;        /* the worker could not parse it: parse when taken */
+	PgQueryProtobufParseResult pr;
+} Job;
+
+typedef struct Ahead {
+	const char *text;     /* the file being read */
+	Job *jobs;            /* room for every statement of the file: never moves while read */
+	size_t njobs;         /* allocated */
+	size_t nsub, claim;   /* submitted by main; next job nobody parses yet (under mu) */
+	bool quit;            /* the load is over (under mu) */
+	bool running;         /* the worker was started */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+} Ahead;
+
+/*
+ * One worker for the whole load; it claims jobs in order. The main
+ * thread parses a job itself when the worker has not claimed it yet, so
+ * a busy machine (the worker not scheduled) costs no more than a
+ * sequential run.
+ */
+static void *ahead_worker(void *arg)
+{
+	Ahead *a = arg;
+	char *buf = NULL;
+	size_t cap = 0;
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (a->claim == a->nsub && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->claim == a->nsub)
+			break;
+		Job *j = &a->jobs[a->claim++];
+		const char *text = a->text;
+		pthread_mutex_unlock(&a->mu);
+		/* plain malloc: xmalloc counts allocations for fault injection
+		 * and exits on failure, which is the main thread's business */
+		size_t len = (size_t)(j->end - j->first);
+		char *q = len + 1 > cap ? realloc(buf, len + 1) : buf;
+		PgQueryProtobufParseResult pr = {0};
+		if (q) {
+			if (q != buf)
+				cap = len + 1;
+			buf = q;
+			memcpy(buf, text + j->first, len);
+			buf[len] = '\0';
+			pr = pg_query_parse_protobuf(buf);
+		}
+		pthread_mutex_lock(&a->mu);
+		j->pr = pr;
+		j->unparsed = !q; /* out of memory here: the main thread parses it */
+		j->done = true;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	free(buf);
+	return NULL;
+}
+
+static void ahead_init(Ahead *a)
+{
+	memset(a, 0, sizeof(*a));
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+#ifdef PGC_FAULT_INJECTION
+	/* the allocation walk (tests/integration/t0620) needs the same
+	 * allocations in the same order on every run */
+	if (getenv("PGCASCADE_FAIL_ALLOC"))
+		return;
+#endif
+	a->running = pthread_create(&a->th, NULL, ahead_worker, a) == 0;
+}
+
+/*
+ * Starts a file: text with up to n statements. Every job of the previous
+ * file has been taken, so the worker is idle.
+ */
+static void ahead_begin(Ahead *a, const char *text, size_t n)
+{
+	pthread_mutex_lock(&a->mu);
+	if (n > a->njobs) {
+		free(a->jobs);
+		a->njobs = n;
+		a->jobs = xcalloc(n, sizeof(*a->jobs));
+	}
+	a->text = text;
+	a->nsub = a->claim = 0;
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_submit(Ahead *a, int first, int end)
+{
+	pthread_mutex_lock(&a->mu);
+	Job *j = &a->jobs[a->nsub];
+	j->first = first;
+	j->end = end;
+	j->done = false;
+	j->unparsed = false;
+	a->nsub++; /* without a worker, jobs are parsed when taken */
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/*
+ * The parse of job k (taken in order); the caller frees it. While the
+ * worker parses job k, the main thread parses the next unclaimed job
+ * instead of waiting.
+ */
+static PgQueryProtobufParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
+{
+	Job *j = &a->jobs[k];
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		if (a->claim <= k) {
+			/* nobody parses k yet: do it here */
+			a->claim = k + 1;
+			const char *text = a->text;
+			pthread_mutex_unlock(&a->mu);
+			return pg_query_parse_protobuf(slice(sl, text, j->first, j->end - j->first));
+		}
+		if (j->done)
+			break;
+		if (a->claim < a->nsub) {
+			Job *o = &a->jobs[a->claim++];
+			const char *text = a->text;
+			pthread_mutex_unlock(&a->mu);
+			PgQueryProtobufParseResult pr = pg_query_parse_protobuf(slice(sl, text, o->first, o->end - o->first));
+			pthread_mutex_lock(&a->mu);
+			o->pr = pr;
+			o->done = true;
+			continue;
+		}
+		pthread_cond_wait(&a->cv, &a->mu);
+	}
+	const char *text = a->text;
+	pthread_mutex_unlock(&a->mu);
+	if (j->unparsed)
+		return pg_query_parse_protobuf(slice(sl, text, j->first, j->end - j->first));
+	return j->pr;
+}
+
+/* Stops the worker (every submitted job must have been taken) and frees a. */
+static void ahead_finish(Ahead *a)
+{
+	if (a->running) {
+		pthread_mutex_lock(&a->mu);
+		a->quit = true;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+	}
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a->jobs);
 }
 
 #define HEAD_BYTES 64   /* first try at the bytes that hold a statement's first words */
@@ -518,7 +696,7 @@ static bool replay_own_do(Model *m, Replay *r, const char *text, int first, int 
 }
 
 static int load_source(Model *m, Replay *r, const Source *src, const char *text,
-                       const CrdbRewrite *cr, Slice *sl, Bump *bump, Err *err)
+                       const CrdbRewrite *cr, Slice *sl, Bump *bump, Ahead *ah, Err *err)
 {
 	if (!text)
 		return 0; /* nothing to read (an empty source) */
@@ -540,6 +718,14 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 	StmtVec stmts = {0};
 	split_source(m, r, text, len, sl, &stmts);
 
+	/* Pass 1 classifies every statement and hands the schema statements
+	 * to the parser thread; pass 2 replays them in order. */
+	typedef struct Plan {
+		Classified c;
+		int end, nesting;
+	} Plan;
+	Plan *plan = xmalloc((stmts.n ? stmts.n : 1) * sizeof(*plan));
+	ahead_begin(ah, text, stmts.n);
 	TokVec toks = {0};
 	for (size_t i = 0; i < stmts.n; i++) {
 		const Stmt *s = &stmts.items[i];
@@ -557,14 +743,22 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 				all_tokens(text, s->loc, end, sl, &toks);
 			nesting = classify_nesting(toks.items, (int)toks.n);
 		}
+		plan[i] = (Plan){c, end, nesting};
+		if (c.cls == STMT_SCHEMA && nesting <= CLASSIFY_MAX_NESTING)
+			ahead_submit(ah, c.first, end);
+	}
+	size_t next = 0;
+	for (size_t i = 0; i < stmts.n; i++) {
+		const Classified c = plan[i].c;
+		int end = plan[i].end;
 		switch (c.cls) {
 		case STMT_SCHEMA:
-			if (nesting > CLASSIFY_MAX_NESTING) {
+			if (plan[i].nesting > CLASSIFY_MAX_NESTING) {
 				parse_error(m, r, c.first, "expression nested too deeply to parse safely",
 				            "; the statement is skipped");
 				break;
 			}
-			parse_and_replay(m, r, text, c.first, end, sl, bump);
+			replay_parsed(m, r, ahead_take(ah, next++, sl), c.first, end, bump);
 			break;
 		case STMT_DYNAMIC: {
 			if (replay_own_do(m, r, text, c.first, end, sl, bump, &toks))
@@ -579,52 +773,123 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			break;
 		}
 	}
+	free(plan);
 	free(toks.items);
 	return 0;
+}
+
+/*
+ * rewrite_all: crdb_rewrite() of every source into a (rw has src->n + 1
+ * entries). Returns 0, or -1 with err from the first file that failed.
+ */
+static int rewrite_all(Arena *a, const SourceList *src, CrdbRewrite *rw, Err *err)
+{
+	for (size_t i = 0; i < src->n; i++)
+		if (crdb_rewrite(a, &src->items[i], &rw[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* One half of the detection: crdb_rewrite() of src[from, to) into its own arena. */
+typedef struct Detect {
+	const SourceList *src;
+	size_t from, to;
+	Arena *a;
+	CrdbRewrite *rw;
+	int rc;
+} Detect;
+
+static void *detect_part(void *arg)
+{
+	Detect *d = arg;
+	Err e = {0};
+	d->rc = 0;
+	for (size_t i = d->from; i < d->to && d->rc == 0; i++)
+		d->rc = crdb_rewrite(d->a, &d->src->items[i], &d->rw[i], &e) < 0 ? -1 : 0;
+	return NULL;
+}
+
+/*
+ * detect_cockroach: --dialect auto. The rewrite is done in scratch arenas
+ * that are freed at once: most histories are PostgreSQL, and then the
+ * rewritten copies are not needed (the rewrite is redone in the model's
+ * arena when CockroachDB syntax is found). A worker thread scans the
+ * second half of the files; the answer and the message are those of a
+ * scan in order (a file that fails makes it PostgreSQL).
+ */
+static bool detect_cockroach(const SourceList *src)
+{
+	Arena *scratch = arena_new();
+	CrdbRewrite *rw = arena_alloc(scratch, (src->n + 1) * sizeof(*rw));
+	Detect lo = {src, 0, src->n, scratch, rw, 0}, hi = {src, src->n, src->n, NULL, rw, 0};
+	pthread_t th;
+	bool threaded = src->n >= 2;
+#ifdef PGC_FAULT_INJECTION
+	if (getenv("PGCASCADE_FAIL_ALLOC"))
+		threaded = false; /* the same allocations in the same order on every run */
+#endif
+	if (threaded) {
+		hi.a = arena_new();
+		hi.from = lo.to = src->n / 2;
+		if (pthread_create(&th, NULL, detect_part, &hi) != 0) {
+			arena_free(hi.a);
+			hi.a = NULL;
+			threaded = false;
+			hi.from = lo.to = src->n;
+		}
+	}
+	detect_part(&lo);
+	if (threaded)
+		pthread_join(th, NULL);
+	bool crdb = false;
+	if (lo.rc == 0 && hi.rc == 0) {
+		for (size_t i = 0; i < src->n; i++) {
+			if (!rw[i].first_syntax)
+				continue;
+			const Source *s = &src->items[i];
+			SrcLoc l = srcloc_at(s->path, s->text, s->len, rw[i].first_offset);
+			log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, rw[i].first_syntax);
+			crdb = true;
+			break;
+		}
+	}
+	arena_free(hi.a);
+	arena_free(scratch);
+	return crdb;
 }
 
 int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 {
 	Dialect d = want == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	CrdbRewrite *rw = NULL;
-	if (want == DIALECT_COCKROACH || want == DIALECT_AUTO) {
+	if (want == DIALECT_AUTO && detect_cockroach(src))
+		d = DIALECT_COCKROACH;
+	if (d == DIALECT_COCKROACH) {
 		rw = arena_alloc(m->arena, (src->n + 1) * sizeof(*rw));
-		for (size_t i = 0; i < src->n; i++) {
-			Err e = {0};
-			if (crdb_rewrite(m->arena, &src->items[i], &rw[i], &e) < 0) {
-				if (want == DIALECT_COCKROACH) {
-					*err = e;
-					return -1;
-				}
-				rw = NULL; /* auto: read as PostgreSQL */
-				break;
+		Err e = {0};
+		if (rewrite_all(m->arena, src, rw, &e) < 0) {
+			if (want == DIALECT_COCKROACH) {
+				*err = e;
+				return -1;
 			}
+			rw = NULL; /* auto: read as PostgreSQL */
+			d = DIALECT_POSTGRES;
 		}
-		if (rw && want == DIALECT_AUTO) {
-			for (size_t i = 0; i < src->n; i++) {
-				if (!rw[i].first_syntax)
-					continue;
-				const Source *s = &src->items[i];
-				SrcLoc l = srcloc_at(s->path, s->text, s->len, rw[i].first_offset);
-				log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, rw[i].first_syntax);
-				d = DIALECT_COCKROACH;
-				break;
-			}
-		}
-		if (d != DIALECT_COCKROACH)
-			rw = NULL;
 	}
 	m->dialect = d;
 	Replay *r = replay_new(m, d);
 	Slice sl = {NULL, 0};
 	Bump bump;
 	bump_init(&bump);
+	Ahead ah;
+	ahead_init(&ah);
 	int ret = 0;
 	for (size_t i = 0; i < src->n && ret == 0; i++) {
 		const Source *s = &src->items[i];
 		const char *text = rw && rw[i].text ? rw[i].text : s->text;
-		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, &bump, err);
+		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, &bump, &ah, err);
 	}
+	ahead_finish(&ah);
 	bump_release(&bump);
 	free(sl.buf);
 	return ret;

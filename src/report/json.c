@@ -3,7 +3,8 @@
  * roots, every foreign key of the model (sorted by schema, table, name;
  * "origin" only when a source file exists), the closure and the
  * findings. Extra fields: blocks, path, help, predicted_name, root,
- * order_outcome. Built with json-c and written once.
+ * order_outcome. Each element is built with json-c, written and freed
+ * at once (streamed).
  */
 #include "report/internal.h"
 #include "exitcodes.h"
@@ -92,28 +93,81 @@ static json_object *fk_json(const ForeignKey *fk)
 	return o;
 }
 
+/*
+ * The document is streamed: each element of the big arrays is built,
+ * printed with json-c and freed at once, so memory stays flat in the
+ * number of foreign keys. The layout is exactly json-c's pretty printer
+ * (two spaces per level): an element printed at level 0 is re-indented
+ * by its nesting level (raw newlines only come from the printer; those
+ * in strings are escaped).
+ */
+#define JFLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static void indent(FILE *out, int level)
+{
+	for (int i = 0; i < level; i++)
+		fputs("  ", out);
+}
+
+/* emit: prints v (consumed: put here) as a value at nesting level. */
+static void emit(FILE *out, json_object *v, int level)
+{
+	const char *s = v ? json_object_to_json_string_ext(v, JFLAGS) : "null";
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+		fwrite(s, 1, (size_t)(nl - s) + 1, out);
+		indent(out, level);
+	}
+	fputs(s, out);
+	json_object_put(v);
+}
+
+/* key: starts member `name` of the top-level object. */
+static void key(FILE *out, const char *name, bool first)
+{
+	fputs(first ? "{\n  \"" : ",\n  \"", out);
+	fputs(name, out);
+	fputs("\": ", out);
+}
+
+/* item: prints array element v (consumed) of an array at level 1. */
+static void item(FILE *out, json_object *v, size_t i)
+{
+	fputs(i ? ",\n    " : "\n    ", out);
+	emit(out, v, 2);
+}
+
+/* end_array: json-c closes empty and full arrays alike. */
+static void end_array(FILE *out)
+{
+	fputs("\n  ]", out);
+}
+
 int report_json(FILE *out, Model *m, const Analysis *an, Err *err)
 {
-	json_object *doc = json_object_new_object();
-	json_object_object_add(doc, "version", json_object_new_int(1));
-	json_object_object_add(doc, "dialect", jstr(dialect_name(m->dialect)));
-	json_object *roots = json_object_new_array();
+	key(out, "version", true);
+	emit(out, json_object_new_int(1), 1);
+	key(out, "dialect", false);
+	emit(out, jstr(dialect_name(m->dialect)), 1);
+	key(out, "roots", false);
+	fputc('[', out);
 	for (size_t i = 0; i < an->roots.n; i++) {
 		const Root *r = an->roots.items[i];
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "schema", jstr(r->t->schema));
 		json_object_object_add(o, "table", jstr(r->t->name));
 		json_object_object_add(o, "columns", jstrs(r->cols, r->ncols));
-		json_object_array_add(roots, o);
+		item(out, o, i);
 	}
-	json_object_object_add(doc, "roots", roots);
+	end_array(out);
 	size_t nfk = 0;
 	ForeignKey **fks = model_sorted_fks(m, &nfk);
-	json_object *fka = json_object_new_array();
+	key(out, "foreign_keys", false);
+	fputc('[', out);
 	for (size_t i = 0; i < nfk; i++)
-		json_object_array_add(fka, fk_json(fks[i]));
-	json_object_object_add(doc, "foreign_keys", fka);
-	json_object *cl = json_object_new_array();
+		item(out, fk_json(fks[i]), i);
+	end_array(out);
+	key(out, "closure", false);
+	fputc('[', out);
 	for (size_t i = 0; i < an->closure.n; i++) {
 		const ClosureEntry *e = an->closure.items[i];
 		json_object *o = json_object_new_object();
@@ -130,23 +184,20 @@ int report_json(FILE *out, Model *m, const Analysis *an, Err *err)
 			json_object_object_add(r, "table", jstr(e->root->t->name));
 			json_object_object_add(o, "root", r);
 		}
-		json_object_array_add(cl, o);
+		item(out, o, i);
 	}
-	json_object_object_add(doc, "closure", cl);
-	json_object *fa = json_object_new_array();
+	end_array(out);
+	key(out, "findings", false);
+	fputc('[', out);
 	for (size_t i = 0; i < an->findings.n; i++)
-		json_object_array_add(fa, report_finding_json(an->findings.items[i]));
-	json_object_object_add(doc, "findings", fa);
+		item(out, report_finding_json(an->findings.items[i]), i);
+	end_array(out);
 	json_object *sum = json_object_new_object();
 	json_object_object_add(sum, "errors", json_object_new_int(an->nerrors));
 	json_object_object_add(sum, "warnings", json_object_new_int(an->nwarnings));
 	json_object_object_add(sum, "infos", json_object_new_int((int)an->findings.n - an->nerrors - an->nwarnings));
-	json_object_object_add(doc, "summary", sum);
-	const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-	                                                    JSON_C_TO_STRING_SPACED |
-	                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
-	fputs(s, out);
-	fputc('\n', out);
-	json_object_put(doc);
+	key(out, "summary", false);
+	emit(out, sum, 1);
+	fputs("\n}\n", out);
 	return report_check(out, err);
 }

@@ -16,10 +16,29 @@ typedef struct Block {
 	_Alignas(16) unsigned char data[];
 } Block;
 
+/*
+ * Released chunks (arena_release) wait in bins by size: a chunk in bin k
+ * holds at least 2^k bytes, and a request of n bytes takes from the bin
+ * of the next power of two, so any chunk there fits.
+ */
+#define NBINS 48
+typedef struct FreeChunk {
+	struct FreeChunk *next;
+} FreeChunk;
+
 struct Arena {
 	Block *head;
 	size_t total;
+	FreeChunk *bins[NBINS];
 };
+
+static int floor_log2(size_t n)
+{
+	int k = 0;
+	while (n >>= 1)
+		k++;
+	return k;
+}
 
 Arena *arena_new(void)
 {
@@ -45,6 +64,15 @@ void *arena_alloc(Arena *a, size_t n)
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
 		n = ALIGN;
+	int k = floor_log2(n);
+	if ((size_t)1 << k != n)
+		k++;
+	if (k < NBINS && a->bins[k]) {
+		FreeChunk *c = a->bins[k];
+		a->bins[k] = c->next;
+		memset(c, 0, n);
+		return c;
+	}
 	Block *b = a->head;
 	if (!b || b->size - b->used < n) {
 		size_t sz = n > BLOCK_MIN ? n : BLOCK_MIN;
@@ -112,6 +140,19 @@ void *arena_grow(Arena *a, void *old, size_t n, size_t cap, size_t sz)
 	if (old && n)
 		memcpy(p, old, n * sz);
 	return p;
+}
+
+void arena_release(Arena *a, void *p, size_t n)
+{
+	n &= ~(size_t)(ALIGN - 1); /* only what arena_alloc surely handed out */
+	if (!p || n < ALIGN)
+		return;
+	int k = floor_log2(n);
+	if (k >= NBINS)
+		return;
+	FreeChunk *c = p;
+	c->next = a->bins[k];
+	a->bins[k] = c;
 }
 
 size_t arena_used(const Arena *a)

@@ -30,6 +30,12 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
 /* Grows an arena array: returns a copy of old (n elements of size sz) with room for cap. */
 void *arena_grow(Arena *a, void *old, size_t n, size_t cap, size_t sz);
+/*
+ * Gives back n bytes at p (handed out by this arena and no longer used by
+ * anyone) for later allocations of at most that size; the memory stays
+ * the arena's. For arrays replaced by bigger ones.
+ */
+void arena_release(Arena *a, void *p, size_t n);
 /* Bytes handed out so far (for the memory benchmark). */
 size_t arena_used(const Arena *a);
 

@@ -77,6 +77,7 @@ static void rehash(HashMap *m)
 	for (size_t i = 0; i < oc; i++)
 		if (old[i].key && old[i].key != TOMB)
 			insert(m, old[i].key, old[i].val, old[i].h);
+	arena_release(m->arena, old, oc * sizeof(Slot));
 }
 
 void *hm_get(const HashMap *m, const char *key)
