@@ -3,6 +3,7 @@
  */
 #include "verify/verify.h"
 #include "exitcodes.h"
+#include "frontend/psql.h"
 
 #include <json-c/json.h>
 #include <pg_query.h>
@@ -12,176 +13,10 @@
 #include <strings.h>
 
 /*
- * psql input, for the server. The front end blanks psql meta-commands
- * and COPY ... FROM stdin data before parsing (frontend.c, blank_psql);
- * the server needs the same, and also the COPY ... FROM stdin statement
- * itself blanked, since verify sends no COPY data (the rows do not
- * matter to the proof). Same lexical rules, adapted from frontend.c;
- * offsets are kept, so error positions stay true.
+ * psql scripts: frontend/psql.c blanks meta-commands and records each
+ * COPY ... FROM stdin block; apply sends the SQL between blocks as one
+ * query each, and each COPY with its data apart.
  */
-static bool ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
-}
-
-static void blank_range(char *t, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		if (t[i] != '\n')
-			t[i] = ' ';
-}
-
-/*
- * Files written for psql hold what is not SQL: meta-commands (a
- * backslash outside quotes and comments, up to the end of the line:
- * \connect, \set, \restrict that pg_dump 17.6+ writes ...) and the data
- * of COPY ... FROM stdin up to the "\." line. Blanks them in t (spaces,
- * newlines kept, so offsets do not move), following PostgreSQL's
- * lexical rules for quotes, dollar quotes and nested comments. Returns
- * whether anything was blanked.
- */
-typedef struct CopyBlock {
-	size_t stmt, stmt_end;   /* the COPY ... FROM stdin statement, with its ';' */
-	size_t data, data_end;   /* its data lines, without the "\." line */
-	size_t resume;           /* where SQL continues */
-} CopyBlock;
-
-typedef PGC_VEC(CopyBlock) CopyBlocks;
-
-static bool blank_psql_for_server(Arena *a, char *t, size_t len, CopyBlocks *copies)
-{
-	enum { NORMAL, SQUOTE, ESTRING, DQUOTE, DOLLAR, LINE, BLOCK } st = NORMAL;
-	bool changed = false, stmt_start = true, is_copy = false, copy_stdin = false;
-	bool prev_from = false;
-	size_t stmt_begin = 0;
-	int depth = 0;
-	const char *tag = NULL;
-	size_t taglen = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = t[i], n = i + 1 < len ? t[i + 1] : '\0';
-		switch (st) {
-		case NORMAL:
-			if (c == '-' && n == '-') {
-				st = LINE;
-				i++;
-			} else if (c == '/' && n == '*') {
-				st = BLOCK;
-				depth = 1;
-				i++;
-			} else if (c == '\'') {
-				st = i > 0 && (t[i - 1] == 'E' || t[i - 1] == 'e') &&
-				     (i < 2 || !ident_char(t[i - 2])) ? ESTRING : SQUOTE;
-			} else if (c == '"') {
-				st = DQUOTE;
-			} else if (c == '$' && (i == 0 || !ident_char(t[i - 1]))) {
-				size_t k = i + 1;
-				while (k < len && ident_char(t[k]) && t[k] != '$' && !(k == i + 1 && t[k] >= '0' && t[k] <= '9'))
-					k++;
-				if (k < len && t[k] == '$') {
-					st = DOLLAR;
-					tag = t + i;
-					taglen = k - i + 1;
-					i = k;
-				}
-			} else if (c == '\\') {
-				size_t e = i;
-				while (e < len && t[e] != '\n')
-					e++;
-				blank_range(t, i, e);
-				changed = true;
-				i = e - 1;
-			} else if (c == ';') {
-				if (is_copy && copy_stdin) {
-					/* data from the next line up to and including "\." */
-					size_t k = i + 1;
-					while (k < len && t[k] != '\n')
-						k++;
-					size_t data = k < len ? k + 1 : len, e = data, dend = len;
-					while (e < len) {
-						size_t le = e;
-						while (le < len && t[le] != '\n')
-							le++;
-						bool end = le - e >= 2 && t[e] == '\\' && t[e + 1] == '.' &&
-						           (le - e == 2 || (le - e == 3 && t[e + 2] == '\r'));
-						if (end)
-							dend = e;
-						e = le < len ? le + 1 : len;
-						if (end)
-							break;
-					}
-					/* the statement and its data go to the server apart */
-					CopyBlock cb = {stmt_begin, i + 1, data, dend < e ? dend : e, e};
-					VEC_PUSH(a, *copies, cb);
-					changed = true;
-					i = e - 1;
-				}
-				stmt_start = true;
-				is_copy = copy_stdin = prev_from = false;
-			} else if (ident_char(c) && (i == 0 || !ident_char(t[i - 1]))) {
-				size_t e = i;
-				while (e < len && ident_char(t[e]))
-					e++;
-				size_t wl = e - i;
-				if (stmt_start) {
-					is_copy = wl == 4 && strncasecmp(t + i, "copy", 4) == 0;
-					stmt_begin = i;
-				}
-				else if (is_copy && prev_from && wl == 5 && strncasecmp(t + i, "stdin", 5) == 0)
-					copy_stdin = true;
-				prev_from = wl == 4 && strncasecmp(t + i, "from", 4) == 0;
-				stmt_start = false;
-				i = e - 1;
-			} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-				stmt_start = false;
-				prev_from = false;
-			}
-			break;
-		case SQUOTE:
-		case DQUOTE: {
-			char q = st == SQUOTE ? '\'' : '"';
-			if (c == q) {
-				if (n == q)
-					i++;
-				else
-					st = NORMAL;
-			}
-			break;
-		}
-		case ESTRING:
-			if (c == '\\')
-				i++;
-			else if (c == '\'') {
-				if (n == '\'')
-					i++;
-				else
-					st = NORMAL;
-			}
-			break;
-		case DOLLAR:
-			if (c == '$' && i + taglen <= len && memcmp(t + i, tag, taglen) == 0) {
-				i += taglen - 1;
-				st = NORMAL;
-			}
-			break;
-		case LINE:
-			if (c == '\n')
-				st = NORMAL;
-			break;
-		case BLOCK:
-			if (c == '/' && n == '*') {
-				depth++;
-				i++;
-			} else if (c == '*' && n == '/') {
-				i++;
-				if (--depth == 0)
-					st = NORMAL;
-			}
-			break;
-		}
-	}
-	return changed;
-}
 
 /* PostgreSQL reports positions in characters; we count bytes. */
 static int char_to_byte(const char *text, size_t len, int chars)
@@ -312,7 +147,7 @@ out:
 }
 
 /* COPY ... FROM stdin with the data that follows it in the file. */
-static int apply_copy(PGconn *conn, const Source *src, const char *t, const CopyBlock *cb, Err *err)
+static int apply_copy(PGconn *conn, const Source *src, const char *t, const PsqlCopy *cb, Err *err)
 {
 	char *stmt = strndup(t + cb->stmt, cb->stmt_end - cb->stmt);
 	PGresult *r = PQexec(conn, stmt);
@@ -361,8 +196,8 @@ int verify_apply(PGconn *conn, const Source *src, const char *text, Err *err)
 		return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
 	memcpy(sent, text, len + 1);
 	Arena *a = arena_new();
-	CopyBlocks copies = {0};
-	blank_psql_for_server(a, sent, len, &copies);
+	PsqlCopies copies = {0};
+	psql_blank(a, sent, len, &copies, false);
 	/* SQL up to each COPY, the COPY with its data, ..., the rest: one
 	 * query per stretch (a file without COPY is one query) */
 	int ret = 0;
