@@ -575,18 +575,35 @@ void erase_reach_sql(const ErasePlan *p, const EraseNode *n, bool cascade_only, 
 void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
 {
 	int last = upto < 0 ? (int)p->nodes.n - 1 : upto;
+	/* Only the sets the statement reads: upto and its ancestors. */
+	unsigned char *need = calloc((size_t)last + 1, 1);
+	if (!need)
+		return;
+	if (upto < 0)
+		memset(need, 1, (size_t)last + 1);
+	else
+		need[upto] = 1;
+	for (int i = last; i >= 0; i--)
+		if (need[i])
+			for (size_t k = 0; k < p->nodes.items[i]->in.n; k++)
+				need[p->nodes.items[i]->in.items[k]->parent->idx] = 1;
 	sb_adds(sb, "WITH ");
+	bool first = true;
 	for (int pass = 0; pass < (both ? 2 : 1); pass++)
 		for (int i = 0; i <= last; i++) {
 			const EraseNode *n = p->nodes.items[i];
-			if (pass || i)
+			if (!need[i])
+				continue;
+			if (!first)
 				sb_adds(sb, ",\n     ");
+			first = false;
 			set_name(n, pass == 1, sb);
 			sb_adds(sb, " AS (");
 			erase_reach_sql(p, n, pass == 1, sb);
 			sb_addch(sb, ')');
 		}
 	sb_addch(sb, '\n');
+	free(need);
 }
 
 /* Rows of n's set that belong to the key: an owner column or an FK to the root. */

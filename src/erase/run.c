@@ -82,10 +82,26 @@ int erase_find_root(ErasePlan *p, PGconn *conn, Err *err)
 	sb_add_qualified(&sb, p->root->t->schema, p->root->t->name);
 	sb_adds(&sb, " x WHERE ");
 	erase_key_cond(p, "x", &sb);
-	PGresult *res = run_params(conn, sb.buf, p->nkey, p->key_vals, "looking up the root row", err);
+	PGresult *res = PQexecParams(conn, sb.buf, p->nkey, NULL, p->key_vals, NULL, NULL, 0);
 	sb_release(&sb);
-	if (!res)
-		return -1;
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		if (state && primary && strncmp(state, "22", 2) == 0) {
+			/* A data exception: the key does not fit the column's type. */
+			StrBuf cols = STRBUF_INIT;
+			for (int i = 0; i < p->nkey; i++) {
+				Column *c = table_column(p->root->t, p->key_cols[i]);
+				sb_addf(&cols, "%s%s.%s (%s)", i ? ", " : "", p->root->t->name, p->key_cols[i],
+				        c && c->type ? c->type : "?");
+			}
+			err_set(err, PGC_EXIT_USAGE, "invalid --key for %s: %s", cols.buf, primary);
+			sb_release(&cols);
+			PQclear(res);
+			return -1;
+		}
+		return db_fail(conn, res, "looking up the root row", err);
+	}
 	p->root_found = PQntuples(res) > 0;
 	PQclear(res);
 	if (!p->root_found) {
@@ -301,8 +317,84 @@ static int run_batch(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, co
 	return erase_exec(conn, "COMMIT", err);
 }
 
+/*
+ * A table that references itself: a batch of its rows could cascade to
+ * their replies beyond N rows, so each batch takes rows of the set that no
+ * row references any more (leaves first), recomputed per batch. Rows left
+ * when no leaf remains form a cycle in the data: one last statement.
+ */
+static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
+{
+	StrBuf sb = STRBUF_INIT;
+	erase_with_sql(p, n->idx, false, &sb);
+	sb_adds(&sb, n->anonymize ? "UPDATE " : "DELETE FROM ");
+	sb_add_qualified(&sb, n->t->schema, n->t->name);
+	sb_adds(&sb, " x WHERE ");
+	erase_id_expr(p, n, "x", &sb);
+	sb_adds(&sb, " IN (SELECT ");
+	if (n->nid)
+		erase_id_expr(p, n, "s", &sb);
+	else
+		sb_adds(&sb, "s.pgc_rowid");
+	sb_addf(&sb, " FROM pgc_r%d s WHERE NOT EXISTS (SELECT 1 FROM ", n->idx);
+	sb_add_qualified(&sb, n->t->schema, n->t->name);
+	sb_adds(&sb, " c WHERE ");
+	bool first = true;
+	for (size_t i = 0; i < n->in.n; i++) {
+		const EraseEdge *e = n->in.items[i];
+		if (e->parent != n)
+			continue;
+		if (!first)
+			sb_adds(&sb, " OR ");
+		first = false;
+		sb_adds(&sb, "(");
+		for (int k = 0; k < e->fk->ncols; k++) {
+			if (k)
+				sb_adds(&sb, " AND ");
+			sb_adds(&sb, "c.");
+			sb_add_ident(&sb, e->fk->cols[k]);
+			sb_adds(&sb, " = s.");
+			sb_add_ident(&sb, e->fk->ref_cols[k]);
+		}
+		sb_adds(&sb, ")");
+	}
+	size_t base = sb.len;
+	int rc = 0;
+	for (;;) {
+		sb_setlen(&sb, base);
+		sb_addf(&sb, ") LIMIT %ld)", run->batch_rows);
+		if (erase_begin(conn, false, run, err) < 0) {
+			rc = -1;
+			break;
+		}
+		PGresult *res = run_params(conn, sb.buf, p->nkey, p->key_vals, "erasing a batch", err);
+		if (!res) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		long got = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		n->done += got;
+		run->transactions++;
+		if (erase_exec(conn, "COMMIT", err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			break;
+	}
+	sb_release(&sb);
+	return rc;
+}
+
 static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
 {
+	if (n->self_loop && !n->anonymize) {
+		if (self_batches(p, conn, run, n, err) < 0)
+			return -1;
+		/* whatever a data cycle left: the plain set, in batches below */
+	}
 	PGresult *ids;
 	if (fetch_ids(p, conn, n, &ids, err) < 0)
 		return -1;
