@@ -11,6 +11,7 @@ const Command pgc_commands[] = {
 	{"verify", cmd_verify, "prove on a real PostgreSQL that deleting the root removes everything",
 	 verify_options, "text json"},
 	{"lint", cmd_lint, "CI guard for new migrations", lint_options, "text gcc json sarif github"},
+	{"erase", cmd_erase, "erase one root row and its data: plan, batches, receipt", erase_options, "text json"},
 	{"completion", cmd_completion, NULL, NULL, NULL},
 };
 const size_t pgc_ncommands = sizeof(pgc_commands) / sizeof(pgc_commands[0]);

@@ -42,10 +42,10 @@ complete_bash() {
 	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pgcascade; printf "%s\n" "${COMPREPLY[@]}" | sort' \
 		_ "$TMP/c.bash" "$@"
 }
-check_eq "bash completion: the commands" "$(printf '%s\n' --help --version audit fix lint verify | sort)" \
+check_eq "bash completion: the commands" "$(printf '%s\n' --help --version audit erase fix lint verify | sort)" \
 	"$(complete_bash pgcascade '')"
 check_eq "bash completion: a partial command" "audit" "$(complete_bash pgcascade au)"
-for cmd in audit fix verify lint; do
+for cmd in audit fix verify lint erase; do
 	"$BIN" "$cmd" --help >"$TMP/help" 2>&1
 	# the options the help text names (--word at the start of an option line)
 	sed -nE 's/^  (--[a-z][a-z-]*).*/\1/p' "$TMP/help" | sort -u >"$TMP/help.opts"
