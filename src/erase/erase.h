@@ -87,6 +87,7 @@ typedef struct ErasePlan {
 	PGC_VEC(EraseEdge *) edges;
 	PGC_VEC(NullEdge *) nulls;
 	bool static_blockers;         /* some reach edge is NO ACTION / RESTRICT */
+	bool skip_blockers;           /* batches: children go first, nothing blocks; no cascade walk */
 	bool counted;
 	bool root_found;
 	long blocking_rows;

@@ -150,6 +150,9 @@ int erase_count(ErasePlan *p, PGconn *conn, Err *err)
 	for (size_t i = 0; i < p->nulls.n; i++)
 		if (p->nulls.items[i]->parent != root && p->nulls.items[i]->child_node)
 			p->nulls.items[i]->child_node->other_nulled += p->nulls.items[i]->rows;
+	if (!p->static_blockers || p->skip_blockers)
+		for (size_t i = 0; i < p->nodes.n; i++)
+			p->nodes.items[i]->cascade_rows = p->nodes.items[i]->rows;
 	p->counted = true;
 	return 0;
 }
@@ -229,7 +232,11 @@ static int fetch_ids(ErasePlan *p, PGconn *conn, EraseNode *n, PGresult **out, E
 	StrBuf sb = STRBUF_INIT;
 	erase_with_sql(p, n->idx, false, &sb);
 	sb_adds(&sb, "SELECT ");
-	if (n->nid) {
+	if (n->nid == 1) {
+		sb_adds(&sb, "s.");
+		sb_add_ident(&sb, n->id_cols[0]);
+		sb_adds(&sb, "::text");
+	} else if (n->nid) {
 		sb_adds(&sb, "pg_catalog.json_build_object(");
 		for (int k = 0; k < n->nid; k++) {
 			if (k)
@@ -280,6 +287,11 @@ static void batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 	erase_id_expr(p, n, "x", sb);
 	if (!n->nid) {
 		sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " = ANY($1::INT8[])" : " = ANY($1::tid[])");
+		return;
+	}
+	if (n->nid == 1) {
+		Column *c = table_column(n->t, n->id_cols[0]);
+		sb_addf(sb, " = ANY($1::%s[])", c && c->type ? c->type : "text");
 		return;
 	}
 	sb_adds(sb, " IN (SELECT ");
@@ -404,16 +416,25 @@ static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, E
 	for (int start = 0; start < rows && rc == 0; start += (int)run->batch_rows) {
 		int end = start + (int)run->batch_rows < rows ? start + (int)run->batch_rows : rows;
 		sb_reset(&arg);
-		sb_addch(&arg, n->nid ? '[' : '{');
+		bool json = n->nid > 1;
+		sb_addch(&arg, json ? '[' : '{');
 		for (int r = start; r < end; r++) {
 			if (r > start)
 				sb_addch(&arg, ',');
-			if (n->nid)
+			if (json) {
 				sb_adds(&arg, PQgetvalue(ids, r, 0));
-			else
-				sb_addf(&arg, "\"%s\"", PQgetvalue(ids, r, 0));
+				continue;
+			}
+			/* an array element, quoted: "..." with \ and " escaped */
+			sb_addch(&arg, '"');
+			for (const char *v = PQgetvalue(ids, r, 0); *v; v++) {
+				if (*v == '"' || *v == '\\')
+					sb_addch(&arg, '\\');
+				sb_addch(&arg, *v);
+			}
+			sb_addch(&arg, '"');
 		}
-		sb_addch(&arg, n->nid ? ']' : '}');
+		sb_addch(&arg, json ? ']' : '}');
 		rc = run_batch(p, conn, run, n, sql.buf, arg.buf, err);
 	}
 	PQclear(ids);
