@@ -257,7 +257,7 @@ static int fetch_ids(ErasePlan *p, PGconn *conn, EraseNode *n, PGresult **out, E
 
 /* DELETE (or the anonymising UPDATE) of a batch given as $1: a JSON array
  * of identity objects, or an array of ctids. */
-static void batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
+void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 {
 	if (n->anonymize) {
 		sb_adds(sb, "UPDATE ");
@@ -411,7 +411,7 @@ static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, E
 	if (fetch_ids(p, conn, n, &ids, err) < 0)
 		return -1;
 	StrBuf sql = STRBUF_INIT, arg = STRBUF_INIT;
-	batch_sql(p, n, &sql);
+	erase_batch_sql(p, n, &sql);
 	int rows = PQntuples(ids), rc = 0;
 	for (int start = 0; start < rows && rc == 0; start += (int)run->batch_rows) {
 		int end = start + (int)run->batch_rows < rows ? start + (int)run->batch_rows : rows;
@@ -483,8 +483,35 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 	return erase_exec(conn, "COMMIT", err);
 }
 
+/*
+ * CockroachDB bounds a transaction's written rows when the session
+ * variable transaction_rows_written_err is set (0 = no limit; cluster
+ * default sql.defaults.transaction_rows_written_err,
+ * https://www.cockroachlabs.com/docs/stable/session-variables): a batch
+ * stays below it. Cascades need no cap: children go first, so a batch's
+ * DELETE cascades nothing (only SET NULL edges act, one cascade operation
+ * per foreign key, far below foreign_key_cascades_limit, default 10000,
+ * "the number of cascading operations that run as part of a single
+ * query", same page).
+ */
+static void crdb_cap(PGconn *conn, EraseRun *run)
+{
+	PGresult *res = PQexec(conn, "SHOW transaction_rows_written_err");
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		long lim = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		if (lim > 1 && run->batch_rows >= lim) {
+			log_info("--batch-rows %ld lowered to %ld: transaction_rows_written_err is %ld on this cluster",
+			         run->batch_rows, lim - 1, lim);
+			run->batch_rows = lim - 1;
+		}
+	}
+	PQclear(res);
+}
+
 int erase_execute(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 {
+	if (run->batch_rows > 0 && p->m->server_is_crdb)
+		crdb_cap(conn, run);
 	if (run->batch_rows > 0) {
 		return execute_batches(p, conn, run, err);
 	}
