@@ -310,6 +310,7 @@ int cmd_erase(int argc, char **argv)
 		goto out;
 	}
 	bool one_txn = !dry_run && run.batch_rows == 0;
+	plan.skip_blockers = !dry_run && run.batch_rows > 0;
 	if (erase_begin(conn, !one_txn, &run, &err) < 0)
 		goto fail;
 	in_txn = true;
