@@ -296,15 +296,19 @@ static void ahead_begin(Ahead *a, const char *text, size_t n)
 	pthread_mutex_unlock(&a->mu);
 }
 
-static void ahead_submit(Ahead *a, int first, int end)
+/* Submits every schema statement of plan[0, n) at once (one wake-up). */
+static void ahead_submit_all(Ahead *a, const StmtPlan *plan, size_t n)
 {
 	pthread_mutex_lock(&a->mu);
-	Job *j = &a->jobs[a->nsub];
-	j->first = first;
-	j->end = end;
-	j->done = false;
-	j->unparsed = false;
-	a->nsub++; /* without a worker, jobs are parsed when taken */
+	for (size_t i = 0; i < n; i++) {
+		if (plan[i].c.cls != STMT_SCHEMA || plan[i].too_deep)
+			continue;
+		Job *j = &a->jobs[a->nsub++]; /* without a worker, jobs are parsed when taken */
+		j->first = plan[i].c.first;
+		j->end = plan[i].end;
+		j->done = false;
+		j->unparsed = false;
+	}
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }
@@ -489,9 +493,7 @@ static void replay_source(Model *m, Replay *r, const Source *src, const FilePlan
 		parse_error(m, r, fp->sp.err_offset, fp->sp.err_msg, "; the rest of the file is not read");
 	const StmtPlan *plan = fp->sp.items;
 	ahead_begin(ah, text, fp->sp.nschema);
-	for (size_t i = 0; i < fp->sp.n; i++)
-		if (plan[i].c.cls == STMT_SCHEMA && !plan[i].too_deep)
-			ahead_submit(ah, plan[i].c.first, plan[i].end);
+	ahead_submit_all(ah, plan, fp->sp.n);
 	size_t next = 0;
 	for (size_t i = 0; i < fp->sp.n; i++) {
 		const Classified c = plan[i].c;
