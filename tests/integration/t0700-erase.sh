@@ -141,6 +141,23 @@ pgc erase --db "$DB" --key 2 --yes --receipt "$TMP/r3.json" "${POL[@]}"
 check_eq "--receipt without a salt: exit 2" 2 "$RC"
 check_eq "--receipt without a salt: nothing changed" 1 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
 
+# --- on a terminal: the plan's totals, then a typed "yes" ------------------
+# script(1) gives pgcascade a pseudo-terminal; the answer comes from our pipe.
+printf 'no\n' | script -qec "$PGC erase --db '$DB' --key 2 ${POL[*]}" /dev/null >"$TMP/tty.out" 2>&1
+check_eq "terminal, answer no: exit 2" 2 "$?"
+check_contains "terminal, answer no: says so" "not confirmed; nothing was changed" "$TMP/tty.out"
+check_contains "terminal: shows the plan's totals before asking" "erase will delete" "$TMP/tty.out"
+check_eq "terminal, answer no: user 2 still there" 1 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
+printf 'yes\n' | script -qec "$PGC erase --db '$DB' --key 2 ${POL[*]}" /dev/null >"$TMP/tty.out" 2>&1
+check_eq "terminal, answer yes: exit 0" 0 "$?"
+check_contains "terminal, answer yes: erased" "verification passed" "$TMP/tty.out"
+check_eq "terminal, answer yes: user 2 gone" 0 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
+
+pgc erase --help
+check_eq "erase --help: exit 0" 0 "$RC"
+check_contains "erase --help documents --batch-rows" "--batch-rows N" "$TMP/out"
+check_contains "pgcascade --help lists erase" "erase" <("$PGC" --help)
+
 # --- --order-deletes on an unfixed schema ----------------------------------
 DB2=$(fresh_db pgc_erase_unfixed)
 psql_db pgc_erase_unfixed -f "$UNFIXED"
