@@ -16,6 +16,12 @@
  *     its file:line:col, when it skips the statement; or
  *   - its SQLSTATE is in the --tolerate list (`tolerate =` in the policy
  *     file), for runners that swallow more.
+ * For CockroachDB sources (crdb), two refusals are repaired and the
+ * statement run again: a trigram operator class (pg_trgm) or a GIN index
+ * on a scalar column (btree_gin) creates that extension in the throwaway
+ * cluster; DROP INDEX of the index behind a UNIQUE constraint (2BP01)
+ * drops the constraint with CASCADE, as CockroachDB's DROP INDEX ...
+ * CASCADE does. Both are logged with the statement's place.
  * Stretches holding transaction control (BEGIN, COMMIT, ...) skip the
  * one-query attempt: a COMMIT inside it would make the rerun repeat what
  * was committed. Any other failure stops the apply: PGC_EXIT_USAGE with
@@ -43,6 +49,9 @@ typedef struct ApplyOptions {
 	Arena *arena;
 	PGC_VEC(const char *) tolerate;   /* SQLSTATEs, 5 characters each */
 	PGC_VEC(ApplyWarning) replay;     /* filled by apply_warning_hook */
+	bool crdb;                        /* the sources are CockroachDB SQL: create the extensions
+	                                     its built-ins need, and drop a UNIQUE constraint's
+	                                     index through its constraint (see apply.c) */
 	bool per_statement;               /* never send a stretch as one query
 	                                     (PGCASCADE_VERIFY_APPLY=statement, for bench/) */
 	int skipped;                      /* out: statements skipped */

@@ -173,6 +173,7 @@ static int plan_build(Arena *a, const VerifyParams *p, Plan *pl, VerifyReport *r
 	if (r < 0)
 		return -1;
 	Dialect d = stat->dialect == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
+	p->apply->crdb = d == DIALECT_COCKROACH;
 	if (d == DIALECT_COCKROACH && p->dialect == DIALECT_AUTO && !p->quiet)
 		log_info("verify: translating the CockroachDB sources for PostgreSQL (--dialect postgres turns this off)");
 	FixOutput fx;
