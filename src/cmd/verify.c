@@ -56,7 +56,7 @@ static void verify_usage(FILE *f)
 	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
 	           "\nformats: text (default), json\n"
 	           "environment: PGCASCADE_PG_BINDIR  directory of initdb and postgres\n"
-	           "             PGCASCADE_VERIFY_APPLY=statement  send every statement alone\n"
+	           "             PGCASCADE_VERIFY_APPLY=statement|savepoint  apply statement by statement (bench)\n"
 	           "exit: 0 the delete removed everything, 1 it failed or left rows or a table could\n"
 	           "      not be seeded, 2 usage/input error, 3 database error\n",
 	        common_options_help);

@@ -25,7 +25,7 @@ void apply_options_init(ApplyOptions *o, Arena *a)
 	memset(o, 0, sizeof(*o));
 	o->arena = a;
 	const char *mode = getenv("PGCASCADE_VERIFY_APPLY");
-	o->per_statement = mode && strcmp(mode, "statement") == 0;
+	o->per_statement = !mode ? 0 : strcmp(mode, "statement") == 0 ? 1 : strcmp(mode, "savepoint") == 0 ? 2 : 0;
 }
 
 int apply_add_tolerate(ApplyOptions *o, const char *list, const char *what, Err *err)
@@ -477,7 +477,10 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 		bool txblock = sqlstate && strcmp(sqlstate, "25001") == 0;
 		bool maybe_skip = tolerated(o, sqlstate) || (replay_kind(sqlstate) && replay_has_file(o, src->path)) ||
 		                  (o->crdb && sqlstate && (strcmp(sqlstate, "42704") == 0 || strcmp(sqlstate, "2BP01") == 0));
-		if (has_pos && !txblock && !maybe_skip) {
+		/* Only a lone statement is certain to fail alone too; otherwise the
+		 * statement by statement run finds the place, and may well pass
+		 * (ALTER TYPE ... ADD VALUE then its use, CONCURRENTLY, ...) */
+		if (has_pos && !txblock && !maybe_skip && sr.n_stmts <= 1) {
 			ret = apply_error(conn, src, r, base, text, len, err);
 			goto out;
 		}
@@ -486,7 +489,14 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 		/* the failed query rolled back as a whole: run it again statement by statement */
 		exec_quiet(conn, "ROLLBACK");
 	}
-	ret = apply_split(conn, src, text, base, &sr, o, err);
+	if (o->per_statement == 2 && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+		exec_quiet(conn, "BEGIN");
+		ret = apply_split(conn, src, text, base, &sr, o, err);
+		if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+			exec_quiet(conn, ret == 0 ? "COMMIT" : "ROLLBACK");
+	} else {
+		ret = apply_split(conn, src, text, base, &sr, o, err);
+	}
 out:
 	PQclear(r);
 	pg_query_free_split_result(sr);

@@ -52,8 +52,10 @@ typedef struct ApplyOptions {
 	bool crdb;                        /* the sources are CockroachDB SQL: create the extensions
 	                                     its built-ins need, and drop a UNIQUE constraint's
 	                                     index through its constraint (see apply.c) */
-	bool per_statement;               /* never send a stretch as one query
-	                                     (PGCASCADE_VERIFY_APPLY=statement, for bench/) */
+	int per_statement;                /* 0: a stretch is first sent as one query; 1: never
+	                                     (PGCASCADE_VERIFY_APPLY=statement); 2: never, and each
+	                                     file in one transaction with a SAVEPOINT per statement
+	                                     (PGCASCADE_VERIFY_APPLY=savepoint); for bench/ */
 	int skipped;                      /* out: statements skipped */
 	int statements;                   /* out: statements sent one by one */
 } ApplyOptions;
