@@ -1,41 +1,12 @@
 /*
- * verify.h - the verify report (applying sources: apply.h; the whole
- * run: run.h).
+ * verify.h - the verify stages in one include: applying sources
+ * (apply.h), the report (report.h), the whole run (run.h).
  */
 #ifndef PGC_VERIFY_H
 #define PGC_VERIFY_H
 
-#include "frontend/frontend.h"
 #include "verify/apply.h"
+#include "verify/report.h"
 #include "verify/seed.h"
-
-#include <libpq-fe.h>
-#include <stdbool.h>
-#include <stdio.h>
-
-typedef struct VerifyTimings {
-	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
-	                                                       apply: the sources, fix: fix + extras */
-	double teardown;                                    /* stopping and removing the cluster */
-} VerifyTimings;
-
-typedef struct VerifyReport {
-	const SeedResult *results;  /* one per root */
-	int nresults;
-	bool allow_unseeded;
-	bool embedded;
-	int napplied;               /* source files applied (embedded), without the fix and extras */
-	int nextras;                /* --extra files applied after them */
-	bool with_fix;
-	int fix_changes;            /* constraints the fix re-created */
-	const VerifyTimings *timings;
-} VerifyReport;
-
-/* True when every root's proof passed. */
-bool verify_ok(const VerifyReport *r);
-
-/* Writes the report as text or as JSON (the contract in issue 4). */
-int verify_report_text(FILE *out, const VerifyReport *r, bool color);
-int verify_report_json(FILE *out, const VerifyReport *r);
 
 #endif

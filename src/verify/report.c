@@ -1,16 +1,12 @@
 /*
- * verify.c - the verify report; see verify.h. (Applying sources: apply.c.)
+ * report.c - the verify report: text and JSON; see report.h.
  */
-#include "verify/verify.h"
-#include "exitcodes.h"
+#include "verify/report.h"
 
 #include <json-c/json.h>
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
-
-/* ---------- report ---------- */
 
 bool verify_ok(const VerifyReport *r)
 {
