@@ -78,6 +78,10 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 		if (r->helper_rows)
 			fprintf(out, "  (%d parent row%s inserted in tables outside the closure)\n", r->helper_rows,
 			        r->helper_rows == 1 ? "" : "s");
+		if (r->helper_rows_closure)
+			fprintf(out, "  (%d extra row%s inserted in closure tables without reaching the root, as parents "
+			        "of rows that must not reach it)\n",
+			        r->helper_rows_closure, r->helper_rows_closure == 1 ? "" : "s");
 		for (size_t k = 0; k < r->unseeded.n; k++) {
 			const Unseeded *u = &r->unseeded.items[k];
 			fprintf(out, "  %sunseeded%s: %s%s%s%s: %s\n", rep->allow_unseeded ? "" : red, reset,
@@ -141,6 +145,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_object_add(ro, "ok", json_object_new_boolean(seed_passed(r, rep->allow_unseeded)));
 		json_object_object_add(ro, "deleted", json_object_new_boolean(r->deleted));
 		json_object_object_add(ro, "helper_rows", json_object_new_int(r->helper_rows));
+		json_object_object_add(ro, "helper_rows_closure", json_object_new_int(r->helper_rows_closure));
 		json_object_array_add(roots, ro);
 		for (size_t k = 0; k < r->tables.n; k++) {
 			const SeedTable *t = &r->tables.items[k];

@@ -54,7 +54,7 @@ typedef struct Seeder {
 	TState *ts;               /* by Table.id */
 	size_t nts;
 	long serial;
-	int helper_rows;
+	int helper_rows, helper_rows_closure;
 	bool retry;               /* 40001 seen */
 	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
 	Err *err;
