@@ -387,6 +387,21 @@ static int apply_split(PGconn *conn, const Source *src, const char *text, int ba
 		o->statements++;
 		PGresult *r = PQexec(conn, stmt);
 		int st = PQresultStatus(r);
+		const char *state0 = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (block && state0 && (strcmp(state0, "25001") == 0 || strcmp(state0, "55P04") == 0)) {
+			/* cannot run inside a transaction block (CONCURRENTLY, VACUUM),
+			 * or uses an enum value added in this transaction: commit what
+			 * came before, run it alone, and carry on in a new transaction,
+			 * as a runner that executes it outside the file's transaction */
+			exec_quiet(conn, "ROLLBACK TO SAVEPOINT pgcascade_apply");
+			exec_quiet(conn, "COMMIT");
+			PQclear(r);
+			r = PQexec(conn, stmt);
+			st = PQresultStatus(r);
+			block = false;
+			if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
+				exec_quiet(conn, "BEGIN");
+		}
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
 			if (block && PQtransactionStatus(conn) == PQTRANS_INTRANS)
 				exec_quiet(conn, "RELEASE SAVEPOINT pgcascade_apply");
@@ -489,7 +504,9 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 		/* the failed query rolled back as a whole: run it again statement by statement */
 		exec_quiet(conn, "ROLLBACK");
 	}
-	if (o->per_statement == 2 && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+	/* statement by statement inside one transaction, a savepoint per
+	 * statement (PGCASCADE_VERIFY_APPLY=statement: each statement alone) */
+	if (o->per_statement != 1 && PQtransactionStatus(conn) == PQTRANS_IDLE) {
 		exec_quiet(conn, "BEGIN");
 		ret = apply_split(conn, src, text, base, &sr, o, err);
 		if (PQtransactionStatus(conn) != PQTRANS_IDLE)

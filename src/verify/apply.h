@@ -6,9 +6,10 @@
  * one simple-protocol query: one round trip, and PostgreSQL runs it as
  * one implicit transaction. When that fails, the transaction is gone as
  * a whole, and the stretch is run again statement by statement (split
- * with libpg_query's scanner), each statement in its own transaction
- * (autocommit), or behind a SAVEPOINT while the file's own BEGIN block is
- * open. A statement that fails is skipped, and nothing else, when
+ * with libpg_query's scanner) inside one transaction, each statement
+ * behind a SAVEPOINT (a statement that cannot run in a transaction block,
+ * or that uses an enum value added in it, commits what came before and
+ * runs alone). A statement that fails is skipped, and nothing else, when
  *   - the static replay ignored the same statement with a warning
  *     (re-creating an existing relation, constraint or column, dropping
  *     what does not exist, ...) and PostgreSQL's error is of that kind

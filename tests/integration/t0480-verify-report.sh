@@ -20,7 +20,7 @@ check_contains "with fix: the sources counted, then the fix" \
 	"(embedded PostgreSQL: $nsrc files applied, then the fix)" "$TMP/out"
 pgc verify --format json --with-fix examples/skytwin/schema.sql examples/skytwin/migrations
 check_eq "with fix (json): applied = the sources" "$nsrc" "$(j .applied)"
-pgc verify --extra "$F/closure-helper.sql" "$FIXTURES/verify/apply/recreate/001_init.sql"
+pgc verify --extra "$F/extra.sql" "$FIXTURES/verify/apply/recreate/001_init.sql"
 check_contains "--extra: named apart" "(embedded PostgreSQL: 1 file applied, then 1 extra file)" "$TMP/out"
 
 # --- rows inside the closure are not "outside the closure"
