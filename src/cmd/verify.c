@@ -19,7 +19,7 @@ enum {
 	OPT_TOLERATE, OPT_CONFIG, OPT_NO_CONFIG,
 };
 
-static const struct option verify_options[] = {
+const struct option verify_options[] = {
 	{"with-fix", no_argument, NULL, OPT_WITH_FIX},
 	{"keep", no_argument, NULL, OPT_KEEP},
 	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
