@@ -303,6 +303,36 @@ static bool generic_scalar(const char *type, int k, long serial, char *out, size
 		out[w < (int)size ? w : (int)size - 1] = '\0';
 		return k == 0;
 	}
+	if (!strcmp(b, "geometry") || !strcmp(b, "geography")) {
+		/* PostGIS: geometry(Point,4326) wants that subtype and SRID (EWKT) */
+		const char *p = strchr(type, '(');
+		char sub[32] = "POINT", srid[16] = "";
+		if (p) {
+			size_t l = strcspn(p + 1, ",)");
+			if (l > 0 && l < sizeof(sub))
+				snprintf(sub, sizeof(sub), "%.*s", (int)l, p + 1);
+			const char *c = strchr(p, ',');
+			if (c)
+				snprintf(srid, sizeof(srid), "%d", atoi(c + 1));
+		}
+		for (char *q = sub; *q; q++)
+			*q = (char)toupper((unsigned char)*q);
+		const char *shape = strncmp(sub, "MULTIPOLYGON", 12) == 0 ? "MULTIPOLYGON(((0 0,0 1,1 1,0 0)))"
+		                  : strncmp(sub, "POLYGON", 7) == 0      ? "POLYGON((0 0,0 1,1 1,0 0))"
+		                  : strncmp(sub, "MULTILINESTRING", 15) == 0 ? "MULTILINESTRING((0 0,1 1))"
+		                  : strncmp(sub, "LINESTRING", 10) == 0  ? "LINESTRING(0 0,1 1)"
+		                  : strncmp(sub, "MULTIPOINT", 10) == 0  ? "MULTIPOINT((0 0))"
+		                                                         : "POINT(0 0)";
+		if (k == 0 && *srid && strcmp(srid, "0") != 0) {
+			snprintf(out, size, "SRID=%s;%s", srid, shape);
+			return true;
+		}
+		if (k == 0 || (k == 1 && *srid)) {
+			snprintf(out, size, "%s", shape);
+			return true;
+		}
+		return false;
+	}
 	if (!strcmp(b, "point")) CAND("(0,0)");
 	if (!strcmp(b, "line")) CAND("{1,-1,0}");
 	if (!strcmp(b, "lseg")) CAND("[(0,0),(1,1)]");
