@@ -43,7 +43,8 @@ static void lint_usage(FILE *f)
 	           "options:\n%s"
 	           "  --new FILE            a new file to check, repeatable\n"
 	           "  --since REV           check the files added or modified since the git\n"
-	           "                        revision REV (git diff --name-only REV)\n"
+	           "                        revision REV (git diff --name-only REV), and the\n"
+	           "                        untracked .sql files under PATH... (each one named)\n"
 	           "                        (neither --new nor --since: check every file)\n"
 	           "  --config FILE         policy file (default: the nearest " CONFIG_FILE_NAME
 	           "\n                        found walking up from the working directory)\n"
@@ -133,7 +134,8 @@ static const char *repo_root(Arena *a, bool quiet, Err *err)
  * Files added or modified since rev, as absolute paths (git prints them
  * relative to the repository root, whatever the working directory).
  */
-static int changed_since(Arena *a, const char *rev, const char **root, StrVec *out, Err *err)
+static int changed_since(Arena *a, const char *rev, const char **paths, int npaths, const char **root,
+                         StrVec *out, Err *err)
 {
 	int ret = -1;
 	StrBuf diff = STRBUF_INIT;
@@ -145,6 +147,15 @@ static int changed_since(Arena *a, const char *rev, const char **root, StrVec *o
 	if (!top)
 		goto out;
 	*root = top;
+	StrBuf ignored = STRBUF_INIT;
+	char *rv[] = {"git", "-C", (char *)top, "rev-parse", "--verify", "--quiet",
+	              arena_printf(a, "%s^{commit}", rev), NULL};
+	int bad = run_git("git rev-parse", rv, true, &ignored, err);
+	sb_release(&ignored);
+	if (bad < 0) {
+		err_set(err, PGC_EXIT_USAGE, "invalid --since \"%s\": not a commit of the repository %s", rev, top);
+		goto out;
+	}
 	char *df[] = {"git", "-C", (char *)top, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
 	              (char *)rev, "--", NULL};
 	if (run_git("git diff", df, false, &diff, err) < 0)
@@ -154,6 +165,38 @@ static int changed_since(Arena *a, const char *rev, const char **root, StrVec *o
 		if (n)
 			VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top, diff.buf + i));
 		i += n + 1;
+	}
+	/* New migrations not yet added to git count as changed too: the .sql
+	 * files under the given paths that git does not track nor ignore. */
+	if (npaths > 0) {
+		PGC_VEC(char *) av = {0};
+		char *head[] = {"git", "-C", (char *)top, "ls-files", "-z", "--others", "--exclude-standard", "--"};
+		for (size_t k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+			VEC_PUSH(a, av, head[k]);
+		for (int k = 0; k < npaths; k++) {
+			char *abs = realpath(paths[k], NULL);
+			if (!abs)
+				continue; /* the loader reports a missing path */
+			VEC_PUSH(a, av, arena_strdup(a, abs));
+			free(abs);
+		}
+		VEC_PUSH(a, av, NULL);
+		StrBuf un = STRBUF_INIT;
+		if (run_git("git ls-files --others", av.items, false, &un, err) < 0) {
+			sb_release(&un);
+			goto out;
+		}
+		int nun = 0;
+		for (size_t i = 0; i < un.len;) {
+			size_t n = strlen(un.buf + i);
+			if (n > 4 && strcmp(un.buf + i + n - 4, ".sql") == 0) {
+				VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top, un.buf + i));
+				log_info("--since %s: also checking the untracked file %s", rev, un.buf + i);
+				nun++;
+			}
+			i += n + 1;
+		}
+		sb_release(&un);
 	}
 	ret = 0;
 out:
@@ -240,7 +283,8 @@ int cmd_lint(int argc, char **argv)
 	lo.dialect = o.dialect;
 	lo.new_strict = news.n > 0;
 	const char *root = NULL;
-	if (since && changed_since(a, since, &root, &news, &err) < 0) {
+	common_paths(&o, argc, argv);
+	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}

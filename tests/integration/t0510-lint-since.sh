@@ -125,10 +125,23 @@ check_contains "uncommitted edit of 059: flagged" "db/migrations/059-user-device
 check_eq "uncommitted edit of 059: only 059 is flagged" "" "$(grep -v '^db/migrations/059-user-devices.sql:' "$TMP/out")"
 git -C "$REPO" checkout -q -- db/migrations/059-user-devices.sql
 
+# 9b. A new migration not yet added to git counts, and lint says so; an
+# untracked file outside the given paths does not.
+printf 'CREATE TABLE user_pins (id UUID PRIMARY KEY, user_id UUID REFERENCES users(id), INDEX (user_id));\n' \
+	>"$REPO/db/migrations/061-user-pins.sql"
+printf 'CREATE TABLE elsewhere (user_id UUID REFERENCES users(id));\n' >"$REPO/scratch.sql"
+lint_in "$REPO" --since HEAD --format gcc db/schema.sql db/migrations
+check_eq "untracked new migration: exit 1" 1 "$RC"
+check_contains "untracked new migration: flagged" "db/migrations/061-user-pins.sql:1:" "$TMP/out"
+check_contains "untracked new migration: lint says it checks it" \
+	"pgcascade: --since HEAD: also checking the untracked file db/migrations/061-user-pins.sql" "$TMP/err"
+check_eq "untracked: only the file under the given paths" "" "$(grep -v '^db/migrations/061-user-pins.sql:' "$TMP/out")"
+rm -f "$REPO/db/migrations/061-user-pins.sql" "$REPO/scratch.sql"
+
 # 10. Errors: a bad revision, outside a repository, a revision that looks like an option.
 lint_in "$REPO" --since no-such-rev db/schema.sql db/migrations
 check_eq "bad revision: exit 2" 2 "$RC"
-check_contains "bad revision: says git failed" '"git diff" failed' "$TMP/err"
+check_contains "bad revision: says so" 'pgcascade: error: invalid --since "no-such-rev": not a commit of the repository' "$TMP/err"
 mkdir -p "$TMP/norepo"
 cp "$REPO/db/schema.sql" "$TMP/norepo/"
 lint_in "$TMP/norepo" --since HEAD schema.sql
