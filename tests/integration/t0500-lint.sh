@@ -7,13 +7,24 @@
 # `expected.out` (stdout), `expected.rc` (exit code) and, when present,
 # `expected.err` (stderr). The case runs in a copy of its folder under a
 # temporary directory, so the policy file lookup sees only the case's own
-# .pgcascade.ini. PGC_UPDATE_GOLDEN=1 rewrites the expected files (review
-# the diff before committing). Every SARIF document is validated against
+# .pgcascade.ini. PGC_UPDATE_GOLDEN=1 rewrites the expected files and
+# fails each case, saying so (review the diff, commit, run again without it). Every SARIF document is validated against
 # the SARIF 2.1.0 JSON schema (tests/data) with Debian's python3-jsonschema.
 source "$PGC_ROOT/tests/lib/tap.sh"
 CASES="$PGC_ROOT/tests/golden/lint/cases"
 SCHEMA="$PGC_ROOT/tests/data/sarif-schema-2.1.0.json"
 PY=/usr/bin/python3
+
+# The plan: 12 checks of the validator and the options below, and per case
+# exit code + stdout (+ stderr when expected.err exists) (+ SARIF unless
+# the case expects exit 2).
+n=12
+for dir in "$CASES"/*/; do
+	n=$((n + 2))
+	[ -f "$dir/expected.err" ] && n=$((n + 1))
+	[ "$(cat "$dir/expected.rc" 2>/dev/null)" != 2 ] && n=$((n + 1))
+done
+plan "$n"
 
 # validate_sarif NAME FILE: the document is valid SARIF 2.1.0 (formats checked too).
 validate_sarif() {
@@ -70,8 +81,10 @@ for dir in "$CASES"/*/; do
 		cp "$TMP/out" "$dir/expected.out"
 		echo "$RC" >"$dir/expected.rc"
 		case "$name" in config-*|new-not-a-source) cp "$TMP/err" "$dir/expected.err" ;; esac
+		not_ok "$name: expected files rewritten (PGC_UPDATE_GOLDEN): review the diff, then run without PGC_UPDATE_GOLDEN"
+	else
+		check_eq "$name: exit code" "$(cat "$dir/expected.rc" 2>/dev/null)" "$RC"
 	fi
-	check_eq "$name: exit code" "$(cat "$dir/expected.rc" 2>/dev/null)" "$RC"
 	check_files "$name: stdout" "$dir/expected.out" "$TMP/out"
 	if [ -f "$dir/expected.err" ]; then
 		check_files "$name: stderr" "$dir/expected.err" "$TMP/err"
