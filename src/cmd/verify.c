@@ -36,12 +36,13 @@
 #include <unistd.h>
 
 enum {
-	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
+	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_CLEANUP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
 };
 
 static const struct option verify_options[] = {
 	{"with-fix", no_argument, NULL, OPT_WITH_FIX},
 	{"keep", no_argument, NULL, OPT_KEEP},
+	{"cleanup", no_argument, NULL, OPT_CLEANUP},
 	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
 	{"timings", no_argument, NULL, OPT_TIMINGS},
 	{"extra", required_argument, NULL, OPT_EXTRA},
@@ -63,6 +64,8 @@ static void verify_usage(FILE *f)
 	           "  --with-fix            apply the fix migration before proving (embedded mode)\n"
 	           "  --extra FILE          apply FILE after the sources (and the fix), repeatable\n"
 	           "  --keep                keep the embedded cluster running and say how to connect\n"
+	           "  --cleanup             only remove the cluster directories killed runs left behind\n"
+	           "                        (under $TMPDIR or /tmp), say which, and exit\n"
 	           "  --allow-unseeded      a closure table that could not be seeded is not a failure\n"
 	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
 	           "\nformats: text (default), json\n"
@@ -209,6 +212,27 @@ static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embe
 	return 0;
 }
 
+/* verify --cleanup: every stale cluster directory, and what was removed. */
+static int verify_cleanup(void)
+{
+	StrBuf removed = STRBUF_INIT, failed = STRBUF_INIT;
+	int n = cluster_cleanup(true, &removed, &failed);
+	if (n == 0)
+		printf("no stale verify cluster found\n");
+	else
+		printf("removed %d stale verify cluster%s: %s\n", n, n == 1 ? "" : "s", removed.buf);
+	int ret = PGC_EXIT_OK;
+	if (failed.len) {
+		log_error("could not remove: %s", failed.buf);
+		ret = PGC_EXIT_INTERNAL;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		ret = PGC_EXIT_INTERNAL;
+	sb_release(&removed);
+	sb_release(&failed);
+	return ret;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	int ret = PGC_EXIT_INTERNAL;
@@ -241,6 +265,9 @@ int cmd_verify(int argc, char **argv)
 		case OPT_KEEP:
 			keep = true;
 			continue;
+		case OPT_CLEANUP:
+			ret = verify_cleanup();
+			goto out;
 		case OPT_ALLOW_UNSEEDED:
 			allow_unseeded = true;
 			continue;
