@@ -4,8 +4,7 @@
 #
 # Every library object is rebuilt with clang, ASan, UBSan and libFuzzer's
 # coverage instrumentation (-fsanitize=fuzzer-no-link); each target links
-# them with -fsanitize=fuzzer, which supplies main(). Weak placeholders
-# (src/stubs/weak.c) keep targets linkable before every module lands.
+# them with -fsanitize=fuzzer, which supplies main().
 FUZZ_CC    ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
