@@ -67,19 +67,21 @@ check_contains "next run: says it removed the stale directory" "removed 1 stale 
 check_eq "next run: nothing left" "" "$(dirs)"
 
 # --- verify --cleanup ------------------------------------------------------------
-check "cleanup: a second killed run" start_stalled seed --root '"Users"' "$ZOO"
-dir=$(ls -d "$TMPDIR"/pgcascade-verify.* 2>/dev/null | head -1)
-kill -KILL "$VPID"; wait "$VPID" 2>/dev/null
-wait_no_server
 # a live run's cluster, stalled: never touched
 check "cleanup: a live run" start_stalled seed --root '"Users"' "$ZOO"
-live=$(ls -d "$TMPDIR"/pgcascade-verify.* | grep -vxF "$dir")
+LIVEPID=$VPID
+live=$(ls -d "$TMPDIR"/pgcascade-verify.* 2>/dev/null | head -1)
+check "cleanup: a second run, killed" start_stalled seed --root '"Users"' "$ZOO"
+dir=$(ls -d "$TMPDIR"/pgcascade-verify.* | grep -vxF "$live")
+pm=$(head -1 "$dir/data/postmaster.pid")
+kill -KILL "$VPID"; wait "$VPID" 2>/dev/null
+for _ in $(seq 1 100); do kill -0 "$pm" 2>/dev/null || break; sleep 0.1; done
 pgc verify --cleanup
 check_eq "cleanup: exit 0" 0 "$RC"
 check_eq "cleanup: reports what it removed" "removed 1 stale verify cluster: $dir (owner pid" "$(grep -o '^removed .* (owner pid' "$TMP/out")"
 check "cleanup: the stale directory is gone" test ! -e "$dir"
 check "cleanup: the live run's directory is still there" test -d "$live"
-kill -USR1 "$VPID"; wait "$VPID"; rc=$?
+kill -USR1 "$LIVEPID"; wait "$LIVEPID"; rc=$?
 check_eq "cleanup: the live run finishes normally (exit 1: blocked)" 1 "$rc"
 pgc verify --cleanup
 check_eq "cleanup with nothing stale: says so" "no stale verify cluster found" "$(cat "$TMP/out")"

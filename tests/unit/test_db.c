@@ -63,9 +63,9 @@ static void test_redact(void **state)
 	check_redact("postgres://bob@h/app?password=x1y2z3&application_name=a",
 	             "user=bob password=*** dbname=app host=h application_name=a");
 	check_redact("postgresql://h/app", "dbname=app host=h");
-	check_redact("postgresql://u:p@h1,h2:5433/x", "user=u password=*** dbname=x host=h1,h2 port=5433");
+	check_redact("postgresql://u:p@h1,h2:5433/x", "user=u password=*** dbname=x host=h1,h2 port=,5433");
 	check_redact("postgresql://u:p%2F%40%25x@[::1]:5/x", "user=u password=*** dbname=x host=::1 port=5");
-	check_redact("host='a b' application_name='it''s'", "host='a b' application_name='it\\'s'");
+	check_redact("host='a b' application_name='it\\'s'", "host='a b' application_name='it\\'s'");
 	check_redact("application_name='x\\\\y'", "application_name='x\\\\y'");
 	check_redact("mydb", "dbname=mydb");
 	/* unencoded '@' or '/' in the user-info: not shown at all */
