@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev
       libjson-c-dev libinih-dev libcmocka-dev postgresql postgresql-contrib
-      graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind)
+      graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind
+      debhelper dpkg-dev fakeroot lintian zsh fish)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -25,7 +25,7 @@ enum {
 	OPT_LOCK_TIMEOUT, OPT_STMT_TIMEOUT,
 };
 
-static const struct option erase_options[] = {
+const struct option erase_options[] = {
 	{"key", required_argument, NULL, OPT_KEY},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"yes", no_argument, NULL, OPT_YES},
@@ -310,6 +310,7 @@ int cmd_erase(int argc, char **argv)
 		goto out;
 	}
 	bool one_txn = !dry_run && run.batch_rows == 0;
+	plan.skip_blockers = !dry_run && run.batch_rows > 0;
 	if (erase_begin(conn, !one_txn, &run, &err) < 0)
 		goto fail;
 	in_txn = true;

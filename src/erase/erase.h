@@ -87,6 +87,7 @@ typedef struct ErasePlan {
 	PGC_VEC(EraseEdge *) edges;
 	PGC_VEC(NullEdge *) nulls;
 	bool static_blockers;         /* some reach edge is NO ACTION / RESTRICT */
+	bool skip_blockers;           /* batches: children go first, nothing blocks; no cascade walk */
 	bool counted;
 	bool root_found;
 	long blocking_rows;
@@ -128,6 +129,10 @@ void erase_statements(const ErasePlan *p, bool order_deletes, EraseStrVec *out);
 void erase_verify_sql(const ErasePlan *p, StrBuf *sb);
 /* "schema.table" for messages. */
 const char *erase_table_name(const ErasePlan *p, const Table *t);
+
+/* The statement of one batch of n's rows: $1 is an array of identities
+ * (ctid / rowid / a one-column key) or a JSON array of key objects. */
+void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb);
 
 /* Runs the counting query on conn (inside the caller's transaction). */
 int erase_count(ErasePlan *p, PGconn *conn, Err *err);

@@ -79,7 +79,7 @@ void erase_print_text(FILE *f, const ErasePlan *p)
 	bool any = false;
 	for (size_t i = 0; i < p->edges.n; i++) {
 		const EraseEdge *e = p->edges.items[i];
-		if (e->cascades || e->child->anonymize)
+		if (e->cascades || e->child->anonymize || p->skip_blockers)
 			continue;
 		if (!any)
 			fprintf(f, "\nblocking edges (ON DELETE NO ACTION / RESTRICT):\n");

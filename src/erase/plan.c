@@ -634,15 +634,19 @@ static bool owner_match(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 
 void erase_count_sql(const ErasePlan *p, StrBuf *sb)
 {
-	erase_with_sql(p, -1, true, sb);
+	/* Without NO ACTION / RESTRICT edges the cascade walk is the same walk. */
+	bool both = p->static_blockers && !p->skip_blockers;
+	erase_with_sql(p, -1, both, sb);
 	bool first = true;
 #define NEXT() do { sb_adds(sb, first ? "SELECT " : "\nUNION ALL SELECT "); first = false; } while (0)
 	for (size_t i = 0; i < p->nodes.n; i++) {
 		const EraseNode *n = p->nodes.items[i];
 		NEXT();
 		sb_addf(sb, "'r', %zu, count(*) FROM pgc_r%zu", i, i);
-		NEXT();
-		sb_addf(sb, "'c', %zu, count(*) FROM pgc_c%zu", i, i);
+		if (both) {
+			NEXT();
+			sb_addf(sb, "'c', %zu, count(*) FROM pgc_c%zu", i, i);
+		}
 		if (!n->root && (n->nowner || n->nowner_fks) && !n->retain && !n->anonymize) {
 			NEXT();
 			sb_addf(sb, "'o', %zu, count(*) FROM pgc_r%zu x WHERE NOT (", i, i);
@@ -667,7 +671,7 @@ void erase_count_sql(const ErasePlan *p, StrBuf *sb)
 	}
 	for (size_t i = 0; i < p->edges.n; i++) {
 		const EraseEdge *e = p->edges.items[i];
-		if (e->cascades || e->child->anonymize)
+		if (!both || e->cascades || e->child->anonymize)
 			continue;
 		NEXT();
 		sb_addf(sb, "'b', %zu, count(*) FROM ", i);

@@ -150,6 +150,9 @@ int erase_count(ErasePlan *p, PGconn *conn, Err *err)
 	for (size_t i = 0; i < p->nulls.n; i++)
 		if (p->nulls.items[i]->parent != root && p->nulls.items[i]->child_node)
 			p->nulls.items[i]->child_node->other_nulled += p->nulls.items[i]->rows;
+	if (!p->static_blockers || p->skip_blockers)
+		for (size_t i = 0; i < p->nodes.n; i++)
+			p->nodes.items[i]->cascade_rows = p->nodes.items[i]->rows;
 	p->counted = true;
 	return 0;
 }
@@ -229,7 +232,11 @@ static int fetch_ids(ErasePlan *p, PGconn *conn, EraseNode *n, PGresult **out, E
 	StrBuf sb = STRBUF_INIT;
 	erase_with_sql(p, n->idx, false, &sb);
 	sb_adds(&sb, "SELECT ");
-	if (n->nid) {
+	if (n->nid == 1) {
+		sb_adds(&sb, "s.");
+		sb_add_ident(&sb, n->id_cols[0]);
+		sb_adds(&sb, "::text");
+	} else if (n->nid) {
 		sb_adds(&sb, "pg_catalog.json_build_object(");
 		for (int k = 0; k < n->nid; k++) {
 			if (k)
@@ -250,7 +257,7 @@ static int fetch_ids(ErasePlan *p, PGconn *conn, EraseNode *n, PGresult **out, E
 
 /* DELETE (or the anonymising UPDATE) of a batch given as $1: a JSON array
  * of identity objects, or an array of ctids. */
-static void batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
+void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 {
 	if (n->anonymize) {
 		sb_adds(sb, "UPDATE ");
@@ -280,6 +287,11 @@ static void batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 	erase_id_expr(p, n, "x", sb);
 	if (!n->nid) {
 		sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " = ANY($1::INT8[])" : " = ANY($1::tid[])");
+		return;
+	}
+	if (n->nid == 1) {
+		Column *c = table_column(n->t, n->id_cols[0]);
+		sb_addf(sb, " = ANY($1::%s[])", c && c->type ? c->type : "text");
 		return;
 	}
 	sb_adds(sb, " IN (SELECT ");
@@ -399,21 +411,30 @@ static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, E
 	if (fetch_ids(p, conn, n, &ids, err) < 0)
 		return -1;
 	StrBuf sql = STRBUF_INIT, arg = STRBUF_INIT;
-	batch_sql(p, n, &sql);
+	erase_batch_sql(p, n, &sql);
 	int rows = PQntuples(ids), rc = 0;
 	for (int start = 0; start < rows && rc == 0; start += (int)run->batch_rows) {
 		int end = start + (int)run->batch_rows < rows ? start + (int)run->batch_rows : rows;
 		sb_reset(&arg);
-		sb_addch(&arg, n->nid ? '[' : '{');
+		bool json = n->nid > 1;
+		sb_addch(&arg, json ? '[' : '{');
 		for (int r = start; r < end; r++) {
 			if (r > start)
 				sb_addch(&arg, ',');
-			if (n->nid)
+			if (json) {
 				sb_adds(&arg, PQgetvalue(ids, r, 0));
-			else
-				sb_addf(&arg, "\"%s\"", PQgetvalue(ids, r, 0));
+				continue;
+			}
+			/* an array element, quoted: "..." with \ and " escaped */
+			sb_addch(&arg, '"');
+			for (const char *v = PQgetvalue(ids, r, 0); *v; v++) {
+				if (*v == '"' || *v == '\\')
+					sb_addch(&arg, '\\');
+				sb_addch(&arg, *v);
+			}
+			sb_addch(&arg, '"');
 		}
-		sb_addch(&arg, n->nid ? ']' : '}');
+		sb_addch(&arg, json ? ']' : '}');
 		rc = run_batch(p, conn, run, n, sql.buf, arg.buf, err);
 	}
 	PQclear(ids);
@@ -462,8 +483,35 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 	return erase_exec(conn, "COMMIT", err);
 }
 
+/*
+ * CockroachDB bounds a transaction's written rows when the session
+ * variable transaction_rows_written_err is set (0 = no limit; cluster
+ * default sql.defaults.transaction_rows_written_err,
+ * https://www.cockroachlabs.com/docs/stable/session-variables): a batch
+ * stays below it. Cascades need no cap: children go first, so a batch's
+ * DELETE cascades nothing (only SET NULL edges act, one cascade operation
+ * per foreign key, far below foreign_key_cascades_limit, default 10000,
+ * "the number of cascading operations that run as part of a single
+ * query", same page).
+ */
+static void crdb_cap(PGconn *conn, EraseRun *run)
+{
+	PGresult *res = PQexec(conn, "SHOW transaction_rows_written_err");
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		long lim = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		if (lim > 1 && run->batch_rows >= lim) {
+			log_info("--batch-rows %ld lowered to %ld: transaction_rows_written_err is %ld on this cluster",
+			         run->batch_rows, lim - 1, lim);
+			run->batch_rows = lim - 1;
+		}
+	}
+	PQclear(res);
+}
+
 int erase_execute(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 {
+	if (run->batch_rows > 0 && p->m->server_is_crdb)
+		crdb_cap(conn, run);
 	if (run->batch_rows > 0) {
 		return execute_batches(p, conn, run, err);
 	}
