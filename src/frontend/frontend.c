@@ -1,25 +1,27 @@
 /*
- * frontend.c - frontend_load(): dialect, split, classify, parse, replay.
+ * frontend.c - frontend_load(): dialect, scan, parse, replay.
  *
- * For each source, in order:
- *   1. the CockroachDB rewrite (cockroach dialect; auto picks it when a
- *      source uses CockroachDB-only syntax, and falls back to postgres
- *      when the rewrite fails);
+ * Pass 1, for each source in order (plan_source):
+ *   1. the CockroachDB rewrite (cockroach dialect);
  *   2. what psql reads but is not SQL is blanked: meta-commands
  *      (\connect, \set, pg_dump's \restrict ...) and COPY ... FROM stdin
  *      data. A NUL byte ends the text (a parse-error at its place);
- *   3. pg_query_split_with_scanner() cuts the text into statements. A
- *      scanner failure (unterminated quote, dollar quote or comment) is a
- *      parse-error at its place; the statements before it are kept;
- *   4. the scanner's tokens classify each statement (classify.c). Only
- *      the head of a statement is scanned (its first words decide),
- *      except for function bodies (EXECUTE) and statements whose bytes
- *      allow deep nesting;
- *   5. only schema statements are parsed, one at a time, so a syntax
- *      error costs one statement, and replayed (replay.c). DO and
- *      EXECUTE become dynamic-sql findings. A statement nested deeper
- *      than libpg_query can pack without overflowing the stack is a
- *      parse-error instead of a crash.
+ *   3. one scan (scan.c): pg_query_scan's tokens split the text as
+ *      pg_query_split_with_scanner() would, classify each statement
+ *      (classify.c) and, for --dialect auto, feed the CockroachDB rules
+ *      (crdb.c) until one finds CockroachDB syntax. A scanner failure
+ *      (unterminated quote, dollar quote or comment) is a parse-error at
+ *      its place; the statements before it are kept.
+ * When auto finds CockroachDB syntax, every source is rewritten and pass
+ * 1 runs again on the rewritten texts (a PostgreSQL history pays for
+ * the detection nothing beyond the scan it needs anyway).
+ *
+ * Pass 2, for each source in order (replay_source): only schema
+ * statements are parsed, one at a time, so a syntax error costs one
+ * statement, and replayed (replay.c); a worker thread parses ahead. DO
+ * and EXECUTE become dynamic-sql findings. A statement nested deeper
+ * than libpg_query can pack without overflowing the stack is a
+ * parse-error instead of a crash.
  *
  * Offsets: every rewrite keeps the length and the newlines, and every
  * text handed to libpg_query is a copy of a slice of the file; node
@@ -308,15 +310,19 @@ static void ahead_begin(Ahead *a, const char *text, size_t n)
 	pthread_mutex_unlock(&a->mu);
 }
 
-static void ahead_submit(Ahead *a, int first, int end)
+/* Submits every schema statement of plan[0, n) at once (one wake-up). */
+static void ahead_submit_all(Ahead *a, const StmtPlan *plan, size_t n)
 {
 	pthread_mutex_lock(&a->mu);
-	Job *j = &a->jobs[a->nsub];
-	j->first = first;
-	j->end = end;
-	j->done = false;
-	j->unparsed = false;
-	a->nsub++; /* without a worker, jobs are parsed when taken */
+	for (size_t i = 0; i < n; i++) {
+		if (plan[i].c.cls != STMT_SCHEMA || plan[i].too_deep)
+			continue;
+		Job *j = &a->jobs[a->nsub++]; /* without a worker, jobs are parsed when taken */
+		j->first = plan[i].c.first;
+		j->end = plan[i].end;
+		j->done = false;
+		j->unparsed = false;
+	}
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }
@@ -501,9 +507,7 @@ static void replay_source(Model *m, Replay *r, const Source *src, const FilePlan
 		parse_error(m, r, fp->sp.err_offset, fp->sp.err_msg, "; the rest of the file is not read");
 	const StmtPlan *plan = fp->sp.items;
 	ahead_begin(ah, text, fp->sp.nschema);
-	for (size_t i = 0; i < fp->sp.n; i++)
-		if (plan[i].c.cls == STMT_SCHEMA && !plan[i].too_deep)
-			ahead_submit(ah, plan[i].c.first, plan[i].end);
+	ahead_submit_all(ah, plan, fp->sp.n);
 	size_t next = 0;
 	for (size_t i = 0; i < fp->sp.n; i++) {
 		const Classified c = plan[i].c;
