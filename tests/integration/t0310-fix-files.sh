@@ -5,7 +5,7 @@
 # existing files, a bad --out, a failed write (no half file, no file at
 # all), byte-identical reruns, and the golden files of the example.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 74
+plan 76
 
 schema() { # dir file: users + a two-level chain without CASCADE
 	cat >"$1/$2" <<'SQL'
@@ -214,6 +214,34 @@ SELECT c.conname FROM pg_constraint c JOIN cl ON c.confrelid = cl.rel WHERE c.co
 gpsql -1 -f "$GOLD/060-cascade-cleanup.down.sql" -o /dev/null
 check_eq "golden pg: the golden down file restores every constraint" "$before" "$(gpsql -c "$FKDEFS")"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS fix_files_golden" >/dev/null 2>&1
+# Beside the golden: its classes agree with PostgreSQL. decisions_profile_id_fkey
+# is "blocks: always" (for any data), although with one owner the cascade
+# through decisions.user_id removes the decision first: with the up file
+# applied but that edge put back to NO ACTION, user 2's decision on user 1's
+# profile makes DELETE FROM users WHERE id = 1 fail on it.
+check_contains "golden pg: decisions_profile_id_fkey is blocks: always" \
+	"public.decisions.decisions_profile_id_fkey (depth 2, blocks: always)" "$GP/060-cascade-cleanup.sql"
+fresh_db pgc_t0310_golden >/dev/null || not_ok "create database"
+psql_db pgc_t0310_golden -f "$PGC_ROOT/tests/fixtures/pg/80-fix-chains.sql" >/dev/null 2>&1 &&
+	psql_db pgc_t0310_golden -1 -f "$GP/060-cascade-cleanup.sql" >/dev/null 2>&1
+out=$(psql -X -q -d pgc_t0310_golden 2>&1 <<'SQL'
+ALTER TABLE decisions DROP CONSTRAINT decisions_profile_id_fkey,
+  ADD CONSTRAINT decisions_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES twin_profiles (id);
+INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com');
+INSERT INTO twin_profiles VALUES (10, 1), (20, 2);
+INSERT INTO decisions VALUES (100, 1, 10);
+BEGIN;
+DELETE FROM users WHERE id = 1;
+ROLLBACK;
+INSERT INTO decisions VALUES (200, 2, 10);
+BEGIN;
+DELETE FROM users WHERE id = 1;
+ROLLBACK;
+SQL
+)
+check_eq "golden pg, PostgreSQL: one owner passes, user 2's decision on user 1's profile blocks" \
+	'ERROR:  update or delete on table "twin_profiles" violates foreign key constraint "decisions_profile_id_fkey" on table "decisions"' \
+	"$(grep ERROR <<<"$out")"
 
 # --- golden: the example's CockroachDB migrations
 EX="$PGC_ROOT/examples/skytwin"
