@@ -8,6 +8,7 @@
 #include "exitcodes.h"
 #include "version.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +133,9 @@ static int check_options(const Command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe on stdout is a write error like any other (every
+	 * write is checked), not a death that skips the cleanup. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return PGC_EXIT_USAGE;
