@@ -6,6 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 77
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 

@@ -731,7 +731,12 @@ static void test_write_atomic(void **state)
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "test \"$(ls -A %s)\" = a.sql", dir);
 	assert_int_equal(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/missing", dir);
+	/* a missing directory is created, with its parents */
+	snprintf(path, sizeof(path), "%s/missing/sub", dir);
+	assert_int_equal(write_check_dir(path, &err), 0);
+	assert_true(write_exists(dir, "missing/sub"));
+	/* a directory under a regular file cannot be */
+	snprintf(path, sizeof(path), "%s/a.sql/sub", dir);
 	assert_int_equal(write_check_dir(path, &err), -1);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);

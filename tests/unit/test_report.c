@@ -175,7 +175,7 @@ static void test_text(void **state)
 	char *s = render(fx, FMT_TEXT, false);
 	const char *want =
 		"root users (id): 3 tables in the deletion closure (depth 1: 2, depth 2: 1), "
-		"3 foreign keys inside it, 2 blocking the delete\n"
+		"3 foreign keys inside it (and 1 SET NULL/SET DEFAULT edge into it), 2 blocking the delete\n"
 		"5 foreign keys in the schema; 4 findings: 3 errors, 1 warning, 0 info\n"
 		"\n"
 		"migrations/002-oauth-tokens.sql:3:3: error: users <- oauth_tokens (oauth_tokens_user_id_fkey): "
