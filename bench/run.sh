@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 status=0
 for b in ./*.sh; do
-	[ "$b" = ./run.sh ] && continue
+	case "$b" in ./run.sh | ./lib.sh) continue ;; esac
 	echo "== bench/${b#./}"
 	bash "$b" || { echo "bench/${b#./}: FAILED"; status=1; }
 done

@@ -2,7 +2,7 @@
 # deps.sh - install what pgcascade needs to build, test and run its
 # example on Debian 12, only when something is missing. Needs root (or sudo).
 set -euo pipefail
-pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev
+pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev
       libjson-c-dev libinih-dev libcmocka-dev postgresql postgresql-contrib
       graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind)
 missing=()

@@ -300,7 +300,13 @@ static int handler_line(Ctx *x, const char *section, const char *name, const cha
 		return rules_key(x, name, value);
 	if (is_section(section, "on_delete"))
 		return on_delete_key(x, name, value, line);
-	return fail(x, "unknown section [%s] (expected [pgcascade], [rules] or [on_delete])", section);
+	if (is_section(section, "erase")) {
+		char msg[sizeof(x->msg)];
+		if (policy_key(x->a, &x->c->erase, name, value, line, msg, sizeof(msg)))
+			return 1;
+		return fail(x, "%s", msg);
+	}
+	return fail(x, "unknown section [%s] (expected [pgcascade], [rules], [on_delete] or [erase])", section);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -345,6 +351,7 @@ static int load_text(Arena *a, const char *name, const char *text, LintConfig *o
 int config_load_string(Arena *a, const char *name, const char *text, LintConfig *out, Err *err)
 {
 	out->path = arena_strdup(a, name);
+	out->erase.path = out->path;
 	return load_text(a, name, text, out, err);
 }
 
@@ -370,6 +377,7 @@ int config_load(Arena *a, const char *path, LintConfig *out, Err *err)
 		goto out;
 	}
 	out->path = arena_strdup(a, path);
+	out->erase.path = out->path;
 	char *abs = realpath(path, NULL);
 	if (abs) {
 		char *slash = strrchr(abs, '/');

@@ -16,6 +16,8 @@
  *   [on_delete]
  *   teams = set null                ; ON DELETE actions allowed for FKs
  *                                   ; that reference teams
+ *   [erase]                         ; erase policy: see policy/policy.h
+ *   retain = audit.log
  *
  * Keys of the first group may also sit under a [pgcascade] header.
  * Everything lives in the arena given to config_load().
@@ -24,6 +26,7 @@
 #define PGC_LINT_CONFIG_H
 
 #include "model/model.h"
+#include "policy/policy.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -61,6 +64,7 @@ typedef struct LintConfig {
 	const char *rules_url; /* NULL: the built-in default */
 	PGC_VEC(RuleSetting) rules;
 	PGC_VEC(ActionPolicy) policies;
+	ErasePolicy erase;     /* [erase] (policy/policy.h); erase.path is set with path */
 } LintConfig;
 
 /* An empty configuration (every rule at its default). */

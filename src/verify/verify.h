@@ -1,5 +1,5 @@
 /*
- * verify.h - applying sources to a server, and the verify report.
+ * verify.h - applying sources to a server. (The report: report.h.)
  *
  * verify_apply() sends one source file to the server as a single
  * simple-protocol query (one round trip per file). When the server
@@ -13,6 +13,7 @@
 #define PGC_VERIFY_H
 
 #include "frontend/frontend.h"
+#include "verify/report.h"
 #include "verify/seed.h"
 
 #include <libpq-fe.h>
@@ -26,28 +27,5 @@
  * statement, PGC_EXIT_DB when the connection fails.
  */
 int verify_apply(PGconn *conn, const Source *src, const char *text, Err *err);
-
-typedef struct VerifyTimings {
-	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
-	                                                       apply: the sources, fix: fix + extras */
-} VerifyTimings;
-
-typedef struct VerifyReport {
-	const SeedResult *results;  /* one per root */
-	int nresults;
-	bool allow_unseeded;
-	bool embedded;
-	int napplied;               /* source files applied (embedded) */
-	bool with_fix;
-	int fix_changes;            /* constraints the fix re-created */
-	const VerifyTimings *timings;
-} VerifyReport;
-
-/* True when every root's proof passed. */
-bool verify_ok(const VerifyReport *r);
-
-/* Writes the report as text or as JSON (the contract in issue 4). */
-int verify_report_text(FILE *out, const VerifyReport *r, bool color);
-int verify_report_json(FILE *out, const VerifyReport *r);
 
 #endif

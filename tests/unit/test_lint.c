@@ -97,7 +97,7 @@ static void test_config_errors(void **state)
 	expect_config_error("\n\n[on_delete]\nteams = delete\n",
 	                    "dir/.pgcascade.ini:4: bad ON DELETE action \"delete\" for teams: expected cascade, set null, set default, restrict or no action");
 	expect_config_error("[rulez]\nx = y\n",
-	                    "dir/.pgcascade.ini:2: unknown section [rulez] (expected [pgcascade], [rules] or [on_delete])");
+	                    "dir/.pgcascade.ini:2: unknown section [rulez] (expected [pgcascade], [rules], [on_delete] or [erase])");
 	expect_config_error("root = users\nthis line has no equals sign\n",
 	                    "dir/.pgcascade.ini:2: syntax error: expected \"key = value\" or \"[section]\"");
 	expect_config_error("root = users,,teams\n",

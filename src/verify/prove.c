@@ -1,0 +1,261 @@
+/*
+ * prove.c - the proof: seed root's closure (seed.c), delete the root
+ * row, count what is left of the seeded rows, and look for NO ACTION /
+ * RESTRICT edges left inside the closure; the verdict. See seed.h.
+ */
+#include "verify/seed_int.h"
+#include "exitcodes.h"
+#include "util/quote.h"
+#include "util/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Path of constraint names from the root to fk (shortest, through via edges). */
+static void path_to(Seeder *s, const Analysis *an, Root *root, const ForeignKey *fk, SeedResult *out)
+{
+	for (size_t i = 0; i < an->findings.n; i++) {
+		const Finding *f = an->findings.items[i];
+		if (f->fk == fk && f->npath > 0 &&
+		    (!f->root_table || strcmp(f->root_table, root->t->name) == 0)) {
+			out->path = f->path;
+			out->npath = f->npath;
+			return;
+		}
+	}
+	/* walk up through the closure (bounded: at most one step per table) */
+	const char *rev[256];
+	int n = 0;
+	const ForeignKey *cur = fk;
+	while (cur && n < 256) {
+		rev[n++] = cur->name;
+		if (cur->ref == root->t)
+			break;
+		const ForeignKey *next = NULL;
+		for (size_t i = 0; i < an->closure.n && !next; i++) {
+			const ClosureEntry *e = an->closure.items[i];
+			if (e->root != root || e->table != cur->ref)
+				continue;
+			for (int k = 0; k < e->nvia && !next; k++) {
+				const ForeignKey *v = e->via[k];
+				const TState *pt = sd_st_of(s, v->ref);
+				if (v->ref == root->t || (pt && pt->depth < e->depth))
+					next = v;
+			}
+		}
+		cur = next;
+	}
+	out->path = arena_alloc(s->a, (size_t)(n + 1) * sizeof(*out->path));
+	for (int i = 0; i < n; i++)
+		out->path[i] = rev[n - 1 - i];
+	out->npath = n;
+}
+
+
+int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
+               SeedResult *out, Err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->root = root;
+	if (!root->t)
+		return err_set(err, PGC_EXIT_USAGE, "root table %s does not exist", root->spec);
+	Seeder S, *s = &S;
+	sd_init(s, conn, m, opt, err);
+	Row *rootrow = NULL;
+	int sr = sd_seed_closure(s, an, root, out, &rootrow);
+	if (sr != 0)
+		return sr;
+	if (!rootrow)
+		return 0;
+	TState *rt = sd_st_of(s, root->t);
+
+	/* the delete. PostgreSQL re-checks the FKs of a row updated by SET
+	 * NULL / SET DEFAULT when the row was inserted by the same
+	 * transaction, which never happens in production; so where we may
+	 * (embedded mode) the seed is committed first. */
+	if (opt->commit_seed &&
+	    (sd_run(s, "COMMIT") < 0 || sd_run(s, "BEGIN") < 0 ||
+	     (!opt->crdb && sd_run(s, "SET CONSTRAINTS ALL IMMEDIATE") < 0)))
+		return s->retry ? 1 : -1;
+	double t1 = sd_now_ms();
+	if (opt->progress)
+		opt->progress("deleting", 1);
+	StrBuf sql = STRBUF_INIT;
+	sb_adds(&sql, "DELETE FROM ");
+	sb_add_qualified(&sql, root->t->schema, root->t->name);
+	sb_addf(&sql, " WHERE %s = $1", rt->keyexpr);
+	if (sd_run(s, "SAVEPOINT pgcascade_delete") < 0) {
+		sb_release(&sql);
+		return s->retry ? 1 : -1;
+	}
+	const char *kp[1] = {rootrow->key};
+	PGresult *res = PQexecParams(conn, sql.buf, 1, NULL, kp, NULL, NULL, 0);
+	sb_release(&sql);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		out->deleted = atoi(PQcmdTuples(res)) == 1;
+		if (!out->deleted) {
+			out->message = "the DELETE removed no row";
+		}
+		PQclear(res);
+		if (sd_run(s, "RELEASE SAVEPOINT pgcascade_delete") < 0)
+			return s->retry ? 1 : -1;
+	} else {
+		if (sd_conn_failed(s, res)) {
+			sd_db_fail(s, "the DELETE failed", res);
+			PQclear(res);
+			return -1;
+		}
+		out->sqlstate = arena_strdup(s->a, sd_field(res, PG_DIAG_SQLSTATE));
+		if (strcmp(out->sqlstate, "40001") == 0) {
+			PQclear(res);
+			return 1;
+		}
+		if (strncmp(out->sqlstate, "23", 2) != 0 && strncmp(out->sqlstate, "P0", 2) != 0) {
+			/* not a verdict on the schema (privileges, timeouts, read-only): a database error */
+			sd_db_fail(s, "the DELETE of the root row failed", res);
+			PQclear(res);
+			return -1;
+		}
+		const char *con = sd_field(res, PG_DIAG_CONSTRAINT_NAME);
+		out->constraint = *con ? arena_strdup(s->a, con) : NULL;
+		out->message = arena_strdup(s->a, sd_field(res, PG_DIAG_MESSAGE_PRIMARY));
+		const char *det = sd_field(res, PG_DIAG_MESSAGE_DETAIL);
+		out->detail = *det ? arena_strdup(s->a, det) : NULL;
+		const char *tschema = arena_strdup(s->a, sd_field(res, PG_DIAG_SCHEMA_NAME));
+		const char *tname = arena_strdup(s->a, sd_field(res, PG_DIAG_TABLE_NAME));
+		const char *colname = arena_strdup(s->a, sd_field(res, PG_DIAG_COLUMN_NAME));
+		PQclear(res);
+		if (sd_run(s, "ROLLBACK TO SAVEPOINT pgcascade_delete") < 0)
+			return s->retry ? 1 : -1;
+		if (!out->constraint && strcmp(out->sqlstate, "23502") == 0 && *colname) {
+			/* a SET NULL on a NOT NULL column: name the FK that did it */
+			for (size_t i = 0; i < m->fks.n && !out->constraint; i++) {
+				const ForeignKey *fk = m->fks.items[i];
+				if (fk->dropped || fk->on_delete != FK_SET_NULL || strcmp(fk->table->name, tname) != 0)
+					continue;
+				for (int k = 0; k < fk->ncols; k++)
+					if (strcmp(fk->cols[k], colname) == 0)
+						out->constraint = fk->name;
+			}
+		}
+		if (out->constraint) {
+			const ForeignKey *hit = NULL;
+			for (size_t i = 0; i < m->fks.n && !hit; i++) {
+				const ForeignKey *fk = m->fks.items[i];
+				if (!fk->dropped && strcmp(fk->name, out->constraint) == 0 &&
+				    (!*tname || (strcmp(fk->table->name, tname) == 0 &&
+				                 (!*tschema || strcmp(fk->table->schema, tschema) == 0))))
+					hit = fk;
+			}
+			if (hit)
+				path_to(s, an, root, hit, out);
+		}
+	}
+	out->delete_ms = sd_now_ms() - t1;
+
+	/* count what is left of our rows */
+	for (size_t i = 0; i < out->tables.n; i++) {
+		SeedTable *st = &out->tables.items[i];
+		TState *t = sd_st_of(s, model_find_table(m, st->schema, st->table));
+		if (!t)
+			continue;
+		StrBuf arr = STRBUF_INIT;
+		sb_addch(&arr, '{');
+		int nk = 0;
+		for (size_t j = 0; j < t->rows.n; j++) {
+			if (!t->rows.items[j]->linked)
+				continue;
+			if (nk++)
+				sb_addch(&arr, ',');
+			sd_array_elem(&arr, t->rows.items[j]->key);
+		}
+		sb_addch(&arr, '}');
+		if (!nk) {
+			st->left = 0;
+			sb_release(&arr);
+			continue;
+		}
+		StrBuf q = STRBUF_INIT;
+		sb_addf(&q, "SELECT count(*) FROM ");
+		sb_add_qualified(&q, st->schema, st->table);
+		sb_addf(&q, " WHERE %s = ANY($1::text[])", t->keyexpr);
+		const char *p1[1] = {arr.buf};
+		res = PQexecParams(conn, q.buf, 1, NULL, p1, NULL, NULL, 0);
+		sb_release(&q);
+		sb_release(&arr);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			sd_db_fail(s, "counting the rows left failed", res);
+			bool retry = strcmp(sd_field(res, PG_DIAG_SQLSTATE), "40001") == 0;
+			PQclear(res);
+			return retry ? 1 : -1;
+		}
+		st->left = atoi(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+
+	/* the verification query: no NO ACTION / RESTRICT edge inside the
+	 * closure. On CockroachDB, whose pg_catalog is an emulation, the
+	 * model (loaded from that same server) answers instead. */
+	if (opt->crdb) {
+		for (size_t i = 0; i < m->fks.n; i++) {
+			const ForeignKey *fk = m->fks.items[i];
+			TState *c = fk->dropped || !fk->table ? NULL : sd_st_of(s, fk->table);
+			TState *p = fk->ref ? sd_st_of(s, fk->ref) : NULL;
+			if (c && p && c->in_closure && p->in_closure &&
+			    (fk->on_delete == FK_NO_ACTION || fk->on_delete == FK_RESTRICT)) {
+				Blocker b = {fk->table->schema, fk->table->name, fk->name,
+				             fk->on_delete == FK_RESTRICT ? "restrict" : "no action"};
+				VEC_PUSH(s->a, out->blockers, b);
+			}
+		}
+		return 0;
+	}
+	StrBuf arr = STRBUF_INIT;
+	sb_addch(&arr, '{');
+	for (size_t i = 0; i < out->tables.n; i++) {
+		StrBuf qn = STRBUF_INIT;
+		sb_add_qualified(&qn, out->tables.items[i].schema, out->tables.items[i].table);
+		if (i)
+			sb_addch(&arr, ',');
+		sd_array_elem(&arr, qn.buf);
+		sb_release(&qn);
+	}
+	sb_addch(&arr, '}');
+	const char *vq =
+		"SELECT n.nspname, c.relname, k.conname, k.confdeltype::text "
+		"FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+		"JOIN pg_namespace n ON n.oid = c.relnamespace "
+		"WHERE k.contype = 'f' AND k.confdeltype IN ('a', 'r') "
+		"AND k.conrelid = ANY($1::regclass[]) AND k.confrelid = ANY($1::regclass[]) "
+		"ORDER BY 1, 2, 3";
+	const char *p1[1] = {arr.buf};
+	res = PQexecParams(conn, vq, 1, NULL, p1, NULL, NULL, 0);
+	sb_release(&arr);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		sd_db_fail(s, "the verification query failed", res);
+		bool retry = strcmp(sd_field(res, PG_DIAG_SQLSTATE), "40001") == 0;
+		PQclear(res);
+		return retry ? 1 : -1;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		Blocker b = {arena_strdup(s->a, PQgetvalue(res, i, 0)), arena_strdup(s->a, PQgetvalue(res, i, 1)),
+		             arena_strdup(s->a, PQgetvalue(res, i, 2)),
+		             PQgetvalue(res, i, 3)[0] == 'r' ? "restrict" : "no action"};
+		VEC_PUSH(s->a, out->blockers, b);
+	}
+	PQclear(res);
+	return 0;
+}
+
+bool seed_passed(const SeedResult *r, bool allow_unseeded)
+{
+	if (!r->deleted || r->blockers.n)
+		return false;
+	if (r->unseeded.n && !allow_unseeded)
+		return false;
+	for (size_t i = 0; i < r->tables.n; i++)
+		if (r->tables.items[i].left != 0)
+			return false;
+	return true;
+}

@@ -1,0 +1,35 @@
+/*
+ * report.h - the verify report (text and JSON) over the proofs' results.
+ */
+#ifndef PGC_VERIFY_REPORT_H
+#define PGC_VERIFY_REPORT_H
+
+#include "verify/seed.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct VerifyTimings {
+	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
+	                                                       apply: the sources, fix: fix + extras */
+} VerifyTimings;
+
+typedef struct VerifyReport {
+	const SeedResult *results;  /* one per root */
+	int nresults;
+	bool allow_unseeded;
+	bool embedded;
+	int napplied;               /* source files applied (embedded) */
+	bool with_fix;
+	int fix_changes;            /* constraints the fix re-created */
+	const VerifyTimings *timings;
+} VerifyReport;
+
+/* True when every root's proof passed. */
+bool verify_ok(const VerifyReport *r);
+
+/* Writes the report as text or as JSON (the contract in issue 4). */
+int verify_report_text(FILE *out, const VerifyReport *r, bool color);
+int verify_report_json(FILE *out, const VerifyReport *r);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * seed_int.h - what the seeder's files share (values.c, seed.c, prove.c);
+ * private to src/verify/. The public API is seed.h.
+ *
+ * A Seeder holds one proof's state: a TState per model table (its live
+ * columns, candidate values (Hints), unique indexes, checks, outgoing
+ * FKs and the rows inserted so far). Everything lives in the model's
+ * arena.
+ */
+#ifndef PGC_SEED_INT_H
+#define PGC_SEED_INT_H
+
+#include "verify/seed.h"
+#include "util/strbuf.h"
+
+#define MAX_HELPER_DEPTH 16
+
+typedef struct Row {
+	char **v;                 /* text value per live column; NULL = SQL NULL */
+	const char *key;          /* key expression's value, to count it later */
+	bool linked;              /* reaches the root */
+} Row;
+
+typedef struct Hints {
+	PGC_VEC(const char *) vals;
+	bool must_fill;           /* IS NOT NULL in a check */
+	bool has_lo, lo_strict, has_hi, hi_strict;
+	double lo, hi;
+	bool bound_pushed;        /* vals[0] is the value the bounds chose */
+} Hints;
+
+typedef struct TState {
+	Table *t;
+	Column **cols;            /* live columns */
+	int ncols;
+	Hints *hints;             /* per column */
+	bool *in_unique;          /* per column: part of a unique index */
+	PGC_VEC(const ForeignKey *) fks;  /* outgoing */
+	PGC_VEC(const Index *) uniques;
+	PGC_VEC(const Check *) checks;
+	PGC_VEC(Row *) rows;
+	Row *helper;              /* a reusable row when the table is outside the closure */
+	bool in_closure;          /* in the closure of the current root, or the root itself */
+	int depth;
+	const char *keyexpr;      /* SQL for the row key, e.g. ROW("id")::text */
+	bool prepared;
+} TState;
+
+typedef struct Seeder {
+	PGconn *conn;
+	Model *m;
+	Arena *a;
+	const SeedOptions *opt;
+	TState *ts;               /* by Table.id */
+	size_t nts;
+	long serial;
+	int helper_rows;
+	bool retry;               /* 40001 seen */
+	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
+	Err *err;
+	char reason[1024];        /* why the last insert failed */
+} Seeder;
+
+enum { INS_OK = 0, INS_WAIT = 1, INS_FAIL = 2, INS_DBERR = -1 };
+
+
+typedef struct ColPlan {
+	enum { P_OMIT, P_NULL, P_VALUE } how;
+	const char *value;       /* P_VALUE: fixed (FK or forced), or NULL to generate */
+	bool fixed;              /* set by an FK or forced: never varied */
+	bool force_gen;          /* generate even though there is a default */
+	int variant;
+} ColPlan;
+
+/* ---------- seed.c: small helpers, per-table preparation, inserting ---------- */
+
+double sd_now_ms(void);
+const char *sd_field(const PGresult *r, int f);
+/* Connection-level failure (server gone, admin shutdown): fatal, exit 3. */
+bool sd_conn_failed(Seeder *s, const PGresult *r);
+int sd_db_fail(Seeder *s, const char *what, const PGresult *r);
+/* Runs one command that must succeed. Returns 0 or -1 (err set). */
+int sd_run(Seeder *s, const char *sql);
+int sd_col_index(const TState *t, const char *name);
+TState *sd_st_of(Seeder *s, const Table *t);
+const UserType *sd_find_type(const Model *m, const char *schema, const char *name);
+void sd_prepare(Seeder *s, TState *t);
+/* Inserts one row into t (see seed.c). Returns an INS_* code. */
+int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
+                  char **forced, int depth, Row **out);
+/* Builds the per-table state for every model table (s zeroed). */
+void sd_init(Seeder *s, PGconn *conn, Model *m, const SeedOptions *opt, Err *err);
+/*
+ * Seeds root's closure: the root row (*rootrow, NULL when it could not be
+ * inserted, then out->unseeded says why), one row per closure edge and
+ * per SET NULL / SET DEFAULT edge into the closure; fills out->tables,
+ * out->unseeded, out->helper_rows and out->seed_ms. Returns 0, 1 on a
+ * CockroachDB retry, -1 with err.
+ */
+int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, Row **rootrow);
+
+/* ---------- values.c: candidate values ---------- */
+
+/* CHECK hints (the hand-written reader of CHECK expressions). */
+void sd_add_hint(Arena *a, Hints *h, const char *v);
+void sd_hints_from_expr(Arena *a, TState *t, const char *expr, int value_col);
+void sd_cols_in_expr(Arena *a, const TState *t, const char *expr, bool *mark);
+void sd_finish_bounds(Arena *a, Hints *h);
+/* A partitioned table's first partition bound, as hints for its key columns. */
+void sd_partition_hints(Seeder *s, TState *t);
+/* Quotes one array element: "..." with \ and " escaped. */
+void sd_array_elem(StrBuf *sb, const char *v);
+const char *sd_candidate(Seeder *s, TState *t, int c, int variant, int rowno);
+
+#endif
