@@ -33,6 +33,7 @@
 #include "frontend/classify.h"
 #include "frontend/crdb.h"
 #include "frontend/psql.h"
+#include "frontend/recover.h"
 #include "frontend/replay.h"
 #include "util/xalloc.h"
 
@@ -149,10 +150,10 @@ static const char *slice(Slice *s, const char *text, int off, int len)
 }
 
 
-static void parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
+static Finding *parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
 {
 	SrcLoc l = replay_loc(r, offset);
-	model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
+	return model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
 }
 
 /*
@@ -246,7 +247,10 @@ static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, in
 	PgQuery__ParseResult *tree = NULL;
 	if (pr.error) {
 		int off = first + (pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0);
-		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
+		Recovered rec = recover_statement(m->arena, r, first, end, pr.error->message); /* recover.c */
+		Finding *f = parse_error(m, r, off, pr.error->message, rec.what);
+		if (f && rec.hint)
+			f->help = rec.hint;
 		goto out;
 	}
 	tree = pg_query__parse_result__unpack(USE_BUMP ? &bump->pa : NULL, pr.parse_tree.len,

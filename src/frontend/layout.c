@@ -1526,7 +1526,9 @@ static int collect_one(Arena *a, const char *dir, const SourceOptions *o, Source
 	if (o->layout == LAYOUT_AUTO) {
 		if (detect(&d, err) != 0)
 			goto out;
-		log_info("layout: %s (%s)", layout_name(d.layout), d.why);
+		/* like the dialect notice: said when a tool is recognised */
+		if (d.layout != LAYOUT_PLAIN || o->verbose)
+			log_info("layout: %s (%s)", layout_name(d.layout), d.why);
 	} else {
 		d.layout = o->layout;
 	}

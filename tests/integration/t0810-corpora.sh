@@ -41,7 +41,11 @@ corpus() { # name layout-word root extra-args...
 	# 1. the order
 	pgc audit --list-files "$@" "$dir/src"
 	check_eq "$name: --list-files exits 0" 0 "$RC"
-	check_contains "$name: detected as $layout" "layout: $layout (" "$TMP/err"
+	if [[ " $* " == *" --layout "* ]]; then
+		check_eq "$name: --layout $layout: no detection notice" "" "$(grep 'layout:' "$TMP/err")"
+	else
+		check_contains "$name: detected as $layout" "layout: $layout (" "$TMP/err"
+	fi
 	sed "s|^$dir/src/||" "$TMP/out" >"$TMP/order.got"
 	grep -v '\.go$' "$dir/order.txt" >"$TMP/order.want"
 	check_files "$name: file order equals the tool's (order.txt, SQL files)" "$TMP/order.want" "$TMP/order.got"
@@ -89,6 +93,6 @@ corpus() { # name layout-word root extra-args...
 
 corpus ente golang-migrate public.users
 corpus supabase-auth pop auth.users --set Namespace=auth
-corpus chatbot-ui plain auth.users
+corpus chatbot-ui supabase auth.users --layout supabase
 corpus openvsx flyway public.user_data
 corpus hatchet goose 'public."User"'
