@@ -203,39 +203,54 @@ static void split_tail(Model *m, const char *text, int len, int from, Slice *sl,
 
 static void split_source(Model *m, const Replay *r, const char *text, int len, Slice *sl, StmtVec *out)
 {
-	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
-	if (!sr.error) {
-		int covered = 0;
-		for (int i = 0; i < sr.n_stmts; i++) {
-			Stmt s = {sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
-			VEC_PUSH(m->arena, *out, s);
-			if (s.loc + s.len > covered)
-				covered = s.loc + s.len;
+	/* base: where the scanner starts; past a statement it cannot read,
+	 * reading goes on after its ';' (recover.c recover_resume) */
+	for (int base = 0; base < len;) {
+		PgQuerySplitResult sr = pg_query_split_with_scanner(text + base);
+		if (!sr.error) {
+			int covered = base;
+			for (int i = 0; i < sr.n_stmts; i++) {
+				Stmt s = {base + sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
+				VEC_PUSH(m->arena, *out, s);
+				if (s.loc + s.len > covered)
+					covered = s.loc + s.len;
+			}
+			pg_query_free_split_result(sr);
+			split_tail(m, text, len, covered, sl, out);
+			return;
 		}
+		int errpos = base + (sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0);
+		if (errpos > len)
+			errpos = len;
+		int resume = recover_resume(text, len, errpos);
+		if (resume < 0)
+			parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
 		pg_query_free_split_result(sr);
-		split_tail(m, text, len, covered, sl, out);
-		return;
-	}
-	int errpos = sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0;
-	if (errpos > len)
-		errpos = len;
-	parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
-	pg_query_free_split_result(sr);
-	if (errpos == 0)
-		return;
-	/* Split what comes before the failure; the last statement there is
-	 * the broken one unless a ';' ends it. */
-	PgQuerySplitResult pre = pg_query_split_with_scanner(slice(sl, text, 0, errpos));
-	if (!pre.error) {
-		for (int i = 0; i < pre.n_stmts; i++) {
-			Stmt s = {pre.stmts[i]->stmt_location, pre.stmts[i]->stmt_len};
-			int end = s.loc + s.len;
-			if (end >= errpos || text[end] != ';')
-				break;
-			VEC_PUSH(m->arena, *out, s);
+		/* Split what comes before the failure; the last statement there is
+		 * the broken one unless a ';' ends it. */
+		int bstart = base;
+		if (errpos > base) {
+			PgQuerySplitResult pre = pg_query_split_with_scanner(slice(sl, text, base, errpos - base));
+			if (!pre.error) {
+				for (int i = 0; i < pre.n_stmts; i++) {
+					Stmt s = {base + pre.stmts[i]->stmt_location, pre.stmts[i]->stmt_len};
+					int end = s.loc + s.len;
+					if (end >= errpos || text[end] != ';')
+						break;
+					VEC_PUSH(m->arena, *out, s);
+					bstart = end + 1;
+				}
+			}
+			pg_query_free_split_result(pre);
 		}
+		if (resume < 0)
+			return;
+		/* the broken statement itself: parsed (and so reported and
+		 * recovered) in its turn */
+		Stmt b = {bstart, resume - 1 - bstart};
+		VEC_PUSH(m->arena, *out, b);
+		base = resume;
 	}
-	pg_query_free_split_result(pre);
 }
 
 /*
@@ -456,8 +471,13 @@ static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *ou
 	Err e = {0};
 	int eoff;
 	out->n = 0;
-	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0)
-		out->n = 0; /* the splitter read it, so this does not happen */
+	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0) {
+		/* a statement the scanner cannot read (split_source resumed
+		 * after it): its tokens up to the failure */
+		out->n = 0;
+		if (classify_scan(slice(sl, text, from, eoff), from, out, &eoff, &e) < 0)
+			out->n = 0;
+	}
 	return true;
 }
 

@@ -1094,7 +1094,7 @@ static int sel_pop(Dir *d, Err *err)
 	if (nspecific + nall == 0 && seen.len) {
 		rc = err_set(err, PGC_EXIT_USAGE,
 		             "%s: no pop migration for the %s dialect and none without a dialect suffix; "
-		             "this folder has files for:%.*s (choose with --dialect postgres or --dialect cockroach)",
+		             "this folder has files for:%.*s (pgcascade reads postgres and cockroach: choose with --dialect)",
 		             d->dir, want, (int)(seen.len - 1), seen.buf);
 	}
 	sb_release(&seen);
@@ -1198,7 +1198,16 @@ void pop_render(Arena *a, Source *s, const SourceOptions *o)
 typedef struct Signals {
 	const char *ex[LAYOUT_COUNT]; /* an example file per layout seen */
 	size_t nsql, nflyway, nupdown;
+	const char *simple;           /* a <digits>_<name>.sql that is not .up./.down. */
 } Signals;
+
+/* Does DIR/../Cargo.toml (the Rust crate that owns the migrations) name crate? */
+static bool cargo_uses(Dir *d, const char *crate)
+{
+	char *h = head(d, "../Cargo.toml", 65536);
+	char *q = arena_printf(d->tmp, "\n%s", crate);
+	return strstr(h, q) != NULL;
+}
 
 static bool path_ends(const char *dir, const char *tail)
 {
@@ -1250,6 +1259,8 @@ static int detect(Dir *d, Err *err)
 			s.nupdown++;
 			if (!s.ex[LAYOUT_GOLANG_MIGRATE] && up)
 				s.ex[LAYOUT_GOLANG_MIGRATE] = it->name;
+		} else if ((nd = ndigits(it->name)) > 0 && it->name[nd] == '_' && !s.simple) {
+			s.simple = it->name;
 		}
 		Entry tmp = {0};
 		const char *rest;
@@ -1281,8 +1292,19 @@ static int detect(Dir *d, Err *err)
 		s.ex[LAYOUT_GOLANG_MIGRATE] = NULL; /* pop's names are golang-migrate's plus a dialect */
 	if (s.ex[LAYOUT_FLYWAY] && s.ex[LAYOUT_GOLANG_MIGRATE])
 		s.ex[LAYOUT_GOLANG_MIGRATE] = NULL;
+	/* sqlx: reversible .up/.down files beside simple ones (golang-migrate
+	 * would never run the simple ones), or a crate that uses sqlx */
+	if (s.ex[LAYOUT_GOLANG_MIGRATE] && (s.simple || cargo_uses(d, "sqlx"))) {
+		s.ex[LAYOUT_SQLX] = s.simple ? s.simple : "../Cargo.toml";
+		s.ex[LAYOUT_GOLANG_MIGRATE] = NULL;
+	}
+	/* refinery's V__ names are Flyway's; its crate says which */
+	if (s.ex[LAYOUT_FLYWAY] && cargo_uses(d, "refinery")) {
+		s.ex[LAYOUT_REFINERY] = "../Cargo.toml";
+		s.ex[LAYOUT_FLYWAY] = NULL;
+	}
 	static const Layout order[] = {LAYOUT_DIESEL, LAYOUT_PRISMA, LAYOUT_POP, LAYOUT_GOLANG_MIGRATE,
-	                               LAYOUT_FLYWAY, LAYOUT_GOOSE, LAYOUT_DBMATE, LAYOUT_LIQUIBASE,
+	                               LAYOUT_SQLX, LAYOUT_FLYWAY, LAYOUT_REFINERY, LAYOUT_GOOSE, LAYOUT_DBMATE, LAYOUT_LIQUIBASE,
 	                               LAYOUT_GRAPHILE};
 	Layout first = LAYOUT_AUTO, second = LAYOUT_AUTO;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -1538,7 +1560,20 @@ static int collect_one(Arena *a, const char *dir, const SourceOptions *o, Source
 	for (size_t i = 0; i < d.v.n; i++)
 		nreadable += !d.v.items[i].foreign;
 	if (nreadable == 0) {
-		if (d.layout == LAYOUT_PLAIN)
+		StrBuf subs = STRBUF_INIT;
+		for (size_t i = 0; i < d.items.n; i++) {
+			bool sql;
+			if (!d.items.items[i].is_dir)
+				continue;
+			dir_has_sql(d.tmp, join_path(d.tmp, dir, d.items.items[i].name), &sql);
+			if (sql)
+				sb_addf(&subs, "%s%s/", subs.len ? ", " : "", d.items.items[i].name);
+		}
+		if (subs.len && d.layout == LAYOUT_PLAIN)
+			err_set(err, PGC_EXIT_USAGE,
+			        "%s: directory contains no SQL migration files, and no known migrations folder; SQL files are in: %s (name the folder to read it, or see --layout)",
+			        dir, subs.buf);
+		else if (d.layout == LAYOUT_PLAIN)
 			err_set(err, PGC_EXIT_USAGE,
 			        "%s: directory contains no SQL migration files (*.sql, */migration.sql or */up.sql; down migrations are not counted)",
 			        dir);
@@ -1546,6 +1581,7 @@ static int collect_one(Arena *a, const char *dir, const SourceOptions *o, Source
 			err_set(err, PGC_EXIT_USAGE,
 			        "%s: directory contains no SQL migration files that %s runs going up (down, undo and other files are not counted; --layout chooses another layout)",
 			        dir, layout_name(d.layout));
+		sb_release(&subs);
 		goto out;
 	}
 	qsort(d.v.items, d.v.n, sizeof(Entry), cmp_entry);

@@ -111,6 +111,20 @@ static size_t column_list(Arena *a, const Cur *c, size_t i, NameVec *out)
 			for (int w = 0; !skip && not_cols[w]; w++)
 				if (is_kw(c, k, not_cols[w]))
 					skip = true;
+			/* a column with an inline REFERENCES: its foreign key is not
+			 * certain, so neither is the column (it would otherwise look
+			 * like an owner column without a foreign key) */
+			int d2 = 0;
+			for (size_t j = k; !skip && j + 1 < end; j++) {
+				if (is_ch(c, j, '(') || is_ch(c, j, '['))
+					d2++;
+				else if (is_ch(c, j, ')') || is_ch(c, j, ']'))
+					d2--;
+				else if (d2 == 0 && is_ch(c, j, ','))
+					break;
+				if (is_kw(c, j, "references"))
+					skip = true;
+			}
 			if (!skip)
 				VEC_PUSH(a, *out, name_of(a, c, k));
 		}
@@ -268,8 +282,13 @@ Recovered recover_statement(Arena *a, Replay *r, int first, int end, const char 
 	memcpy(q, text + first, (size_t)(end - first));
 	q[end - first] = '\0';
 	if (classify_scan(q, 0, &toks, &eoff, &e) < 0) {
-		free(toks.items);
-		return out;
+		/* the scanner stops at a token it cannot read: use the ones before */
+		toks.n = 0;
+		q[eoff] = '\0';
+		if (classify_scan(q, 0, &toks, &eoff, &e) < 0) {
+			free(toks.items);
+			return out;
+		}
 	}
 	Cur c = {q, toks.items, toks.n, 0};
 	out.hint = newer_hint(&c, msg);
@@ -334,4 +353,12 @@ done:
 	}
 	free(toks.items);
 	return out;
+}
+
+int recover_resume(const char *text, int len, int errpos)
+{
+	if (errpos < 0 || errpos >= len)
+		return -1;
+	const char *semi = memchr(text + errpos, ';', (size_t)(len - errpos));
+	return semi ? (int)(semi - text) + 1 : -1;
 }

@@ -20,4 +20,11 @@ typedef struct Recovered {
  */
 Recovered recover_statement(Arena *a, Replay *r, int first, int end, const char *msg);
 
+/*
+ * The scanner failed at errpos (a token PostgreSQL 15 cannot read, such
+ * as PostgreSQL 16's 0x1F): the offset just past the next ';' at or
+ * after errpos, where reading goes on, or -1 when there is none.
+ */
+int recover_resume(const char *text, int len, int errpos);
+
 #endif
