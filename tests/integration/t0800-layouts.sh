@@ -292,7 +292,7 @@ check_eq "newer: the tables are known from their tokens" 3 \
 pgc audit --format json "$L/newer/newer.sql" --root users --owner-column 'user_id'
 check_eq "newer: CREATE TABLE AS columns are seen by user-column-no-fk (none lacks a key here)" 0 \
 	"$(jq '[.findings[] | select(.rule == "user-column-no-fk")] | length' "$TMP/out")"
-printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE o (id int, user_id int);\nCREATE TABLE s AS SELECT o.user_id, count(*) FROM o GROUP BY 1;\nCREATE TABLE s16 AS SELECT x.id, user_id FROM (SELECT id, user_id FROM o);\n' >"$TMP/ctas.sql"
+printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE o (id int, user_id int);\nCREATE TABLE s AS SELECT o.user_id, count(*) FROM o GROUP BY 1;\nCREATE TABLE s16 AS SELECT id, user_id FROM (SELECT id, user_id FROM o);\n' >"$TMP/ctas.sql"
 pgc audit --format json "$TMP/ctas.sql"
 check_eq "CREATE TABLE AS: target-list columns, parsed (s) and recovered (s16)" '["o.user_id","s.user_id","s16.user_id"]' \
 	"$(jq -c '[.findings[] | select(.rule == "user-column-no-fk") | .table + "." + (.message | capture("column [a-z0-9_]+\\.(?<c>[a-z_]+)").c)] | sort' "$TMP/out")"
