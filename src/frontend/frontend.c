@@ -222,7 +222,7 @@ static void split_source(Model *m, const Replay *r, const char *text, int len, S
 		int errpos = base + (sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0);
 		if (errpos > len)
 			errpos = len;
-		int resume = recover_resume(text, len, errpos);
+		int resume = recover_resume(text, len, errpos, sr.error->message);
 		if (resume < 0)
 			parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
 		pg_query_free_split_result(sr);

@@ -355,8 +355,13 @@ done:
 	return out;
 }
 
-int recover_resume(const char *text, int len, int errpos)
+int recover_resume(const char *text, int len, int errpos, const char *msg)
 {
+	/* only a token PostgreSQL 16 reads and 15 does not (0x1F, 0o17,
+	 * 0b101, 1_000): after an unterminated quote or comment the next
+	 * ';' may be inside it */
+	if (!msg || !strstr(msg, "trailing junk after numeric literal"))
+		return -1;
 	if (errpos < 0 || errpos >= len)
 		return -1;
 	const char *semi = memchr(text + errpos, ';', (size_t)(len - errpos));

@@ -21,10 +21,11 @@ typedef struct Recovered {
 Recovered recover_statement(Arena *a, Replay *r, int first, int end, const char *msg);
 
 /*
- * The scanner failed at errpos (a token PostgreSQL 15 cannot read, such
- * as PostgreSQL 16's 0x1F): the offset just past the next ';' at or
- * after errpos, where reading goes on, or -1 when there is none.
+ * The scanner failed at errpos with msg: when it is a token PostgreSQL
+ * 15 cannot read but 16 can (0x1F, 1_000: "trailing junk after numeric
+ * literal"), the offset just past the next ';' at or after errpos, where
+ * reading goes on; else (an unterminated quote or comment, ...) -1.
  */
-int recover_resume(const char *text, int len, int errpos);
+int recover_resume(const char *text, int len, int errpos, const char *msg);
 
 #endif
