@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev
       libjson-c-dev libinih-dev libcmocka-dev postgresql postgresql-contrib
       graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind
-      sqitch libdbd-pg-perl)
+      debhelper dpkg-dev fakeroot lintian zsh fish sqitch libdbd-pg-perl)
 missing=()
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

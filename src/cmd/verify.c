@@ -39,7 +39,7 @@ enum {
 	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
 };
 
-static const struct option verify_options[] = {
+const struct option verify_options[] = {
 	{"with-fix", no_argument, NULL, OPT_WITH_FIX},
 	{"keep", no_argument, NULL, OPT_KEEP},
 	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
