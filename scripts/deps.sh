@@ -19,7 +19,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# Real migration tools the layout tests run (tests/integration/t0800):
+# Real migration tools the layout tests run (tests/integration/t0830-layouts.sh):
 # dbmate from npm (its package ships the binary), under tests/tools
 # (git-ignored). sqitch comes from Debian above.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

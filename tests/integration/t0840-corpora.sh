@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0810-corpora.sh - five real public migration histories, one layout
+# t0840-corpora.sh - five real public migration histories, one layout
 # each (tests/corpora/<name>/: src/ as published, the tool's own order in
 # order.txt, PostgreSQL 15's catalog after applying them in truth_*.tsv;
 # SOURCE.md says where each comes from, under which licence, and how the

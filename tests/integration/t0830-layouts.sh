@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0800-layouts.sh - each migration tool's layout (tests/fixtures/layouts/
+# t0830-layouts.sh - each migration tool's layout (tests/fixtures/layouts/
 # <tool>/, a small project laid out as that tool's users lay it out:
 # timestamps, dashes, dialect suffixes, undo/down files, stray files).
 #
