@@ -21,6 +21,14 @@ static void audit_usage(FILE *f)
 	        common_options_help);
 }
 
+enum { OPT_LIST_FILES = OPT_FIRST_COMMAND_OPTION };
+
+/* audit's own options (the shared ones come from cli/common.c) */
+const struct option audit_options[] = {
+	{"list-files", no_argument, NULL, OPT_LIST_FILES},
+	{0, 0, 0, 0},
+};
+
 int cmd_audit(int argc, char **argv)
 {
 	int ret = PGC_EXIT_INTERNAL;
@@ -28,13 +36,8 @@ int cmd_audit(int argc, char **argv)
 	Arena *a = arena_new();
 	CommonOptions o;
 	common_init(&o);
-	enum { OPT_LIST_FILES = OPT_FIRST_COMMAND_OPTION };
-	static const struct option extra[] = {
-		{"list-files", no_argument, NULL, OPT_LIST_FILES},
-		{0, 0, 0, 0},
-	};
 	bool list_files = false;
-	struct option *longopts = options_table(a, extra);
+	struct option *longopts = options_table(a, audit_options);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
