@@ -12,6 +12,8 @@
 typedef struct VerifyTimings {
 	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
 	                                                       apply: the sources, fix: fix + extras */
+	double teardown;                                    /* stopping and removing the cluster */
+	int apply_alone, apply_skipped;                     /* statements run one by one / skipped */
 } VerifyTimings;
 
 typedef struct VerifyReport {
@@ -19,7 +21,8 @@ typedef struct VerifyReport {
 	int nresults;
 	bool allow_unseeded;
 	bool embedded;
-	int napplied;               /* source files applied (embedded) */
+	int napplied;               /* source files applied (embedded), without the fix and extras */
+	int nextras;                /* --extra files applied after them */
 	bool with_fix;
 	int fix_changes;            /* constraints the fix re-created */
 	const VerifyTimings *timings;

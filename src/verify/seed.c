@@ -248,8 +248,11 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			bool any = false;
 			for (size_t r = 0; r < p->rows.n; r++)
 				any |= p->rows.items[r]->linked;
-			if (!any)
+			if (!any) {
+				snprintf(s->reason, sizeof(s->reason),
+				         "no row of %s.%s reaches the root yet (for %s)", p->t->schema, p->t->name, fk->name);
 				return INS_WAIT;
+			}
 			snprintf(s->reason, sizeof(s->reason),
 			         "no seeded row of %s.%s matches the columns shared by %s", p->t->schema,
 			         p->t->name, fk->name);
@@ -287,7 +290,10 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 				}
 				return r;
 			}
-			s->helper_rows++;
+			if (p->in_closure)
+				s->helper_rows_closure++;
+			else
+				s->helper_rows++;
 			/* reuse it, unless our FK columns are unique (each row needs its own parent) */
 			if (!nfixed && !unique_cols)
 				p->helper = pr;
@@ -596,6 +602,7 @@ typedef struct Task {
 	const ForeignKey *edge;
 	bool done;
 	char *reason;
+	char *waited;             /* why its row kept waiting, when it did */
 	bool boundary;            /* a SET NULL / SET DEFAULT edge out of the closure: its
 	                             row stays, but the delete must be able to update it */
 } Task;
@@ -741,7 +748,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			t->depth = e->depth;
 		}
 		for (int k = 0; k < e->nvia; k++) {
-			Task tk = {t, e->via[k], false, NULL, false};
+			Task tk = {t, e->via[k], false, NULL, NULL, false};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -755,7 +762,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			continue;
 		TState *p = sd_st_of(s, fk->ref), *t = sd_st_of(s, fk->table);
 		if (p && t && p->in_closure) {
-			Task tk = {t, fk, false, NULL, true};
+			Task tk = {t, fk, false, NULL, NULL, true};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -799,8 +806,11 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 				s->boundary = false;
 				if (r == INS_DBERR)
 					return s->retry ? 1 : -1;
-				if (r == INS_WAIT)
+				if (r == INS_WAIT) {
+					if (*s->reason)
+						tk->waited = arena_strdup(s->a, s->reason);
 					continue;
+				}
 				tk->done = true;
 				progress = true;
 				if (r == INS_OK)
@@ -818,14 +828,25 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			const char *why = tk->reason;
 			char buf[512];
 			if (!why) {
-				snprintf(buf, sizeof(buf), "%s.%s never got a seeded row to point at",
-				         tk->edge->ref->schema, tk->edge->ref->name);
+				/* the parent got a row (the root always does) when its row
+				 * kept waiting for another parent: say which */
+				TState *p = sd_st_of(s, tk->edge->ref);
+				bool parent_seeded = false;
+				for (size_t j = 0; p && j < p->rows.n; j++)
+					parent_seeded |= p->rows.items[j]->linked;
+				if (parent_seeded)
+					snprintf(buf, sizeof(buf), "its row could not be inserted: %s",
+					         tk->waited ? tk->waited : "another parent row never reached the root");
+				else
+					snprintf(buf, sizeof(buf), "%s.%s never got a seeded row to point at",
+					         tk->edge->ref->schema, tk->edge->ref->name);
 				why = buf;
 			}
 			add_unseeded(s, out, tk->t, tk->edge, why);
 		}
 	}
 	out->helper_rows = s->helper_rows;
+	out->helper_rows_closure = s->helper_rows_closure;
 	out->seed_ms = sd_now_ms() - t0;
 
 	/* the tables of the closure, root first */

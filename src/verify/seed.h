@@ -47,6 +47,8 @@ typedef struct SeedResult {
 	PGC_VEC(Unseeded) unseeded;
 	PGC_VEC(Blocker) blockers;
 	int helper_rows;               /* parent rows inserted outside the closure */
+	int helper_rows_closure;       /* rows of closure tables that do not reach the root
+	                                  (parents of rows that must not reach it either) */
 	bool deleted;                  /* the DELETE of the root row succeeded */
 	const char *sqlstate;          /* when it did not */
 	const char *constraint, *message, *detail;
