@@ -4,6 +4,7 @@
  * file convention (fix/naming.c), each file atomically (fix/write.c).
  */
 #include "cli/common.h"
+#include "cli/validate.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 #include "fix/fix.h"
@@ -47,7 +48,8 @@ static void fix_usage(FILE *f)
 	           "  --name NAME           description (cascade_cleanup) or full up-file name\n"
 	           "                        (060-cascade-cleanup.sql) overriding the detected one\n"
 	           "  --depth N             only edges at depth <= N (1: the root's direct references)\n"
-	           "  --minimal             PostgreSQL: leave edges with blocks: not-on-postgres alone\n"
+	           "  --minimal             PostgreSQL: leave alone the edges proven harmless for any\n"
+	           "                        data (blocks: not-on-postgres)\n"
 	           "  --check               write nothing; exit 1 when a fix is needed\n"
 	           "  --force               replace existing output files\n"
 	           "  --lock-timeout T      lock_timeout for each step (default: 5s)\n"
@@ -247,6 +249,15 @@ int cmd_fix(int argc, char **argv)
 		}
 	}
 	common_paths(&o, argc, argv);
+	if (o.format && strcmp(o.format, "sql") != 0) {
+		err_set(&err, PGC_EXIT_USAGE, "invalid --format \"%s\": fix writes SQL (--format sql)", o.format);
+		ret = die_with(&err);
+		goto out;
+	}
+	if (cli_check_timeout("--lock-timeout", lock_timeout, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
 	if (out_dir && !check && write_check_dir(out_dir, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
