@@ -16,6 +16,7 @@
 # Prisma, Supabase CLI, Atlas and graphile-migrate are in neither
 # registry (apt-cache search, npm view): their catalog comes from psql.
 source "$(dirname "$0")/../lib/tap.sh"
+plan 133
 
 L="$FIXTURES/layouts"
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }

@@ -12,6 +12,7 @@
 #   - the deletion closure of the corpus's root, tables and BFS depth
 #     (truth_closure.tsv).
 source "$(dirname "$0")/../lib/tap.sh"
+plan 37 # 7 per corpus, + 2 for the FKs supabase-auth creates in DO blocks
 
 C="$PGC_ROOT/tests/corpora"
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }
