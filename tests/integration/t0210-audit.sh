@@ -44,6 +44,18 @@ golden clean.txt audit clean
 check_eq "clean: exit 0" 0 "$RC"
 golden clean.json audit --format json clean
 check_eq "clean json: exit 0" 0 "$RC"
+# Beside the golden: clean/ blocks nothing, but its one warning
+# (cascade-deletes-other-owners on comments_post_id_fkey) is true on
+# PostgreSQL: user 2's comment on user 1's post goes with user 1.
+check_eq "clean json: the one finding is cascade-deletes-other-owners on comments_post_id_fkey" \
+	"cascade-deletes-other-owners comments comments_post_id_fkey user_id" \
+	"$(jq -r '.findings[] | "\(.rule) \(.table) \(.constraint) \(.owner_column)"' expect/clean.json)"
+fresh_db pgc_t0210_clean >/dev/null || not_ok "create database"
+psql_db pgc_t0210_clean -f clean/001-schema.sql >/dev/null 2>&1
+check_eq "clean, PostgreSQL: deleting user 1 deletes user 2's comment on user 1's post" "0 1" \
+	"$(psql -X -At -d pgc_t0210_clean -c "INSERT INTO users VALUES (1), (2)" -c "INSERT INTO posts VALUES (10, 1), (20, 2)" \
+		-c "INSERT INTO comments VALUES (100, 10, 2), (101, 20, 2)" -c "DELETE FROM users WHERE id = 1" \
+		-c "SELECT count(*) FILTER (WHERE id = 100) || ' ' || count(*) FILTER (WHERE id = 101) FROM comments" | tail -1)"
 
 # Usage and input errors: exit 2 with a message on stderr, nothing on stdout.
 usage() { # NAME NEEDLE ARGS...
