@@ -397,6 +397,7 @@ static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *
 			f->severity = SEV_WARNING;
 			f->schema = t->schema;
 			f->table = t->name;
+			f->column = c->name;
 			f->loc = t->loc;
 			f->root_schema = r->t->schema;
 			f->root_table = r->t->name;

@@ -19,6 +19,8 @@
  * foreign keys (https://github.com/cockroachdb/cockroach/issues/31632).
  */
 #include "cli/common.h"
+#include "cli/timeout.h"
+#include "lint/config.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 #include "fix/fix.h"
@@ -37,6 +39,7 @@
 
 enum {
 	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
+	OPT_RETAIN, OPT_LOCK_TIMEOUT, OPT_CONFIG, OPT_NO_CONFIG,
 };
 
 static const struct option verify_options[] = {
@@ -45,6 +48,10 @@ static const struct option verify_options[] = {
 	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
 	{"timings", no_argument, NULL, OPT_TIMINGS},
 	{"extra", required_argument, NULL, OPT_EXTRA},
+	{"retain", required_argument, NULL, OPT_RETAIN},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{NULL, 0, NULL, 0},
 };
 
@@ -52,9 +59,14 @@ static void verify_usage(FILE *f)
 {
 	fprintf(f, "usage: pgcascade verify [options] [--with-fix] [--extra FILE]... PATH...\n"
 	           "       pgcascade verify [options] --db URL\n\n"
-	           "Proves on a real database that DELETE FROM <root> removes every row of the\n"
-	           "deletion closure: seeds a root row and one row per FK path into every closure\n"
-	           "table, deletes the root row, and counts what is left.\n\n"
+	           "Proves on a real database that DELETE FROM <root> removes every row of one\n"
+	           "owner and only what a cascade path ties to it: seeds two root rows A and B, one\n"
+	           "row per FK path for each, rows of B that reference A's rows and of A that\n"
+	           "reference B's, and each owner's key in owner columns without an FK; deletes A\n"
+	           "and checks that the delete succeeds, none of A's rows is left (unless its table\n"
+	           "is retained), B's rows are gone only through ON DELETE CASCADE paths, and SET\n"
+	           "NULL rows stay with the column nulled; and that no NO ACTION / RESTRICT edge\n"
+	           "is left inside the closure.\n\n"
 	           "Without --db it starts its own throwaway PostgreSQL (Unix socket only, removed\n"
 	           "afterwards), applies PATH... in order, then with --with-fix the migration that\n"
 	           "`pgcascade fix` writes, then each --extra FILE. With --db it works inside one\n"
@@ -65,10 +77,17 @@ static void verify_usage(FILE *f)
 	           "  --keep                keep the embedded cluster running and say how to connect\n"
 	           "  --allow-unseeded      a closure table that could not be seeded is not a failure\n"
 	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
+	           "  --retain TABLE        A's rows may stay in TABLE (schema.table), repeatable;\n"
+	           "                        adds to [erase] retain of the policy file\n"
+	           "  --lock-timeout T      lock_timeout of the live session (default 2s; statement_timeout\n"
+	           "                        is the larger of 30s and T)\n"
+	           "  --config FILE         policy file (default: the nearest " CONFIG_FILE_NAME ")\n"
+	           "  --no-config           do not read a policy file\n"
 	           "\nformats: text (default), json\n"
 	           "environment: PGCASCADE_PG_BINDIR  directory of initdb and postgres\n"
-	           "exit: 0 the delete removed everything, 1 it failed or left rows or a table could\n"
-	           "      not be seeded, 2 usage/input error, 3 database error\n",
+	           "exit: 0 the proof passed, 1 the delete failed, left rows of A, removed rows of B\n"
+	           "      no cascade explains, or a table could not be seeded, 2 usage/input error,\n"
+	           "      3 database error (a lock or statement timeout included)\n",
 	        common_options_help);
 }
 
@@ -158,6 +177,30 @@ static int detect_crdb(PGconn *conn, bool *crdb, Err *err)
 	return 0;
 }
 
+/*
+ * Live mode: lock_timeout and statement_timeout for the session, so the
+ * proof never queues long behind (or blocks) production traffic. A
+ * timeout then fails the statement (SQLSTATE 55P03 / 57014): a database
+ * error, exit 3.
+ */
+static int set_timeouts(PGconn *conn, const char *lock_timeout, long lock_ms, bool crdb, Err *err)
+{
+	char stmt_ms[32];
+	snprintf(stmt_ms, sizeof(stmt_ms), "%ldms", lock_ms == 0 ? 0 : lock_ms > 30000 ? lock_ms : 30000);
+	const char *names[2] = {"lock_timeout", "statement_timeout"};
+	const char *values[2] = {lock_timeout, stmt_ms};
+	for (int i = 0; i < 2; i++) {
+		const char *p[2] = {names[i], values[i]};
+		PGresult *r = PQexecParams(conn, "SELECT set_config($1, $2, false)", 2, NULL, p, NULL, NULL, 0);
+		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+		PQclear(r);
+		if (!ok && !(crdb && i == 0)) /* older CockroachDB has no lock_timeout */
+			return err_set(err, PGC_EXIT_DB, "could not set %s = %s: %s", names[i], values[i],
+			               PQerrorMessage(conn));
+	}
+	return 0;
+}
+
 static int exec_ok(PGconn *conn, const char *sql, Err *err)
 {
 	PGresult *r = PQexec(conn, sql);
@@ -180,9 +223,10 @@ static int exec_ok(PGconn *conn, const char *sql, Err *err)
  * error. Returns 0 or -1 with err.
  */
 static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embedded, bool commit,
-                      SeedResult **results, int *nresults, VerifyTimings *tm, Err *err)
+                      const ErasePolicy *policy, SeedResult **results, int *nresults,
+                      VerifyTimings *tm, Err *err)
 {
-	SeedOptions so = {crdb, embedded, progress};
+	SeedOptions so = {.crdb = crdb, .commit_seed = embedded, .policy = policy, .progress = progress};
 	*nresults = (int)an->roots.n;
 	*results = arena_alloc(m->arena, (an->roots.n + 1) * sizeof(**results));
 	for (size_t i = 0; i < an->roots.n; i++) {
@@ -219,6 +263,11 @@ int cmd_verify(int argc, char **argv)
 	bool with_fix = false, keep = false, allow_unseeded = false, timings = false;
 	const char **extras = NULL;
 	int nextras = 0;
+	const char **retains = NULL;
+	int nretains = 0;
+	const char *lock_timeout = "2s", *config_path = NULL;
+	bool no_config = false;
+	long lock_ms = 2000;
 	Cluster cl;
 	memset(&cl, 0, sizeof(cl));
 	bool cluster_up = false;
@@ -246,6 +295,27 @@ int cmd_verify(int argc, char **argv)
 			continue;
 		case OPT_TIMINGS:
 			timings = true;
+			continue;
+		case OPT_RETAIN: {
+			const char **nv = arena_alloc(a, (size_t)(nretains + 1) * sizeof(*nv));
+			if (nretains)
+				memcpy(nv, retains, (size_t)nretains * sizeof(*nv));
+			nv[nretains++] = optarg;
+			retains = nv;
+			continue;
+		}
+		case OPT_LOCK_TIMEOUT:
+			lock_timeout = optarg;
+			if (timeout_parse("--lock-timeout", optarg, &lock_ms, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
+			continue;
+		case OPT_CONFIG:
+			config_path = optarg;
+			continue;
+		case OPT_NO_CONFIG:
+			no_config = true;
 			continue;
 		case OPT_EXTRA: {
 			const char **nv = arena_alloc(a, (size_t)(nextras + 1) * sizeof(*nv));
@@ -286,6 +356,29 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 
+	/* the policy file's [erase] retain, plus --retain */
+	LintConfig cfg;
+	config_init(&cfg);
+	if (!config_path && !no_config)
+		config_path = config_find(a, ".");
+	if (config_path && config_load(a, config_path, &cfg, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	for (int i = 0; i < nretains; i++)
+		if (policy_add_retain(a, &cfg.erase, retains[i], &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	if (o.nroots == 0 && cfg.roots.n) {
+		o.roots = cfg.roots.items;
+		o.nroots = (int)cfg.roots.n;
+	}
+	if (o.nowner == 0 && cfg.owner_patterns.n) {
+		o.owner_patterns = cfg.owner_patterns.items;
+		o.nowner = (int)cfg.owner_patterns.n;
+	}
+
 	AnalysisOptions ao;
 	common_analysis_options(&o, &ao);
 	VerifyReport rep;
@@ -310,6 +403,11 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 		if (detect_crdb(conn, &crdb, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		/* a busy database: wait at most this long behind other sessions */
+		if (set_timeouts(conn, lock_timeout, lock_ms, crdb, &err) < 0) {
 			ret = die_with(&err);
 			goto out;
 		}
@@ -465,9 +563,14 @@ int cmd_verify(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
+	if (policy_check(&cfg.erase, live, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
 	SeedResult *results = NULL;
 	int nresults = 0;
-	if (run_proofs(conn, live, &an, crdb, rep.embedded, rep.embedded && keep, &results, &nresults, &tm, &err) < 0) {
+	if (run_proofs(conn, live, &an, crdb, rep.embedded, rep.embedded && keep, &cfg.erase, &results, &nresults,
+	               &tm, &err) < 0) {
 		if (rep.embedded && err.code == PGC_EXIT_DB && server_gone(&cl))
 			log_error("the embedded PostgreSQL server died during verify");
 		ret = die_with(&err);

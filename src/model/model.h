@@ -158,6 +158,7 @@ typedef struct Finding {
 	Severity severity;
 	const char *schema, *table; /* NULL when not about a table */
 	const char *constraint;     /* NULL when not about a constraint */
+	const char *column;         /* user-column-no-fk: the owner column; else NULL */
 	int depth;                  /* fk-blocks-delete: depth of the edge; else 0 */
 	const char *message;
 	SrcLoc loc;
