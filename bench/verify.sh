@@ -8,7 +8,12 @@
 # peak RSS from time(1). Clusters go under $TMPDIR or /tmp: on a disk
 # mounted with `discard`, removing a 5,000-table cluster takes long;
 # TMPDIR=/dev/shm shows the difference.
-# Exit status is 0 when every proof passed.
+# On the generated schema it also compares the seed phase of the
+# two-owner proof (issue 9) with the same proof with one owner
+# (PGCASCADE_VERIFY_ONE_OWNER=1, the seeding as it was before), on CPU time:
+# pgcascade's own plus the server backend's (verify's timings.seed_cpu_ms),
+# median of interleaved runs; the bound is 1.5x.
+# Exit status is 0 when every proof passed and the ratio is within the bound.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 make -j2 all >/dev/null 2>&1 || { echo "build failed" >&2; exit 4; }
@@ -56,6 +61,34 @@ if [ -n "$gen" ]; then
 		     { print (skip ? "" : $0) } skip && /;[[:space:]]*$/ { skip = 0 }' "$f" >"$WORK/gen/${f##*/}"
 	done
 	run "generated 5,000 tables" "$WORK/gen"
+
+	# two owners vs one owner: seed-phase CPU, median of 3 interleaved pairs
+	reps=${PGC_BENCH_REPS:-3}
+	: >"$WORK/one" && : >"$WORK/two"
+	for i in $(seq "$reps"); do
+		for mode in one two; do
+			if [ "$mode" = one ]; then
+				PGCASCADE_VERIFY_ONE_OWNER=1 "$PGC" verify --with-fix --timings --format json --quiet "$WORK/gen" \
+					>"$WORK/out" 2>/dev/null
+			else
+				"$PGC" verify --with-fix --timings --format json --quiet "$WORK/gen" >"$WORK/out" 2>/dev/null
+			fi
+			jq -r '"\(.timings.seed_cpu_ms) \(.timings.seed_ms) \([.tables[].seeded] | add) \([.tables[].other_seeded] | add) \(.roots[0].cross_rows)"' \
+				"$WORK/out" >>"$WORK/$mode"
+		done
+	done
+	med() { sort -n -k"$2" "$1" | awk -v k="$2" '{ v[NR] = $k } END { print v[int((NR + 1) / 2)] }'; }
+	one_cpu=$(med "$WORK/one" 1) two_cpu=$(med "$WORK/two" 1)
+	one_wall=$(med "$WORK/one" 2) two_wall=$(med "$WORK/two" 2)
+	read -r _ _ rows_a _ _ < <(head -1 "$WORK/one")
+	read -r _ _ rows_a2 rows_b cross < <(head -1 "$WORK/two")
+	ratio=$(awk -v a="$two_cpu" -v b="$one_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	echo "seed phase, generated 5,000 tables (median of $reps interleaved runs, CPU = pgcascade + server backend):"
+	printf '  one owner : CPU %8.0f ms  wall %8.0f ms  rows: A %s\n' "$one_cpu" "$one_wall" "$rows_a"
+	printf '  two owners: CPU %8.0f ms  wall %8.0f ms  rows: A %s, other %s (cross-owner %s)\n' \
+		"$two_cpu" "$two_wall" "$rows_a2" "$rows_b" "$cross"
+	echo "  ratio two/one (CPU): ${ratio}x (bound 1.5x)"
+	awk -v r="$ratio" 'BEGIN { exit !(r > 0 && r <= 1.5) }' || status=1
 else
 	echo "(no bench/gen-schema.py yet: the 5,000-table case runs once it lands)"
 fi

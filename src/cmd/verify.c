@@ -248,6 +248,7 @@ static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embe
 		if (r < 0)
 			return -1;
 		tm->seed += (*results)[i].seed_ms;
+		tm->seed_cpu = tm->seed_cpu < 0 || (*results)[i].seed_cpu_ms < 0 ? -1 : tm->seed_cpu + (*results)[i].seed_cpu_ms;
 		tm->del += (*results)[i].delete_ms;
 	}
 	return 0;
@@ -272,7 +273,7 @@ int cmd_verify(int argc, char **argv)
 	memset(&cl, 0, sizeof(cl));
 	bool cluster_up = false;
 	PGconn *conn = NULL;
-	VerifyTimings tm = {-1, -1, 0, -1, 0, 0, 0};
+	VerifyTimings tm = {0, -1, -1, 0, -1, 0, 0, 0};
 	double t_start = now_ms();
 
 	struct option *longopts = options_table(a, verify_options);
@@ -586,8 +587,8 @@ int cmd_verify(int argc, char **argv)
 		verify_report_text(stdout, &rep, o.color);
 	if (timings)
 		fprintf(stderr, "timings: startup %.0f ms, apply %.0f ms (fix and extras %.0f ms), load %.0f ms, "
-		        "seed %.0f ms, delete %.0f ms, total %.0f ms\n",
-		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.del, tm.total);
+		        "seed %.0f ms (CPU %.0f ms), delete %.0f ms, total %.0f ms\n",
+		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.seed_cpu, tm.del, tm.total);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("could not write to standard output");
 		ret = PGC_EXIT_INTERNAL;

@@ -266,6 +266,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_object_add(t, "fix_apply_ms", json_object_new_double(vt->fix));
 		json_object_object_add(t, "load_ms", json_object_new_double(vt->load));
 		json_object_object_add(t, "seed_ms", json_object_new_double(vt->seed));
+		json_object_object_add(t, "seed_cpu_ms", json_object_new_double(vt->seed_cpu));
 		json_object_object_add(t, "delete_ms", json_object_new_double(vt->del));
 		json_object_object_add(t, "total_ms", json_object_new_double(vt->total));
 		json_object_object_add(o, "timings", t);

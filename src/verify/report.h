@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 typedef struct VerifyTimings {
+	double seed_cpu;        /* CPU ms (pgcascade + server backend) of the seed phase; < 0 unknown */
 	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
 	                                                       apply: the sources, fix: fix + extras */
 } VerifyTimings;

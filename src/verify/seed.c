@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define MAX_ATTEMPTS 40
 
@@ -163,6 +165,7 @@ void sd_prepare(Seeder *s, TState *t)
 		sb_adds(&sb, ")");
 	} else {
 		sb_adds(&sb, s->opt->crdb ? "rowid::text" : "ctid::text");
+		t->ctid_key = !s->opt->crdb;
 	}
 	t->keyexpr = arena_strdup(s->a, sb.buf);
 	sb_release(&sb);
@@ -623,6 +626,33 @@ out:
 
 /* ---------- seeding the closure ---------- */
 
+/*
+ * CPU time so far, in ms, of this process and of the server backend
+ * behind conn (from /proc when the server runs on this machine, as the
+ * embedded one does; -1 when it cannot be read). For --timings.
+ */
+static double cpu_ms(PGconn *conn)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double ms = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
+	            ru.ru_stime.tv_usec / 1e3;
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", PQbackendPID(conn));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	unsigned long ut = 0, st = 0;
+	/* after the name: state, then fields 4..13, then utime (14), stime (15) */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return ms + (double)(ut + st) * 1e3 / (double)sysconf(_SC_CLK_TCK);
+}
+
 typedef struct Task {
 	TState *t;
 	const ForeignKey *edge;
@@ -940,7 +970,9 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 				need[tk->edge->ref->id] = grew = 1;
 		}
 	}
-	double t0 = sd_now_ms();
+	double t0 = sd_now_ms(), c0 = cpu_ms(s->conn);
+	/* bench/verify.sh's baseline: the proof with one owner, as before issue 9 */
+	bool one_owner = getenv("PGCASCADE_VERIFY_ONE_OWNER") != NULL;
 	int ntables = 1;
 	for (size_t i = 0; i < an->closure.n; i++)
 		ntables += an->closure.items[i]->root == root && an->closure.items[i]->table != root->t;
@@ -983,10 +1015,12 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 		 * values leaves the proof with one owner, said so) */
 		Row *brow = NULL;
 		s->owner = 1;
-		r = sd_insert_row(s, rt, NULL, NULL, NULL, 0, &brow);
+		r = one_owner ? INS_FAIL : sd_insert_row(s, rt, NULL, NULL, NULL, 0, &brow);
 		if (r == INS_DBERR)
 			return s->retry ? 1 : -1;
-		if (r != INS_OK) {
+		if (one_owner) {
+			out->one_owner_reason = "PGCASCADE_VERIFY_ONE_OWNER is set (benchmark baseline)";
+		} else if (r != INS_OK) {
 			out->one_owner_reason = arena_printf(s->a, "a second %s row could not be inserted: %s",
 			                                     root->table, *s->reason ? s->reason : "no value fits");
 		} else {
@@ -1007,15 +1041,19 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 				const ClosureEntry *ce = entry[tk->t->t->id];
 				if (!ce || (i < ntree && ce->nvia < 2))
 					continue;
+				/* with two closure edges, A's row that points at B's
+				 * data through one is B's row that points at A's
+				 * through the other: seeded once */
 				for (int o = 1; o >= 0; o--)
-					if (cross_row(s, tk->t, ce, tk->edge, o, out) == INS_DBERR)
+					if ((o == 1 || i >= ntree || ce->nvia > 2) &&
+					    cross_row(s, tk->t, ce, tk->edge, o, out) == INS_DBERR)
 						return s->retry ? 1 : -1;
 			}
 		}
 		s->owner = 0;
 		/* owner columns without a foreign key: each owner's key */
 		int keycol = root->ncols == 1 ? sd_col_index(rt, root->cols[0]) : -1;
-		for (size_t i = 0; i < an->findings.n; i++) {
+		for (size_t i = 0; i < an->findings.n && !one_owner; i++) {
 			const Finding *f = an->findings.items[i];
 			if (strcmp(f->rule, "user-column-no-fk") != 0 || !f->column || !f->root_table ||
 			    strcmp(f->root_table, root->t->name) != 0 ||
@@ -1033,6 +1071,8 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	}
 	out->helper_rows = s->helper_rows;
 	out->seed_ms = sd_now_ms() - t0;
+	double c1 = c0 < 0 ? -1 : cpu_ms(s->conn);
+	out->seed_cpu_ms = c1 < 0 ? -1 : c1 - c0;
 
 	/* the tables of the closure, root first, then those tied by an owner column */
 	for (size_t i = 0; i < s->nts; i++) {

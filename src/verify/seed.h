@@ -71,6 +71,7 @@ typedef struct SeedResult {
 	const char **path;             /* constraint names from the root to the blocking edge */
 	int npath;
 	double seed_ms, delete_ms;
+	double seed_cpu_ms;            /* CPU of pgcascade and the backend while seeding; -1 unknown */
 } SeedResult;
 
 typedef struct SeedOptions {

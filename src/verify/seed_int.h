@@ -28,6 +28,7 @@ struct Row {
 	Row *parent;              /* the row edge points at, or NULL */
 	bool present;             /* after the delete: still there */
 	bool explained;           /* after the delete: gone, and a cascade explains it */
+	bool unknown;             /* after the delete: cannot be found again (ctid changed) */
 };
 
 typedef struct Hints {
@@ -53,6 +54,7 @@ typedef struct TState {
 	int depth;
 	const char *keyexpr;      /* SQL for the row key, e.g. ROW("id")::text */
 	const char *owner_column; /* an owner column without FK (user-column-no-fk), or NULL */
+	bool ctid_key;            /* no primary key: rows are known by ctid, which an UPDATE changes */
 	bool prepared;
 } TState;
 
