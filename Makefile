@@ -5,7 +5,7 @@ CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 INCS    := -Isrc -I/usr/include/postgresql
-LIBS    := -lpg_query -lpq -ljson-c -linih -lm -pthread
+LIBS    := -lpg_query -lpq -ljson-c -linih -lcrypto -lm -pthread
 CFLAGS  ?= -O2 -g
 ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DPGC_FAULT_INJECTION
 

@@ -18,6 +18,7 @@ static const struct command {
 	{"fix", cmd_fix, "write the migration that makes the closure cascade"},
 	{"verify", cmd_verify, "prove on a real PostgreSQL that deleting the root removes everything"},
 	{"lint", cmd_lint, "CI guard for new migrations"},
+	{"erase", cmd_erase, "erase one root row and its data: plan, batches, receipt"},
 };
 
 static void usage(FILE *f)

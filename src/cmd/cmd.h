@@ -6,5 +6,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_erase(int argc, char **argv);
 
 #endif

@@ -1,0 +1,390 @@
+/*
+ * erase.c - `pgcascade erase`: options, the stages of src/erase/, the
+ * exit code. See doc/erase.md.
+ *
+ * Nothing changes unless asked in so many words: --dry-run only reads;
+ * otherwise --yes, or a "yes" typed on a terminal after the plan's totals.
+ */
+#include "cli/common.h"
+#include "cmd/cmd.h"
+#include "erase/erase.h"
+#include "exitcodes.h"
+#include "lint/config.h"
+#include "loader/live.h"
+#include "version.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_KEY = OPT_FIRST_COMMAND_OPTION, OPT_DRY_RUN, OPT_YES, OPT_ORDER, OPT_BATCH, OPT_RECEIPT,
+	OPT_SALT, OPT_INCLUDE_KEY, OPT_CHECK_RECEIPT, OPT_EMIT, OPT_CHECK, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_LOCK_TIMEOUT, OPT_STMT_TIMEOUT,
+};
+
+static const struct option erase_options[] = {
+	{"key", required_argument, NULL, OPT_KEY},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"yes", no_argument, NULL, OPT_YES},
+	{"order-deletes", no_argument, NULL, OPT_ORDER},
+	{"batch-rows", required_argument, NULL, OPT_BATCH},
+	{"receipt", required_argument, NULL, OPT_RECEIPT},
+	{"receipt-salt", required_argument, NULL, OPT_SALT},
+	{"receipt-include-key", no_argument, NULL, OPT_INCLUDE_KEY},
+	{"check-receipt", required_argument, NULL, OPT_CHECK_RECEIPT},
+	{"emit-sql", required_argument, NULL, OPT_EMIT},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"statement-timeout", required_argument, NULL, OPT_STMT_TIMEOUT},
+	{NULL, 0, NULL, 0},
+};
+
+static void erase_usage(FILE *f)
+{
+	fprintf(f, "usage: pgcascade erase --db URL [--root R] --key VALUE [options]\n"
+	           "       pgcascade erase --emit-sql FILE [--check] (--db URL | PATH...)\n"
+	           "       pgcascade erase --check-receipt FILE\n\n"
+	           "Erases one root row and everything that hangs off it: rows reached through\n"
+	           "foreign keys, rows of owner-column tables without a foreign key, with the\n"
+	           "[erase] policy of .pgcascade.ini (retain, anonymize, delete-by).\n\n"
+	           "options:\n%s"
+	           "  --key VALUE           the root row's key; composite: --key a=1,b=2\n"
+	           "  --dry-run             print the plan (exact counts), change nothing\n"
+	           "  --yes                 erase without asking (needed when stdin is not a terminal)\n"
+	           "  --order-deletes       when foreign keys block the delete: delete children first\n"
+	           "  --batch-rows N        batches of at most N rows, each its own transaction\n"
+	           "                        (resumable: run the same command again)\n"
+	           "  --lock-timeout T      lock_timeout of each transaction (default: 5s)\n"
+	           "  --statement-timeout T statement_timeout of each transaction (default: 5min)\n"
+	           "  --receipt FILE        write a JSON receipt (atomically)\n"
+	           "  --receipt-salt S      salt of the key's SHA-256 (default: $PGCASCADE_RECEIPT_SALT)\n"
+	           "  --receipt-include-key put the raw key in the receipt\n"
+	           "  --check-receipt FILE  validate a receipt (exit 1 when invalid)\n"
+	           "  --emit-sql FILE       write the erasure as a parameterised SQL script ($1 = key)\n"
+	           "  --check               with --emit-sql: exit 1 when FILE is stale, write nothing\n"
+	           "  --config FILE         policy file (default: .pgcascade.ini found upwards)\n"
+	           "  --no-config           ignore .pgcascade.ini\n"
+	           "\nformats: text (default), json\n"
+	           "exit: 0 done, 1 no such row / blocked / verification failed / stale script or bad receipt,\n"
+	           "      2 usage/input error (nothing changed), 3 database error\n",
+	        common_options_help);
+}
+
+static bool confirm(const ErasePlan *p)
+{
+	long del = 0, tables = 0, other = 0;
+	for (size_t i = 0; i < p->nodes.n; i++) {
+		const EraseNode *n = p->nodes.items[i];
+		if (!n->retain && !n->anonymize && n->rows) {
+			del += n->rows;
+			tables++;
+		}
+		other += n->other_removed;
+	}
+	fprintf(stderr, "erase will delete %ld row%s in %ld table%s (%ld of other owners). Type \"yes\" to erase: ",
+	        del, del == 1 ? "" : "s", tables, tables == 1 ? "" : "s", other);
+	fflush(stderr);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strcmp(line, "yes") == 0;
+}
+
+static int write_file(const char *path, const char *text, Err *err)
+{
+	char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int rc = 0;
+	if (!f || fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0)
+		rc = -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	else if (!f && fd >= 0)
+		close(fd);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -1;
+	if (rc < 0) {
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static int emit_sql(ErasePlan *p, const char *path, bool check, Err *err)
+{
+	StrBuf sb = STRBUF_INIT;
+	erase_script(p, &sb);
+	int ret = PGC_EXIT_OK;
+	if (check) {
+		FILE *f = fopen(path, "rb");
+		StrBuf old = STRBUF_INIT;
+		if (f) {
+			char buf[8192];
+			size_t n;
+			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+				sb_add(&old, buf, n);
+			fclose(f);
+		}
+		if (!f || old.len != sb.len || memcmp(old.buf, sb.buf, sb.len) != 0) {
+			log_error("%s is %s: run `pgcascade erase --emit-sql %s` again", path,
+			          f ? "stale (the schema or the policy changed)" : "missing", path);
+			ret = PGC_EXIT_FINDINGS;
+		}
+		sb_release(&old);
+	} else if (write_file(path, sb.buf, err) < 0) {
+		ret = -1;
+	}
+	sb_release(&sb);
+	return ret;
+}
+
+int cmd_erase(int argc, char **argv)
+{
+	int ret = PGC_EXIT_INTERNAL;
+	Err err = {0};
+	Arena *a = arena_new();
+	PGconn *conn = NULL;
+	bool in_txn = false;
+	CommonOptions o;
+	common_init(&o);
+	struct option *longopts = options_table(a, erase_options);
+	const char *key = NULL, *receipt = NULL, *salt = NULL, *check_receipt = NULL, *emit = NULL;
+	const char *config_path = NULL;
+	bool dry_run = false, yes = false, include_key = false, check = false, no_config = false;
+	EraseRun run = {0};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			erase_usage(stdout);
+			ret = PGC_EXIT_OK;
+			goto out;
+		case OPT_KEY: key = optarg; continue;
+		case OPT_DRY_RUN: dry_run = true; continue;
+		case OPT_YES: yes = true; continue;
+		case OPT_ORDER: run.order_deletes = true; continue;
+		case OPT_BATCH: {
+			char *end;
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || n < 1 || n > 100000000) {
+				err_set(&err, PGC_EXIT_USAGE, "invalid --batch-rows \"%s\": expected a number from 1 to 100000000", optarg);
+				ret = die_with(&err);
+				goto out;
+			}
+			run.batch_rows = n;
+			continue;
+		}
+		case OPT_RECEIPT: receipt = optarg; continue;
+		case OPT_SALT: salt = optarg; continue;
+		case OPT_INCLUDE_KEY: include_key = true; continue;
+		case OPT_CHECK_RECEIPT: check_receipt = optarg; continue;
+		case OPT_EMIT: emit = optarg; continue;
+		case OPT_CHECK: check = true; continue;
+		case OPT_CONFIG: config_path = optarg; continue;
+		case OPT_NO_CONFIG: no_config = true; continue;
+		case OPT_LOCK_TIMEOUT: run.lock_timeout = optarg; continue;
+		case OPT_STMT_TIMEOUT: run.statement_timeout = optarg; continue;
+		}
+		int r = common_option(a, &o, c, optarg, &err);
+		if (r < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		if (r == 0) {
+			erase_usage(stderr);
+			ret = PGC_EXIT_USAGE;
+			goto out;
+		}
+	}
+	common_paths(&o, argc, argv);
+	if (check_receipt) {
+		if (erase_check_receipt(check_receipt, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+		printf("%s: valid receipt, hash checks\n", check_receipt);
+		ret = PGC_EXIT_OK;
+		goto out;
+	}
+	bool json = false;
+	if (o.format && strcmp(o.format, "json") == 0)
+		json = true;
+	else if (o.format && strcmp(o.format, "text") != 0) {
+		err_set(&err, PGC_EXIT_USAGE, "invalid --format \"%s\": expected text or json", o.format);
+		ret = die_with(&err);
+		goto out;
+	}
+	if (check && !emit) {
+		err_set(&err, PGC_EXIT_USAGE, "--check goes with --emit-sql FILE");
+		ret = die_with(&err);
+		goto out;
+	}
+	if (!emit && !key) {
+		err_set(&err, PGC_EXIT_USAGE, "erase needs --key VALUE (the key of the root row to erase)");
+		ret = die_with(&err);
+		goto out;
+	}
+	if (!emit && !o.use_db) {
+		err_set(&err, PGC_EXIT_USAGE, "erase needs --db URL (the database to erase from)");
+		ret = die_with(&err);
+		goto out;
+	}
+	if (receipt && !salt)
+		salt = getenv("PGCASCADE_RECEIPT_SALT");
+	if (receipt && (!salt || !*salt) && !dry_run) {
+		err_set(&err, PGC_EXIT_USAGE,
+		        "--receipt needs a salt for the key's hash: --receipt-salt S or PGCASCADE_RECEIPT_SALT");
+		ret = die_with(&err);
+		goto out;
+	}
+	if (!emit && !dry_run && !yes && !(isatty(STDIN_FILENO) && isatty(STDERR_FILENO))) {
+		err_set(&err, PGC_EXIT_USAGE,
+		        "refusing to change data without --yes (stdin is not a terminal); nothing was changed. "
+		        "Use --dry-run to see the plan");
+		ret = die_with(&err);
+		goto out;
+	}
+
+	LintConfig cfg;
+	config_init(&cfg);
+	if (!config_path && !no_config)
+		config_path = config_find(a, ".");
+	if (config_path && config_load(a, config_path, &cfg, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	if (o.nroots == 0 && cfg.roots.n) {
+		o.roots = cfg.roots.items;
+		o.nroots = (int)cfg.roots.n;
+	}
+	if (o.nowner == 0 && cfg.owner_patterns.n) {
+		o.owner_patterns = cfg.owner_patterns.items;
+		o.nowner = (int)cfg.owner_patterns.n;
+	}
+	Model *m = load_model(a, &o, &err);
+	if (!m) {
+		ret = die_with(&err);
+		goto out;
+	}
+	AnalysisOptions ao;
+	common_analysis_options(&o, &ao);
+	Analysis an;
+	if (analyze(m, &ao, &an, &err) < 0 || policy_check(&cfg.erase, m, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	Dialect dialect = m->server_is_crdb ? DIALECT_COCKROACH
+	                  : (o.dialect != DIALECT_AUTO ? o.dialect
+	                     : (m->dialect == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES));
+	const char **vals = NULL;
+	if (key && an.roots.n == 1 && erase_parse_key(a, an.roots.items[0], key, &vals, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	ErasePlan plan;
+	if (erase_plan_build(m, &an, &cfg.erase, dialect, vals, &plan, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
+	if (emit) {
+		int r = emit_sql(&plan, emit, check, &err);
+		ret = r < 0 ? die_with(&err) : r;
+		goto out;
+	}
+	conn = db_connect(o.db && o.db[0] ? o.db : NULL, &err);
+	if (!conn) {
+		ret = die_with(&err);
+		goto out;
+	}
+	bool one_txn = !dry_run && run.batch_rows == 0;
+	plan.skip_blockers = !dry_run && run.batch_rows > 0;
+	if (erase_begin(conn, !one_txn, &run, &err) < 0)
+		goto fail;
+	in_txn = true;
+	if (erase_find_root(&plan, conn, &err) < 0 || erase_count(&plan, conn, &err) < 0)
+		goto fail;
+	if (dry_run || !yes) {
+		if (json ? erase_print_json(stdout, &plan, &err) < 0 : (erase_print_text(stdout, &plan), false))
+			goto fail;
+		fflush(stdout);
+	}
+	if (dry_run) {
+		erase_exec(conn, "COMMIT", &err);
+		in_txn = false;
+		ret = PGC_EXIT_OK;
+		goto out;
+	}
+	if (!yes && !confirm(&plan)) {
+		log_error("not confirmed; nothing was changed");
+		ret = PGC_EXIT_USAGE;
+		goto out;
+	}
+	if (!one_txn) {
+		if (erase_exec(conn, "COMMIT", &err) < 0)
+			goto fail;
+		in_txn = false;
+	}
+	if (erase_execute(&plan, conn, &run, &err) < 0)
+		goto fail;
+	if (one_txn) {
+		if (!run.verified) {
+			erase_exec(conn, "ROLLBACK", &err);
+			in_txn = false;
+		} else if (erase_exec(conn, "COMMIT", &err) < 0) {
+			goto fail;
+		}
+		in_txn = false;
+	}
+	if (!run.verified) {
+		for (size_t i = 0; i < run.verify_failures.n; i++)
+			log_detail("%s", run.verify_failures.items[i]);
+		log_error("verification failed: rows still reference the key; %s",
+		          one_txn ? "the transaction was rolled back, nothing was changed"
+		                  : "the batches already committed stay; fix the schema and run again");
+		ret = PGC_EXIT_FINDINGS;
+		goto out;
+	}
+	long del = 0, anon = 0;
+	for (size_t i = 0; i < plan.nodes.n; i++) {
+		const EraseNode *n = plan.nodes.items[i];
+		if (n->anonymize)
+			anon += n->done;
+		else if (!n->retain)
+			del += n->done;
+	}
+	if (!o.quiet)
+		fprintf(stderr, "pgcascade: erased %s (%s): %ld row%s deleted, %ld anonymized, in %ld transaction%s; verification passed\n",
+		        erase_table_name(&plan, plan.root->t), run.mode, del, del == 1 ? "" : "s", anon, run.transactions,
+		        run.transactions == 1 ? "" : "s");
+	if (receipt) {
+		ReceiptInfo ri = {PGC_VERSION, PQdb(conn), PQparameterStatus(conn, "server_version"), salt, include_key, &run};
+		if (erase_write_receipt(&plan, &ri, receipt, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	}
+	ret = PGC_EXIT_OK;
+	goto out;
+fail:
+	ret = die_with(&err);
+	if (in_txn && conn)
+		PQclear(PQexec(conn, "ROLLBACK"));
+out:
+	if (conn)
+		PQfinish(conn);
+	arena_free(a);
+	return ret;
+}

@@ -1,0 +1,231 @@
+/*
+ * receipt.c - the erasure receipt (schema: doc/schema/erase-receipt.schema.json).
+ *
+ * The receipt is a JSON object; its "sha256" member is the SHA-256 of the
+ * canonical content: the same object without "sha256", members in the
+ * order written, serialised without whitespace and without escaping "/"
+ * (what Python's json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+ * writes for it). The key never appears unless asked for: "key_sha256"
+ * is SHA-256(salt || key text), the key text being the value of a
+ * one-column key, or "col=value,col=value" in key order.
+ * The file is written to a temporary file in the same folder, flushed
+ * with fsync, then renamed over the target: a reader sees the old file
+ * or the whole new one. SHA-256 comes from OpenSSL's libcrypto.
+ */
+#include "erase/erase.h"
+#include "exitcodes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CANON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+void erase_sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32) {
+		memset(out, '0', 64);
+		out[64] = '\0';
+		return;
+	}
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static const char *key_text(const ErasePlan *p)
+{
+	if (p->nkey == 1)
+		return p->key_vals[0];
+	StrBuf sb = STRBUF_INIT;
+	for (int k = 0; k < p->nkey; k++)
+		sb_addf(&sb, "%s%s=%s", k ? "," : "", p->key_cols[k], p->key_vals[k]);
+	const char *s = arena_strdup(p->a, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
+static int write_atomic(const char *path, const char *text, Err *err)
+{
+	size_t pl = strlen(path);
+	char *tmp = malloc(pl + 16);
+	if (!tmp)
+		return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
+	snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	size_t n = strlen(text), off = 0;
+	int rc = 0;
+	while (off < n) {
+		ssize_t w = write(fd, text + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -1;
+	if (close(fd) < 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -1;
+	if (rc < 0) {
+		err_set(err, PGC_EXIT_INTERNAL, "%s: cannot write the receipt: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+int erase_write_receipt(const ErasePlan *p, const ReceiptInfo *ri, const char *path, Err *err)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "receipt_version", json_object_new_int(1));
+	json_object_object_add(o, "tool", json_object_new_string("pgcascade"));
+	json_object_object_add(o, "tool_version", jstr(ri->tool_version));
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_object_add(o, "created_at", json_object_new_string(when));
+	json_object *db = json_object_new_object();
+	json_object_object_add(db, "name", jstr(ri->database ? ri->database : ""));
+	json_object_object_add(db, "server_version", jstr(ri->server_version ? ri->server_version : ""));
+	json_object_object_add(o, "database", db);
+	json_object_object_add(o, "schema_fingerprint", jstr(p->fingerprint));
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "schema", jstr(p->root->t->schema));
+	json_object_object_add(root, "table", jstr(p->root->t->name));
+	json_object *kc = json_object_new_array();
+	for (int k = 0; k < p->nkey; k++)
+		json_object_array_add(kc, jstr(p->key_cols[k]));
+	json_object_object_add(root, "key_columns", kc);
+	json_object_object_add(o, "root", root);
+	const char *kt = key_text(p);
+	StrBuf salted = STRBUF_INIT;
+	sb_adds(&salted, ri->salt ? ri->salt : "");
+	sb_adds(&salted, kt);
+	char hex[65];
+	erase_sha256_hex(salted.buf, salted.len, hex);
+	sb_release(&salted);
+	json_object_object_add(o, "key_sha256", json_object_new_string(hex));
+	if (ri->include_key)
+		json_object_object_add(o, "key", jstr(kt));
+	json_object_object_add(o, "mode", jstr(ri->run->mode ? ri->run->mode : "cascade"));
+	json_object_object_add(o, "transactions", json_object_new_int64(ri->run->transactions));
+	json_object *tables = json_object_new_array();
+	for (size_t i = 0; i < p->nodes.n; i++) {
+		const EraseNode *n = p->nodes.items[i];
+		json_object *t = json_object_new_object();
+		json_object_object_add(t, "schema", jstr(n->t->schema));
+		json_object_object_add(t, "table", jstr(n->t->name));
+		json_object_object_add(t, "deleted", json_object_new_int64(n->retain || n->anonymize ? 0 : n->done));
+		json_object_object_add(t, "anonymized", json_object_new_int64(n->anonymize ? n->done : 0));
+		json_object_object_add(t, "retained", json_object_new_int64(n->retain ? n->rows : 0));
+		json_object_object_add(t, "other_removed", json_object_new_int64(n->other_removed));
+		json_object_object_add(t, "other_nulled", json_object_new_int64(n->other_nulled));
+		json_object_array_add(tables, t);
+	}
+	json_object_object_add(o, "tables", tables);
+	json_object *nulls = json_object_new_array();
+	for (size_t i = 0; i < p->nulls.n; i++) {
+		const NullEdge *ne = p->nulls.items[i];
+		json_object *t = json_object_new_object();
+		json_object_object_add(t, "constraint", jstr(ne->fk->name));
+		json_object_object_add(t, "schema", jstr(ne->child->schema));
+		json_object_object_add(t, "table", jstr(ne->child->name));
+		json_object_object_add(t, "rows", json_object_new_int64(ne->rows));
+		json_object_array_add(nulls, t);
+	}
+	json_object_object_add(o, "set_null", nulls);
+	json_object *ver = json_object_new_object();
+	json_object_object_add(ver, "ok", json_object_new_boolean(ri->run->verified));
+	json_object *fails = json_object_new_array();
+	for (size_t i = 0; i < ri->run->verify_failures.n; i++)
+		json_object_array_add(fails, jstr(ri->run->verify_failures.items[i]));
+	json_object_object_add(ver, "failures", fails);
+	json_object_object_add(o, "verification", ver);
+	const char *canon = json_object_to_json_string_ext(o, CANON_FLAGS);
+	erase_sha256_hex(canon, strlen(canon), hex);
+	json_object_object_add(o, "sha256", json_object_new_string(hex));
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	                                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+	StrBuf out = STRBUF_INIT;
+	sb_adds(&out, text);
+	sb_addch(&out, '\n');
+	int rc = write_atomic(path, out.buf, err);
+	sb_release(&out);
+	json_object_put(o);
+	return rc;
+}
+
+static bool has(json_object *o, const char *k, json_type t)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, t);
+}
+
+int erase_check_receipt(const char *path, Err *err)
+{
+	json_object *o = json_object_from_file(path);
+	if (!o)
+		return err_set(err, PGC_EXIT_USAGE, "%s: not a readable JSON file: %s", path, json_util_get_last_err());
+	int rc = 0;
+	static const struct { const char *k; json_type t; } fields[] = {
+		{"receipt_version", json_type_int}, {"tool", json_type_string}, {"tool_version", json_type_string},
+		{"created_at", json_type_string}, {"database", json_type_object},
+		{"schema_fingerprint", json_type_string}, {"root", json_type_object},
+		{"key_sha256", json_type_string}, {"tables", json_type_array},
+		{"verification", json_type_object}, {"sha256", json_type_string},
+	};
+	if (!json_object_is_type(o, json_type_object)) {
+		rc = err_set(err, PGC_EXIT_FINDINGS, "%s: a receipt is a JSON object", path);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!has(o, fields[i].k, fields[i].t)) {
+			rc = err_set(err, PGC_EXIT_FINDINGS, "%s: member \"%s\" is missing or of the wrong type", path,
+			             fields[i].k);
+			goto out;
+		}
+	json_object *v;
+	json_object_object_get_ex(o, "sha256", &v);
+	char want[65];
+	snprintf(want, sizeof(want), "%s", json_object_get_string(v));
+	json_object_object_del(o, "sha256");
+	const char *canon = json_object_to_json_string_ext(o, CANON_FLAGS);
+	char got[65];
+	erase_sha256_hex(canon, strlen(canon), got);
+	if (strcmp(got, want) != 0) {
+		rc = err_set(err, PGC_EXIT_FINDINGS,
+		             "%s: the receipt was altered: its content hashes to %s, the receipt says %s", path, got, want);
+		goto out;
+	}
+	json_object *ver, *ok;
+	json_object_object_get_ex(o, "verification", &ver);
+	if (!json_object_object_get_ex(ver, "ok", &ok) || !json_object_get_boolean(ok))
+		rc = err_set(err, PGC_EXIT_FINDINGS, "%s: the hash checks, but the receipt records a failed verification",
+		             path);
+out:
+	json_object_put(o);
+	return rc;
+}

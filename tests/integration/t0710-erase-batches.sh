@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# t0710-erase-batches.sh - `pgcascade erase --batch-rows N` on the suite's
+# PostgreSQL:
+#   - no transaction deletes more than N rows: an AFTER DELETE trigger on
+#     every table logs txid_current() per deleted row, PostgreSQL counts;
+#   - the rows removed per table equal the dry run's counts;
+#   - kill -9 in the middle, then the same command again, reaches the
+#     state of one uninterrupted erasure of a copy of the database.
+source "$PGC_ROOT/tests/lib/tap.sh"
+q() { psql -X -At -d "$1" -c "$2"; }
+counts() {
+	psql -X -At -d "$1" -c "SELECT relname || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"
+}
+state() {
+	psql -X -At -d "$1" -c "SELECT relname || ': ' || md5((xpath('/row/s/text()', query_to_xml(format('SELECT coalesce(string_agg(t::text, '';'' ORDER BY t::text), '''') AS s FROM public.%I t', relname), false, true, '')))[1]::text) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"
+}
+
+# schema: users -> projects -> tasks -> task_notes, users -> tokens,
+# a self-reference (tasks.parent_id), a NO ACTION edge (blocks a plain
+# DELETE), and B's rows under A's projects.
+SCHEMA="CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE projects (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE tasks (id int PRIMARY KEY, project_id int NOT NULL REFERENCES projects ON DELETE CASCADE,
+	parent_id int REFERENCES tasks ON DELETE CASCADE, author_id int REFERENCES users ON DELETE CASCADE);
+CREATE TABLE task_notes (id int PRIMARY KEY, task_id int NOT NULL REFERENCES tasks, body text);
+CREATE TABLE tokens (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE INDEX ON projects (user_id); CREATE INDEX ON tasks (project_id); CREATE INDEX ON tasks (parent_id);
+CREATE INDEX ON tasks (author_id); CREATE INDEX ON task_notes (task_id); CREATE INDEX ON tokens (user_id);
+CREATE TABLE deleted_log (xid bigint, tbl text);
+CREATE FUNCTION log_delete() RETURNS trigger LANGUAGE plpgsql AS
+	\$\$BEGIN INSERT INTO deleted_log VALUES (txid_current(), TG_TABLE_NAME); RETURN OLD; END\$\$;
+CREATE TRIGGER l AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION log_delete();
+CREATE TRIGGER l AFTER DELETE ON projects FOR EACH ROW EXECUTE FUNCTION log_delete();
+CREATE TRIGGER l AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION log_delete();
+CREATE TRIGGER l AFTER DELETE ON task_notes FOR EACH ROW EXECUTE FUNCTION log_delete();
+CREATE TRIGGER l AFTER DELETE ON tokens FOR EACH ROW EXECUTE FUNCTION log_delete();"
+DATA="INSERT INTO users VALUES (1), (2);
+INSERT INTO projects SELECT g, CASE WHEN g <= 40 THEN 1 ELSE 2 END FROM generate_series(1, 50) g;
+INSERT INTO tasks SELECT g, 1 + (g % 50), NULL, CASE WHEN g % 7 = 0 THEN 2 ELSE 1 END FROM generate_series(1, \$N) g;
+UPDATE tasks SET parent_id = id - 1 WHERE id % 5 <> 1;
+INSERT INTO task_notes SELECT g, 1 + (g % \$N), 'n' FROM generate_series(1, \$N) g;
+INSERT INTO tokens SELECT g, 1 + (g % 2) FROM generate_series(1, 300) g;
+ANALYZE;"
+
+make_db() { # NAME ROWS
+	local db
+	db=$(fresh_db "$1")
+	psql_db "$1" -c "$SCHEMA" >/dev/null
+	psql_db "$1" -c "${DATA//\$N/$2}" >/dev/null
+	echo "$db"
+}
+
+# --- no transaction exceeds N rows ------------------------------------------
+DB=$(make_db pgc_erase_batch 2000)
+counts pgc_erase_batch >"$TMP/before"
+pgc erase --db "$DB" --key 1 --dry-run --format json
+jq -r '.tables[] | "\(.table) \(.delete)"' "$TMP/out" | sort >"$TMP/plan"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 100
+check_eq "batches: exit 0 (a NO ACTION edge does not stop children-first batches)" 0 "$RC"
+counts pgc_erase_batch >"$TMP/after"
+join "$TMP/before" "$TMP/after" | awk '{print $1, $2 - $3}' | sort >"$TMP/removed"
+join -a1 -e 0 -o 0,2.2 "$TMP/removed" "$TMP/plan" >"$TMP/expect"
+check_files "batches: rows removed per table = the dry run's counts" "$TMP/expect" "$TMP/removed"
+check_eq "batches: the largest transaction deleted at most 100 rows (trigger count)" "t" \
+	"$(q pgc_erase_batch "SELECT max(n) <= 100 FROM (SELECT count(*) AS n FROM deleted_log GROUP BY xid) c")"
+check "batches: many transactions were used" test "$(q pgc_erase_batch "SELECT count(DISTINCT xid) FROM deleted_log")" -gt 20
+check_eq "batches: user 2 is still there" 1 "$(q pgc_erase_batch "SELECT count(*) FROM users WHERE id = 2")"
+
+# --- kill -9 mid-run, then the same command again ---------------------------
+DB=$(make_db pgc_erase_kill 10000)
+psql -X -q -d postgres -c "CREATE DATABASE pgc_erase_kill_ref TEMPLATE pgc_erase_kill" 2>/dev/null \
+	|| { psql -X -q -d postgres -c "DROP DATABASE pgc_erase_kill_ref"; psql -X -q -d postgres -c "CREATE DATABASE pgc_erase_kill_ref TEMPLATE pgc_erase_kill"; }
+REF="host=$PGHOST port=$PGPORT user=$PGUSER dbname=pgc_erase_kill_ref"
+pgc erase --db "$REF" --key 1 --yes
+check_eq "reference: one uninterrupted erasure (--order-deletes not needed? no: NO ACTION blocks)" 1 "$RC"
+pgc erase --db "$REF" --key 1 --yes --order-deletes
+check_eq "reference: one transaction with --order-deletes" 0 "$RC"
+TOTAL=$(q pgc_erase_kill "SELECT count(*) FROM task_notes")
+"$PGC" erase --db "$DB" --key 1 --yes --batch-rows 50 >"$TMP/kill.out" 2>&1 &
+PID=$!
+killed=no
+for _ in $(seq 1 600); do
+	n=$(q pgc_erase_kill "SELECT count(*) FROM task_notes")
+	if [ "$n" -lt "$TOTAL" ]; then kill -9 "$PID" 2>/dev/null && killed=yes; break; fi
+	sleep 0.05
+done
+wait "$PID" 2>/dev/null
+check_eq "kill -9 landed in the middle of the batches" yes "$killed"
+check_eq "after kill -9: the root row is still there (it goes last)" 1 "$(q pgc_erase_kill "SELECT count(*) FROM users WHERE id = 1")"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 50
+check_eq "second run: exit 0" 0 "$RC"
+check_eq "second run: the same final state as one uninterrupted erasure" "$(state pgc_erase_kill_ref)" "$(state pgc_erase_kill)"
+
+psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref"
