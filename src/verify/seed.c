@@ -872,8 +872,10 @@ static int cross_row(Seeder *s, TState *t, const ClosureEntry *ce, const Foreign
 		out->cross_skipped++;
 		return 0;
 	}
+	/* a row that points through e straight at a root row is that
+	 * root's owner's (A's comment on B's note, by its author_id) */
 	row->linked = true;
-	row->owner = o;
+	row->owner = pr->edge == NULL ? pr->owner : o; /* pr is a root row */
 	row->cross = true;
 	row->edge = e;
 	row->parent = pr;
