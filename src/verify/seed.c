@@ -875,11 +875,11 @@ static int cross_row(Seeder *s, TState *t, const ClosureEntry *ce, const Foreign
 	/* a row that points through e straight at a root row is that
 	 * root's owner's (A's comment on B's note, by its author_id) */
 	row->linked = true;
-	row->owner = pr->edge == NULL ? pr->owner : o; /* pr is a root row */
+	row->boundary = e->on_delete == FK_SET_NULL || e->on_delete == FK_SET_DEFAULT;
+	row->owner = pr->edge == NULL && !row->boundary ? pr->owner : o; /* pr is a root row */
 	row->cross = true;
 	row->edge = e;
 	row->parent = pr;
-	row->boundary = e->on_delete == FK_SET_NULL || e->on_delete == FK_SET_DEFAULT;
 	out->cross_rows++;
 	return 0;
 }
