@@ -45,7 +45,7 @@ run() { # label, args...
 	[ "$rc" -eq 0 ] || status=1
 }
 
-run "example (skytwin, crdb)" examples/skytwin/schema.sql examples/skytwin/migrations
+run "example (skytwin, crdb)" --retain usage_events examples/skytwin/schema.sql examples/skytwin/migrations
 
 gen=""
 [ -x bench/gen-schema.py ] && gen=bench/gen-schema.py

@@ -80,7 +80,8 @@ static void verify_usage(FILE *f)
 	           "  --retain TABLE        A's rows may stay in TABLE (schema.table), repeatable;\n"
 	           "                        adds to [erase] retain of the policy file\n"
 	           "  --lock-timeout T      lock_timeout of the live session (default 2s; statement_timeout\n"
-	           "                        is the larger of 30s and T)\n"
+	           "                        is the larger of 30s and T,\n"
+	           "                        unless the session already has a stricter one)\n"
 	           "  --config FILE         policy file (default: the nearest " CONFIG_FILE_NAME ")\n"
 	           "  --no-config           do not read a policy file\n"
 	           "\nformats: text (default), json\n"
@@ -186,10 +187,20 @@ static int detect_crdb(PGconn *conn, bool *crdb, Err *err)
 static int set_timeouts(PGconn *conn, const char *lock_timeout, long lock_ms, bool crdb, Err *err)
 {
 	char stmt_ms[32];
-	snprintf(stmt_ms, sizeof(stmt_ms), "%ldms", lock_ms == 0 ? 0 : lock_ms > 30000 ? lock_ms : 30000);
+	long want = lock_ms == 0 ? 0 : lock_ms > 30000 ? lock_ms : 30000;
+	snprintf(stmt_ms, sizeof(stmt_ms), "%ldms", want);
+	/* a stricter statement_timeout the session already has (role,
+	 * database, conninfo options) stays */
+	bool keep_stmt = false;
+	PGresult *cur = PQexec(conn, "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'statement_timeout'");
+	if (PQresultStatus(cur) == PGRES_TUPLES_OK && PQntuples(cur) == 1) {
+		long have = atol(PQgetvalue(cur, 0, 0));
+		keep_stmt = have > 0 && (want == 0 || have <= want);
+	}
+	PQclear(cur);
 	const char *names[2] = {"lock_timeout", "statement_timeout"};
 	const char *values[2] = {lock_timeout, stmt_ms};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < (keep_stmt ? 1 : 2); i++) {
 		const char *p[2] = {names[i], values[i]};
 		PGresult *r = PQexecParams(conn, "SELECT set_config($1, $2, false)", 2, NULL, p, NULL, NULL, 0);
 		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
