@@ -45,7 +45,7 @@ echo "audit: $(jq -r '"\(.foreign_keys | length) foreign keys, \(.closure | leng
 echo "parse_json: $(cat "$BENCH_DIR/out.parse_json"); parse_only: $(cat "$BENCH_DIR/out.parse_only")"
 row_head
 row "pgcascade audit --format json" audit
-[ -n "${BENCH_REF:-}" ] && row "  reference build ($BENCH_REF)" ref
+[ -n "${BENCH_REF:-}" ] && row "  same, BENCH_REF build" ref
 row "squawk --reporter json" squawk
 row "libpg_query parse to JSON" parse_json
 row "libpg_query split + protobuf" parse_only

@@ -7,10 +7,10 @@
 #
 # Builds the reference from `git archive COMMIT` under build/ref-COMMIT
 # (kept for the next run), then runs both binaries on each SQL file under
-# tests/fixtures/ and tests/golden/ (one by one) and on the bundled example
-# (as a whole): audit --format text and json, lint --no-config --format
-# text, json, sarif, github and gcc, with both dialect auto and postgres,
-# and compares stdout, stderr and exit status. Exit status 1 on any difference.
+# tests/fixtures/ and tests/golden/ (one by one), on the bundled example
+# and on a generated 1,000-table history (as wholes): audit --format text
+# and json, lint --no-config --format text, json, sarif, github and gcc,
+# with both dialect auto and postgres, and compares stdout, stderr and exit status. Exit status 1 on any difference.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 REF=${1:-67defd8}
@@ -52,5 +52,7 @@ each() { # LABEL PATHS...
 }
 for f in "${inputs[@]}"; do each "$f" "$f"; done
 each "bundled example" examples/skytwin/schema.sql examples/skytwin/migrations
-echo "$n runs compared against $REF ($((${#inputs[@]} + 1)) inputs): $bad differ"
+gen_schema 1000 "$BENCH_DIR/gen"
+each "generated, 1000 tables" "$BENCH_DIR/gen"
+echo "$n runs compared against $REF ($((${#inputs[@]} + 2)) inputs): $bad differ"
 [ "$bad" = 0 ]

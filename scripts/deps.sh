@@ -3,8 +3,9 @@
 # example on Debian 12, only when something is missing. Needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev
-      libjson-c-dev libinih-dev libcmocka-dev postgresql postgresql-contrib
-      graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind)
+      libjson-c-dev libinih-dev libcmocka-dev postgresql postgresql-contrib postgresql-15-postgis-3
+      graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind
+      debhelper dpkg-dev fakeroot lintian zsh fish)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,34 +1,28 @@
 /*
- * main.c - the dispatch table, nothing else. Each subcommand lives in
- * cmd/<name>.c and is entered through cmd_<name>(argc, argv).
+ * main.c - the dispatch, nothing else. The commands are listed in
+ * cli/commands.c; each lives in cmd/<name>.c and is entered through
+ * cmd_<name>(argc, argv).
  */
-#include "cmd/cmd.h"
+#include "cli/commands.h"
 #include "exitcodes.h"
 #include "version.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-} commands[] = {
-	{"audit", cmd_audit, "find the foreign keys, the deletion closure and what blocks it"},
-	{"fix", cmd_fix, "write the migration that makes the closure cascade"},
-	{"verify", cmd_verify, "prove on a real PostgreSQL that deleting the root removes everything"},
-	{"lint", cmd_lint, "CI guard for new migrations"},
-	{"erase", cmd_erase, "erase one root row and its data: plan, batches, receipt"},
-};
-
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pgcascade <command> [options] [PATH...]\n\n"
+	fprintf(f, "usage: pgcascade <command> [options] [PATH...]\n"
+	           "       pgcascade --version | --help\n\n"
 	           "pgcascade makes \"delete my data\" one SQL statement that provably removes everything.\n\n"
 	           "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'pgcascade <command> --help' for a command's options, or see pgcascade(1).\n"
+	for (size_t i = 0; i < pgc_ncommands; i++)
+		if (pgc_commands[i].summary)
+			fprintf(f, "  %-8s %s\n", pgc_commands[i].name, pgc_commands[i].summary);
+	fprintf(f, "\noptions:\n"
+	           "  --version, -V  print the version and the licence\n"
+	           "  --help, -h     show this help\n"
+	           "\nRun 'pgcascade <command> --help' for a command's options, or see pgcascade(1).\n"
 	           "Exit codes: 0 ok, 1 error findings (or fix needed / proof failed), 2 usage or input error,\n"
 	           "3 database error, 4 internal error.\n");
 }
@@ -44,13 +38,31 @@ int main(int argc, char **argv)
 		return PGC_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("pgcascade %s\n", PGC_VERSION);
+		printf("pgcascade %s\n"
+		       "Copyright (c) 2026, The pgcascade authors.\n"
+		       "License: %s License <https://opensource.org/license/postgresql>.\n"
+		       "This is free software: you may use, copy, modify and distribute it; there is NO WARRANTY.\n",
+		       PGC_VERSION, PGC_LICENSE);
 		return PGC_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "pgcascade: error: unknown command \"%s\"\n", argv[1]);
-	usage(stderr);
+	const Command *c = command_find(argv[1]);
+	if (c)
+		return c->fn(argc - 1, argv + 1);
+	/* A misspelt command: name the nearest visible one, no help dump. */
+	const char *best = NULL;
+	int bestd = 3;
+	for (size_t i = 0; i < pgc_ncommands; i++) {
+		if (!pgc_commands[i].summary)
+			continue;
+		int d = edit_distance(argv[1], pgc_commands[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = pgc_commands[i].name;
+		}
+	}
+	if (best)
+		fprintf(stderr, "pgcascade: error: unknown command \"%s\"; did you mean \"%s\"?\n", argv[1], best);
+	else
+		fprintf(stderr, "pgcascade: error: unknown command \"%s\" (see pgcascade --help)\n", argv[1]);
 	return PGC_EXIT_USAGE;
 }

@@ -25,7 +25,7 @@ enum {
 	OPT_LOCK_TIMEOUT, OPT_STMT_TIMEOUT,
 };
 
-static const struct option erase_options[] = {
+const struct option erase_options[] = {
 	{"key", required_argument, NULL, OPT_KEY},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"yes", no_argument, NULL, OPT_YES},

@@ -23,7 +23,7 @@ enum {
 	OPT_LOCK_TIMEOUT,
 };
 
-static const struct option fix_options[] = {
+const struct option fix_options[] = {
 	{"out", required_argument, NULL, OPT_OUT},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"depth", required_argument, NULL, OPT_DEPTH},

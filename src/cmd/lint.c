@@ -27,7 +27,7 @@ extern char **environ;
 
 enum { OPT_NEW = OPT_FIRST_COMMAND_OPTION, OPT_SINCE, OPT_CONFIG, OPT_NO_CONFIG };
 
-static const struct option lint_options[] = {
+const struct option lint_options[] = {
 	{"new", required_argument, NULL, OPT_NEW},
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"config", required_argument, NULL, OPT_CONFIG},

@@ -16,7 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* 0 when dir is an existing, writable directory; else -1 with err (PGC_EXIT_USAGE). */
+/* 0 when dir is a writable directory (created, with its parents, when
+ * missing); else -1 with err (PGC_EXIT_USAGE). */
 int write_check_dir(const char *dir, Err *err);
 
 /* True when dir/name exists (any kind of file). */

@@ -856,6 +856,38 @@ int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertV
 	return 0;
 }
 
+bool crdb_detect_begin(CrdbDetect *d, Arena *scratch, const Source *src)
+{
+	memset(&d->res, 0, sizeof(d->res));
+	d->res.first_offset = -1;
+	d->a = scratch;
+	d->src = src;
+	if (!may_need_rewrite(src->text, src->len))
+		return false;
+	if (src->len + 1 > d->cap) {
+		free(d->buf);
+		d->cap = src->len + 1;
+		d->buf = xmalloc(d->cap);
+	}
+	memcpy(d->buf, src->text, src->len + 1);
+	d->res.text = d->buf;
+	return true;
+}
+
+bool crdb_detect_stmt(CrdbDetect *d, const CrdbTok *t, int n, int semi_end)
+{
+	Rw rw = {d->a, d->src, d->buf, &d->res, NULL, -1, -1, -1, -1, 0};
+	rewrite_stmt(&rw, d->src->text, t, n, semi_end);
+	return d->res.first_syntax != NULL;
+}
+
+void crdb_detect_free(CrdbDetect *d)
+{
+	free(d->buf);
+	d->buf = NULL;
+	d->cap = 0;
+}
+
 int crdb_rewrite(Arena *a, const Source *src, CrdbRewrite *out, Err *err)
 {
 	return crdb_rewrite_mode(a, src, out, NULL, err);

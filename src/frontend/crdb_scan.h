@@ -49,6 +49,27 @@ typedef PGC_VEC(CrdbInsert) CrdbInsertVec;
  */
 int crdb_rewrite_mode(Arena *a, const Source *src, CrdbRewrite *out, CrdbInsertVec *pg_inserts, Err *err);
 
+/*
+ * Detection for --dialect auto on tokens scanned once by the front end
+ * (scan.c): the rewrite's rules run on each ';'-separated statement of
+ * one source, writing into a scratch copy, until one of them notes
+ * CockroachDB-only syntax. Begin returns false when the text holds none
+ * of the words any rule needs (nothing to look at).
+ */
+typedef struct CrdbDetect {
+	Arena *a;             /* scratch, the caller's */
+	const Source *src;
+	char *buf;            /* scratch copy the rules write into (malloc'd) */
+	size_t cap;
+	CrdbRewrite res;      /* res.first_syntax / first_offset once found */
+} CrdbDetect;
+
+bool crdb_detect_begin(CrdbDetect *d, Arena *scratch, const Source *src);
+/* Runs the rules on one statement (t: its tokens without the ';';
+ * semi_end as for crdb_stmt_fn). Returns whether syntax was found. */
+bool crdb_detect_stmt(CrdbDetect *d, const CrdbTok *t, int n, int semi_end);
+void crdb_detect_free(CrdbDetect *d);
+
 /* True when the token is the unquoted word w (ASCII, any case). */
 bool crdb_tok_is(const char *text, const CrdbTok *t, const char *w);
 

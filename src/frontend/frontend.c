@@ -1,25 +1,27 @@
 /*
- * frontend.c - frontend_load(): dialect, split, classify, parse, replay.
+ * frontend.c - frontend_load(): dialect, scan, parse, replay.
  *
- * For each source, in order:
- *   1. the CockroachDB rewrite (cockroach dialect; auto picks it when a
- *      source uses CockroachDB-only syntax, and falls back to postgres
- *      when the rewrite fails);
+ * Pass 1, for each source in order (plan_source):
+ *   1. the CockroachDB rewrite (cockroach dialect);
  *   2. what psql reads but is not SQL is blanked: meta-commands
  *      (\connect, \set, pg_dump's \restrict ...) and COPY ... FROM stdin
  *      data. A NUL byte ends the text (a parse-error at its place);
- *   3. pg_query_split_with_scanner() cuts the text into statements. A
- *      scanner failure (unterminated quote, dollar quote or comment) is a
- *      parse-error at its place; the statements before it are kept;
- *   4. the scanner's tokens classify each statement (classify.c). Only
- *      the head of a statement is scanned (its first words decide),
- *      except for function bodies (EXECUTE) and statements whose bytes
- *      allow deep nesting;
- *   5. only schema statements are parsed, one at a time, so a syntax
- *      error costs one statement, and replayed (replay.c). DO and
- *      EXECUTE become dynamic-sql findings. A statement nested deeper
- *      than libpg_query can pack without overflowing the stack is a
- *      parse-error instead of a crash.
+ *   3. one scan (scan.c): pg_query_scan's tokens split the text as
+ *      pg_query_split_with_scanner() would, classify each statement
+ *      (classify.c) and, for --dialect auto, feed the CockroachDB rules
+ *      (crdb.c) until one finds CockroachDB syntax. A scanner failure
+ *      (unterminated quote, dollar quote or comment) is a parse-error at
+ *      its place; the statements before it are kept.
+ * When auto finds CockroachDB syntax, every source is rewritten and pass
+ * 1 runs again on the rewritten texts (a PostgreSQL history pays for
+ * the detection nothing beyond the scan it needs anyway).
+ *
+ * Pass 2, for each source in order (replay_source): only schema
+ * statements are parsed, one at a time, so a syntax error costs one
+ * statement, and replayed (replay.c); a worker thread parses ahead. DO
+ * and EXECUTE become dynamic-sql findings. A statement nested deeper
+ * than libpg_query can pack without overflowing the stack is a
+ * parse-error instead of a crash.
  *
  * Offsets: every rewrite keeps the length and the newlines, and every
  * text handed to libpg_query is a copy of a slice of the file; node
@@ -34,6 +36,7 @@
 #include "frontend/crdb.h"
 #include "frontend/psql.h"
 #include "frontend/replay.h"
+#include "frontend/scan.h"
 #include "util/xalloc.h"
 
 #include <pg_query.h>
@@ -153,88 +156,6 @@ static void parse_error(Model *m, const Replay *r, int offset, const char *msg, 
 {
 	SrcLoc l = replay_loc(r, offset);
 	model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
-}
-
-/*
- * Splits text[0, len) into out. On a scanner failure, records a
- * parse-error and keeps the complete statements before it.
- */
-/*
- * libpg_query's scanner splitter counts parentheses and, after an
- * unbalanced one, returns nothing for the rest of the text: statements
- * would vanish without a word. When its statements stop short of the
- * end, split what is left at every ';' token (whatever the depth), so
- * the broken statement becomes a parse-error and the ones after it
- * still count.
- */
-static void split_tail(Model *m, const char *text, int len, int from, Slice *sl, StmtVec *out)
-{
-	int p = from;
-	while (p < len && (isspace((unsigned char)text[p]) || text[p] == ';'))
-		p++;
-	if (p >= len)
-		return;
-	TokVec toks = {0};
-	Err e = {0};
-	int eoff = 0;
-	if (classify_scan(slice(sl, text, p, len - p), p, &toks, &eoff, &e) < 0) {
-		free(toks.items);
-		return; /* the splitter scanned the same text without error */
-	}
-	int start = -1;
-	for (size_t i = 0; i < toks.n; i++) {
-		if (toks.items[i].token == PG_QUERY__TOKEN__ASCII_59) {
-			if (start >= 0) {
-				Stmt s = {start, toks.items[i].start - start};
-				VEC_PUSH(m->arena, *out, s);
-			}
-			start = -1;
-		} else if (start < 0) {
-			start = toks.items[i].start;
-		}
-	}
-	if (start >= 0 && toks.n > 0) {
-		Stmt s = {start, toks.items[toks.n - 1].end - start};
-		VEC_PUSH(m->arena, *out, s);
-	}
-	free(toks.items);
-}
-
-static void split_source(Model *m, const Replay *r, const char *text, int len, Slice *sl, StmtVec *out)
-{
-	PgQuerySplitResult sr = pg_query_split_with_scanner(text);
-	if (!sr.error) {
-		int covered = 0;
-		for (int i = 0; i < sr.n_stmts; i++) {
-			Stmt s = {sr.stmts[i]->stmt_location, sr.stmts[i]->stmt_len};
-			VEC_PUSH(m->arena, *out, s);
-			if (s.loc + s.len > covered)
-				covered = s.loc + s.len;
-		}
-		pg_query_free_split_result(sr);
-		split_tail(m, text, len, covered, sl, out);
-		return;
-	}
-	int errpos = sr.error->cursorpos > 0 ? sr.error->cursorpos - 1 : 0;
-	if (errpos > len)
-		errpos = len;
-	parse_error(m, r, errpos, sr.error->message, "; the rest of the file is not read");
-	pg_query_free_split_result(sr);
-	if (errpos == 0)
-		return;
-	/* Split what comes before the failure; the last statement there is
-	 * the broken one unless a ';' ends it. */
-	PgQuerySplitResult pre = pg_query_split_with_scanner(slice(sl, text, 0, errpos));
-	if (!pre.error) {
-		for (int i = 0; i < pre.n_stmts; i++) {
-			Stmt s = {pre.stmts[i]->stmt_location, pre.stmts[i]->stmt_len};
-			int end = s.loc + s.len;
-			if (end >= errpos || text[end] != ';')
-				break;
-			VEC_PUSH(m->arena, *out, s);
-		}
-	}
-	pg_query_free_split_result(pre);
 }
 
 /*
@@ -377,15 +298,19 @@ static void ahead_begin(Ahead *a, const char *text, size_t n)
 	pthread_mutex_unlock(&a->mu);
 }
 
-static void ahead_submit(Ahead *a, int first, int end)
+/* Submits every schema statement of plan[0, n) at once (one wake-up). */
+static void ahead_submit_all(Ahead *a, const StmtPlan *plan, size_t n)
 {
 	pthread_mutex_lock(&a->mu);
-	Job *j = &a->jobs[a->nsub];
-	j->first = first;
-	j->end = end;
-	j->done = false;
-	j->unparsed = false;
-	a->nsub++; /* without a worker, jobs are parsed when taken */
+	for (size_t i = 0; i < n; i++) {
+		if (plan[i].c.cls != STMT_SCHEMA || plan[i].too_deep)
+			continue;
+		Job *j = &a->jobs[a->nsub++]; /* without a worker, jobs are parsed when taken */
+		j->first = plan[i].c.first;
+		j->end = plan[i].end;
+		j->done = false;
+		j->unparsed = false;
+	}
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }
@@ -443,9 +368,6 @@ static void ahead_finish(Ahead *a)
 	free(a->jobs);
 }
 
-#define HEAD_BYTES 64   /* first try at the bytes that hold a statement's first words */
-#define HEAD_TOKENS 8   /* enough words to classify (CREATE OR REPLACE GLOBAL TEMP ...) */
-
 /* All tokens of text[from, to) into out (replacing its content). */
 static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
 {
@@ -455,46 +377,6 @@ static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *ou
 	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0)
 		out->n = 0; /* the splitter read it, so this does not happen */
 	return true;
-}
-
-/*
- * The first tokens of the statement text[from, to): scanning only its
- * head is much cheaper than scanning all of it, and the first words
- * decide its class. The head grows when it ends inside a quote or a
- * comment, or holds too few words. The last token of a cut head may be
- * cut too, so it is dropped. Returns whether out holds all the tokens.
- */
-static bool head_tokens(const char *text, int from, int to, Slice *sl, TokVec *out)
-{
-	for (long n = HEAD_BYTES;; n *= 4) {
-		if (from + n >= to)
-			return all_tokens(text, from, to, sl, out);
-		Err e = {0};
-		int eoff;
-		out->n = 0;
-		if (classify_scan(slice(sl, text, from, (int)n), from, out, &eoff, &e) < 0)
-			continue;
-		if (out->n > HEAD_TOKENS) {
-			out->n--;
-			return false;
-		}
-	}
-}
-
-/* An upper bound of classify_nesting() from the bytes alone: every
- * operator character and parenthesis, quoted or not, and every word
- * (keyword operators such as NOT, IS, COLLATE, AT, IN, OPERATOR). */
-static int nesting_bound(const char *text, int from, int to)
-{
-	int n = 0;
-	for (int i = from; i < to; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		if (ch && strchr("+-*/<>=%^|&#~!@([:", ch))
-			n++;
-		else if (isalpha(ch) && (i == from || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
-			n++;
-	}
-	return n;
 }
 
 /*
@@ -546,14 +428,30 @@ static bool replay_own_do(Model *m, Replay *r, const char *text, int first, int 
 	return found;
 }
 
-static int load_source(Model *m, Replay *r, const Source *src, const char *text,
-                       const CrdbRewrite *cr, Slice *sl, Bump *bump, Ahead *ah, Err *err)
+/* One source between the two passes: what is read, and its statements. */
+typedef struct FilePlan {
+	const char *text;     /* NULL: nothing to read */
+	int len;              /* up to a NUL byte */
+	bool nul;
+	ScanPlan sp;
+} FilePlan;
+
+/*
+ * Pass 1 for one source: the text that is read (psql lines blanked),
+ * scanned once into its classified statements. With det, also looks for
+ * CockroachDB syntax (until *found): on the same tokens when the text is
+ * the file's own, else with a separate rewrite in scratch.
+ */
+static int plan_source(Model *m, const Source *src, const char *text, CrdbDetect *det, bool *found,
+                       Arena *scratch, FilePlan *fp, Err *err)
 {
+	memset(fp, 0, sizeof(*fp));
+	fp->sp.err_offset = -1;
 	if (!text)
 		return 0; /* nothing to read (an empty source) */
-	int len = (int)src->len;
 	if (src->len > (size_t)0x7fffffff)
 		return err_set(err, PGC_EXIT_USAGE, "%s: file too large", src->path);
+	int len = (int)src->len;
 	const char *nul = memchr(text, '\0', src->len);
 	if (nul)
 		len = (int)(nul - text);
@@ -563,48 +461,48 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 		if (psql_blank(NULL, copy, (size_t)len, NULL, true))
 			text = copy;
 	}
-	replay_set_source(r, src->path, text, src->len, cr);
-	if (nul)
-		parse_error(m, r, (int)(nul - text), "NUL byte in input", "; the rest of the file is not read");
-	StmtVec stmts = {0};
-	split_source(m, r, text, len, sl, &stmts);
-
-	/* Pass 1 classifies every statement and hands the schema statements
-	 * to the parser thread; pass 2 replays them in order. */
-	typedef struct Plan {
-		Classified c;
-		int end, nesting;
-	} Plan;
-	Plan *plan = xmalloc((stmts.n ? stmts.n : 1) * sizeof(*plan));
-	ahead_begin(ah, text, stmts.n);
-	TokVec toks = {0};
-	for (size_t i = 0; i < stmts.n; i++) {
-		const Stmt *s = &stmts.items[i];
-		int end = s->loc + s->len;
-		bool all = head_tokens(text, s->loc, end, sl, &toks);
-		if (!all && classify_needs_all(toks.items, (int)toks.n))
-			all = all_tokens(text, s->loc, end, sl, &toks);
-		const Tok *st = toks.items;
-		int nt = (int)toks.n;
-		Classified c = classify_stmt(m->arena, text, st, nt);
-		int nesting = 0;
-		if (c.cls == STMT_SCHEMA && nesting_bound(text, s->loc, end) > CLASSIFY_MAX_NESTING) {
-			/* the cheap bound is too high: count on the real tokens */
-			if (!all)
-				all_tokens(text, s->loc, end, sl, &toks);
-			nesting = classify_nesting(toks.items, (int)toks.n);
+	fp->text = text;
+	fp->len = len;
+	fp->nul = nul != NULL;
+	CrdbDetect *d = NULL;
+	if (det && !*found) {
+		if (text == src->text && !nul) {
+			if (crdb_detect_begin(det, scratch, src))
+				d = det;
+		} else {
+			CrdbRewrite rw;
+			Err e = {0};
+			if (crdb_rewrite(scratch, src, &rw, &e) == 0 && rw.first_syntax) {
+				det->res = rw;
+				*found = true;
+			}
 		}
-		plan[i] = (Plan){c, end, nesting};
-		if (c.cls == STMT_SCHEMA && nesting <= CLASSIFY_MAX_NESTING)
-			ahead_submit(ah, c.first, end);
 	}
+	return scan_source(m->arena, text, len, d, found, &fp->sp, err);
+}
+
+/* Pass 2 for one source: parses its schema statements and replays them in order. */
+static void replay_source(Model *m, Replay *r, const Source *src, const FilePlan *fp,
+                          const CrdbRewrite *cr, Slice *sl, Bump *bump, Ahead *ah, TokVec *toks)
+{
+	const char *text = fp->text;
+	if (!text)
+		return;
+	replay_set_source(r, src->path, text, src->len, cr);
+	if (fp->nul)
+		parse_error(m, r, fp->len, "NUL byte in input", "; the rest of the file is not read");
+	if (fp->sp.err_offset >= 0)
+		parse_error(m, r, fp->sp.err_offset, fp->sp.err_msg, "; the rest of the file is not read");
+	const StmtPlan *plan = fp->sp.items;
+	ahead_begin(ah, text, fp->sp.nschema);
+	ahead_submit_all(ah, plan, fp->sp.n);
 	size_t next = 0;
-	for (size_t i = 0; i < stmts.n; i++) {
+	for (size_t i = 0; i < fp->sp.n; i++) {
 		const Classified c = plan[i].c;
 		int end = plan[i].end;
 		switch (c.cls) {
 		case STMT_SCHEMA:
-			if (plan[i].nesting > CLASSIFY_MAX_NESTING) {
+			if (plan[i].too_deep) {
 				parse_error(m, r, c.first, "expression nested too deeply to parse safely",
 				            "; the statement is skipped");
 				break;
@@ -612,7 +510,7 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			replay_parsed(m, r, ahead_take(ah, next++, sl), c.first, end, bump);
 			break;
 		case STMT_DYNAMIC: {
-			if (replay_own_do(m, r, text, c.first, end, sl, bump, &toks))
+			if (replay_own_do(m, r, text, c.first, end, sl, bump, toks))
 				break;
 			SrcLoc l = replay_loc(r, c.dyn_offset);
 			model_add_finding(m, "dynamic-sql", SEV_INFO, l,
@@ -624,9 +522,6 @@ static int load_source(Model *m, Replay *r, const Source *src, const char *text,
 			break;
 		}
 	}
-	free(plan);
-	free(toks.items);
-	return 0;
 }
 
 /*
@@ -641,91 +536,71 @@ static int rewrite_all(Arena *a, const SourceList *src, CrdbRewrite *rw, Err *er
 	return 0;
 }
 
-/* One half of the detection: crdb_rewrite() of src[from, to) into its own arena. */
-typedef struct Detect {
-	const SourceList *src;
-	size_t from, to;
-	Arena *a;
-	CrdbRewrite *rw;
-	int rc;
-} Detect;
-
-static void *detect_part(void *arg)
+/* Pass 1 for every source; rw: the rewritten texts, or NULL. */
+static int plan_all(Model *m, const SourceList *src, const CrdbRewrite *rw, CrdbDetect *det,
+                    bool *found, size_t *found_at, Arena *scratch, FilePlan *fp, Err *err)
 {
-	Detect *d = arg;
-	Err e = {0};
-	d->rc = 0;
-	for (size_t i = d->from; i < d->to && d->rc == 0; i++)
-		d->rc = crdb_rewrite(d->a, &d->src->items[i], &d->rw[i], &e) < 0 ? -1 : 0;
-	return NULL;
+	for (size_t i = 0; i < src->n; i++) {
+		const Source *s = &src->items[i];
+		const char *text = rw && rw[i].text ? rw[i].text : s->text;
+		bool was = *found;
+		if (plan_source(m, s, text, det, found, scratch, &fp[i], err) < 0)
+			return -1;
+		if (*found && !was)
+			*found_at = i;
+	}
+	return 0;
+}
+
+static void free_plans(FilePlan *fp, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		scan_plan_free(&fp[i].sp);
 }
 
 /*
- * detect_cockroach: --dialect auto. The rewrite is done in scratch arenas
- * that are freed at once: most histories are PostgreSQL, and then the
- * rewritten copies are not needed (the rewrite is redone in the model's
- * arena when CockroachDB syntax is found). A worker thread scans the
- * second half of the files; the answer and the message are those of a
- * scan in order (a file that fails makes it PostgreSQL).
+ * --dialect auto reads the sources as PostgreSQL; the first CockroachDB
+ * construct found on the way (by the rewrite's own rules, on the tokens
+ * the front end scans anyway) makes every source be rewritten and
+ * scanned again as CockroachDB.
  */
-static bool detect_cockroach(const SourceList *src)
-{
-	Arena *scratch = arena_new();
-	CrdbRewrite *rw = arena_alloc(scratch, (src->n + 1) * sizeof(*rw));
-	Detect lo = {src, 0, src->n, scratch, rw, 0}, hi = {src, src->n, src->n, NULL, rw, 0};
-	pthread_t th;
-	bool threaded = src->n >= 2;
-#ifdef PGC_FAULT_INJECTION
-	if (getenv("PGCASCADE_FAIL_ALLOC"))
-		threaded = false; /* the same allocations in the same order on every run */
-#endif
-	if (threaded) {
-		hi.a = arena_new();
-		hi.from = lo.to = src->n / 2;
-		if (pthread_create(&th, NULL, detect_part, &hi) != 0) {
-			arena_free(hi.a);
-			hi.a = NULL;
-			threaded = false;
-			hi.from = lo.to = src->n;
-		}
-	}
-	detect_part(&lo);
-	if (threaded)
-		pthread_join(th, NULL);
-	bool crdb = false;
-	if (lo.rc == 0 && hi.rc == 0) {
-		for (size_t i = 0; i < src->n; i++) {
-			if (!rw[i].first_syntax)
-				continue;
-			const Source *s = &src->items[i];
-			SrcLoc l = srcloc_at(s->path, s->text, s->len, rw[i].first_offset);
-			log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, rw[i].first_syntax);
-			crdb = true;
-			break;
-		}
-	}
-	arena_free(hi.a);
-	arena_free(scratch);
-	return crdb;
-}
-
 int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 {
 	Dialect d = want == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	CrdbRewrite *rw = NULL;
-	if (want == DIALECT_AUTO && detect_cockroach(src))
-		d = DIALECT_COCKROACH;
+	FilePlan *fp = xcalloc(src->n + 1, sizeof(*fp));
+	int ret = 0;
 	if (d == DIALECT_COCKROACH) {
 		rw = arena_alloc(m->arena, (src->n + 1) * sizeof(*rw));
-		Err e = {0};
-		if (rewrite_all(m->arena, src, rw, &e) < 0) {
-			if (want == DIALECT_COCKROACH) {
-				*err = e;
-				return -1;
-			}
-			rw = NULL; /* auto: read as PostgreSQL */
-			d = DIALECT_POSTGRES;
+		if (rewrite_all(m->arena, src, rw, err) < 0 ||
+		    plan_all(m, src, rw, NULL, &(bool){false}, &(size_t){0}, NULL, fp, err) < 0) {
+			ret = -1;
+			goto out;
 		}
+	} else {
+		bool found = false;
+		size_t at = 0;
+		Arena *scratch = want == DIALECT_AUTO ? arena_new() : NULL;
+		CrdbDetect det = {0};
+		ret = plan_all(m, src, NULL, scratch ? &det : NULL, &found, &at, scratch, fp, err);
+		if (ret == 0 && found) {
+			const Source *s = &src->items[at];
+			SrcLoc l = srcloc_at(s->path, s->text, s->len, det.res.first_offset);
+			log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, det.res.first_syntax);
+			CrdbRewrite *crw = arena_alloc(m->arena, (src->n + 1) * sizeof(*crw));
+			Err e = {0};
+			if (rewrite_all(m->arena, src, crw, &e) == 0) {
+				/* else: read as PostgreSQL */
+				free_plans(fp, src->n);
+				rw = crw;
+				d = DIALECT_COCKROACH;
+				ret = plan_all(m, src, rw, NULL, &found, &at, NULL, fp, err);
+			}
+		}
+		crdb_detect_free(&det);
+		arena_free(scratch);
+		if (ret < 0)
+			goto out;
 	}
 	m->dialect = d;
 	Replay *r = replay_new(m, d);
@@ -734,14 +609,15 @@ int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 	bump_init(&bump);
 	Ahead ah;
 	ahead_init(&ah);
-	int ret = 0;
-	for (size_t i = 0; i < src->n && ret == 0; i++) {
-		const Source *s = &src->items[i];
-		const char *text = rw && rw[i].text ? rw[i].text : s->text;
-		ret = load_source(m, r, s, text, rw ? &rw[i] : NULL, &sl, &bump, &ah, err);
-	}
+	TokVec toks = {0};
+	for (size_t i = 0; i < src->n; i++)
+		replay_source(m, r, &src->items[i], &fp[i], rw ? &rw[i] : NULL, &sl, &bump, &ah, &toks);
 	ahead_finish(&ah);
 	bump_release(&bump);
+	free(toks.items);
 	free(sl.buf);
+out:
+	free_plans(fp, src->n);
+	free(fp);
 	return ret;
 }

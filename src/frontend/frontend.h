@@ -6,6 +6,8 @@
  *            dbmate sections);
  * crdb.c     CockroachDB dialect: detection and the length-preserving
  *            rewrite that lets PostgreSQL's parser read it;
+ * scan.c     scans each source once: the split, the classes and the
+ *            dialect detection share its tokens;
  * classify.c decides from scanner tokens whether a statement can change
  *            the schema (only those are parsed);
  * replay.c   walks the protobuf tree once and updates the model.

@@ -20,6 +20,14 @@
  *   rewritten:
  *     unique_rowid()            -> "random()*2e9  " (a random key, see the doc)
  *                               https://cockroachlabs.com/docs/stable/serial
+ *     JSON as a type            -> JSONB (one byte longer: columns after it on
+ *                               that line move by one)
+ *                               https://cockroachlabs.com/docs/stable/jsonb
+ *     CREATE INVERTED INDEX ... ON t (...) -> ... ON t USING gin (...)
+ *                               https://cockroachlabs.com/docs/v20.1/inverted-indexes
+ *   skipped with a warning (CockroachDB-only data statements):
+ *     UPSERT, [SHOW ...] / [statement] as a table expression, crdb_internal.*
+ *                               https://cockroachlabs.com/docs/v2.1/table-expressions
  *   refused with file:line:col:
  *     ALTER TABLE ... ALTER PRIMARY KEY  https://cockroachlabs.com/docs/v22.1/alter-primary-key
  */
@@ -29,6 +37,7 @@
 #include "util/strbuf.h"
 
 #include <pg_query/pg_query.pb-c.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,11 +51,41 @@ static const char *const crdb_session_vars[] = {
 	"stub_catalog_tables", "strict_ddl_atomicity", "sql_safe_updates",
 };
 
+/* A change of length: del bytes at `at` replaced by text. */
+typedef struct Edit {
+	int at, del;
+	const char *text;
+	size_t seq;        /* the order they were made in, for equal offsets */
+} Edit;
+
 typedef struct Tr {
+	Arena *a;
 	const Source *src;
 	char *out;
 	Err *err;
+	PGC_VEC(Edit) edits;
 } Tr;
+
+static void edit(Tr *tr, int at, int del, const char *text)
+{
+	Edit e = {at, del, text, tr->edits.n};
+	VEC_PUSH(tr->a, tr->edits, e);
+}
+
+/* The original text between two tokens holds the word w (blanked by the rewrite)? */
+static bool gap_has(const Tr *tr, int from, int to, const char *w)
+{
+	size_t n = strlen(w);
+	for (int i = from; i + (int)n <= to; i++)
+		if (strncasecmp(tr->src->text + i, w, n) == 0)
+			return true;
+	return false;
+}
+
+static bool is_punct(const CrdbTok *t)
+{
+	return t->tok < 256 || t->tok == PG_QUERY__TOKEN__TYPECAST;
+}
 
 static void blank_range(char *out, int from, int to)
 {
@@ -110,6 +149,65 @@ static int translate_stmt(void *ctx, const char *text, const CrdbTok *t, int n, 
 		blank_range(tr->out, from, to);
 		return 0;
 	}
+	/* CockroachDB-only data statements: PostgreSQL cannot run them, and
+	 * they do not change the schema; skipped with a warning */
+	if (K(0, PG_QUERY__TOKEN__SELECT) || K(0, PG_QUERY__TOKEN__INSERT) || K(0, PG_QUERY__TOKEN__UPDATE) ||
+	    K(0, PG_QUERY__TOKEN__DELETE_P) || K(0, PG_QUERY__TOKEN__WITH) || W(0, "upsert")) {
+		const char *why = W(0, "upsert") ? "UPSERT" : NULL;
+		for (int i = 0; !why && i < n; i++) {
+			if (K(i, PG_QUERY__TOKEN__ASCII_91) && i > 0 &&
+			    (K(i - 1, PG_QUERY__TOKEN__FROM) || K(i - 1, PG_QUERY__TOKEN__JOIN) ||
+			     K(i - 1, PG_QUERY__TOKEN__ASCII_44) || K(i - 1, PG_QUERY__TOKEN__ASCII_40) ||
+			     K(i - 1, PG_QUERY__TOKEN__IN_P)))
+				why = "a [statement] used as a table expression";
+			else if (W(i, "crdb_internal") && K(i + 1, PG_QUERY__TOKEN__ASCII_46))
+				why = "crdb_internal";
+		}
+		if (why) {
+			SrcLoc l = srcloc_at(tr->src->path, tr->src->text, tr->src->len, from);
+			log_warning("%s:%d:%d: CockroachDB-only data statement (%s) skipped: PostgreSQL cannot run it, "
+			            "and it does not change the schema",
+			            l.file, l.line, l.col, why);
+			blank_range(tr->out, from, to);
+			return 0;
+		}
+	}
+	/* CREATE [UNIQUE] INVERTED INDEX (INVERTED blanked by the rewrite): a GIN index */
+	if (K(0, PG_QUERY__TOKEN__CREATE)) {
+		int ix = K(1, PG_QUERY__TOKEN__UNIQUE) ? 2 : 1;
+		if (K(ix, PG_QUERY__TOKEN__INDEX) && gap_has(tr, t[ix - 1].end, t[ix].start, "inverted")) {
+			bool using = false;
+			for (int i = ix; i < n; i++) {
+				if (K(i, PG_QUERY__TOKEN__USING))
+					using = true;
+				if (K(i, PG_QUERY__TOKEN__ASCII_40)) {
+					if (!using)
+						edit(tr, t[i].start, 0, "USING gin ");
+					break;
+				}
+			}
+		}
+	}
+	/* JSON as a type: JSONB (CockroachDB's JSON is JSONB) */
+	bool ddl_cols = (K(0, PG_QUERY__TOKEN__CREATE) || K(0, PG_QUERY__TOKEN__ALTER)) && (K(1, PG_QUERY__TOKEN__TABLE) ||
+	                (K(2, PG_QUERY__TOKEN__TABLE) && !K(1, PG_QUERY__TOKEN__ASCII_40)));
+	bool domain = K(0, PG_QUERY__TOKEN__CREATE) && K(1, PG_QUERY__TOKEN__DOMAIN_P);
+	for (int i = 1; i < n; i++) {
+		if (!W(i, "json") || K(i + 1, PG_QUERY__TOKEN__ASCII_40) || K(i + 1, PG_QUERY__TOKEN__ASCII_46))
+			continue;
+		bool type = K(i - 1, PG_QUERY__TOKEN__TYPECAST) || K(i - 1, PG_QUERY__TOKEN__TYPE_P) ||
+		            (domain && K(i - 1, PG_QUERY__TOKEN__AS));
+		if (!type && i >= 2 && ddl_cols && !is_punct(&t[i - 1]))
+			type = K(i - 2, PG_QUERY__TOKEN__ASCII_40) || K(i - 2, PG_QUERY__TOKEN__ASCII_44) ||
+			       K(i - 2, PG_QUERY__TOKEN__COLUMN) || K(i - 2, PG_QUERY__TOKEN__ADD_P) ||
+			       K(i - 2, PG_QUERY__TOKEN__EXISTS);
+		if (!type && K(i - 1, PG_QUERY__TOKEN__AS))
+			for (int k = 0; k + 1 < i; k++)
+				if (W(k, "cast") && K(k + 1, PG_QUERY__TOKEN__ASCII_40))
+					type = true;
+		if (type)
+			edit(tr, t[i].end, 0, "B");
+	}
 	for (int i = 0; i + 2 < n; i++) {
 		if (W(i, "unique_rowid") && K(i + 1, PG_QUERY__TOKEN__ASCII_40) && K(i + 2, PG_QUERY__TOKEN__ASCII_41) &&
 		    t[i + 2].end - t[i].start == 14)
@@ -118,6 +216,14 @@ static int translate_stmt(void *ctx, const char *text, const CrdbTok *t, int n, 
 #undef W
 #undef K
 	return 0;
+}
+
+static int edit_cmp(const void *x, const void *y)
+{
+	const Edit *a = x, *b = y;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 char *frontend_translate(Arena *a, const Source *src, Dialect d, Err *err)
@@ -131,24 +237,30 @@ char *frontend_translate(Arena *a, const Source *src, Dialect d, Err *err)
 	/* auto: a file without CockroachDB-only syntax is applied as written */
 	if (d == DIALECT_AUTO && !rw.first_syntax)
 		return src->text;
-	Tr tr = {src, rw.text, err};
+	Tr tr = {a, src, rw.text, err, {0}};
 	int r = crdb_each_statement(rw.text, src->len, translate_stmt, &tr);
 	if (r != 0) {
 		if (r < 0 && (!err || err->code == 0))
 			err_set(err, PGC_EXIT_INTERNAL, "%s: could not read the scanner's output", src->path);
 		return NULL;
 	}
-	if (ins.n == 0)
+	for (size_t i = 0; i < ins.n; i++)
+		edit(&tr, ins.items[i].at, 0, ins.items[i].text);
+	if (tr.edits.n == 0)
 		return rw.text;
 	/* Inline indexes as CREATE INDEX statements, after their table's ';'
-	 * on the same line: line numbers stay exact everywhere. */
+	 * on the same line, and the few edits that change a length: line
+	 * numbers stay exact everywhere. */
+	qsort(tr.edits.items, tr.edits.n, sizeof(Edit), edit_cmp);
 	StrBuf sb = STRBUF_INIT;
 	size_t pos = 0;
-	for (size_t i = 0; i < ins.n; i++) {
-		size_t at = (size_t)ins.items[i].at;
+	for (size_t i = 0; i < tr.edits.n; i++) {
+		size_t at = (size_t)tr.edits.items[i].at;
+		if (at < pos)
+			continue;
 		sb_add(&sb, rw.text + pos, at - pos);
-		sb_adds(&sb, ins.items[i].text);
-		pos = at;
+		sb_adds(&sb, tr.edits.items[i].text);
+		pos = at + (size_t)tr.edits.items[i].del;
 	}
 	sb_add(&sb, rw.text + pos, src->len - pos);
 	char *out = arena_strndup(a, sb.buf, sb.len);

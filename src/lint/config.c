@@ -226,7 +226,13 @@ static int general_key(Ctx *x, const char *name, const char *value)
 		c->rules_url = arena_strdup(x->a, value);
 		return 1;
 	}
-	return fail(x, "unknown key \"%s\" (expected root, owner_column, dialect, ignore or rules_url)", name);
+	if (strcmp(name, "tolerate") == 0) {
+		/* SQLSTATEs verify skips like the project's runner; verify/apply.c checks them */
+		if (split_list(x->a, value, &c->tolerate) < 0)
+			return fail(x, "bad value \"%s\" for %s: expected SQLSTATEs separated by commas", value, name);
+		return 1;
+	}
+	return fail(x, "unknown key \"%s\" (expected root, owner_column, dialect, ignore, rules_url or tolerate)", name);
 }
 
 static int rules_key(Ctx *x, const char *name, const char *value)

@@ -11,6 +11,7 @@
  *   dialect = cockroach             ; postgres, cockroach or auto
  *   ignore = legacy/ , old_*.sql  ; globs, relative to the file's folder
  *   rules_url = https://...         ; base of each rule's helpUri (SARIF)
+ *   tolerate = 42P07, 42710         ; SQLSTATEs verify skips, like --tolerate
  *   [rules]
  *   fk-unindexed = off              ; error, warning, info or off
  *   [on_delete]
@@ -62,6 +63,7 @@ typedef struct LintConfig {
 	Dialect dialect;
 	bool dialect_set;
 	const char *rules_url; /* NULL: the built-in default */
+	StrVec tolerate;       /* SQLSTATEs (verify --tolerate) */
 	PGC_VEC(RuleSetting) rules;
 	PGC_VEC(ActionPolicy) policies;
 	ErasePolicy erase;     /* [erase] (policy/policy.h); erase.path is set with path */

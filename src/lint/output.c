@@ -307,14 +307,89 @@ static json_object *finding_json(const Finding *f)
 	return o;
 }
 
+/*
+ * The big array of a JSON or SARIF document (the findings) is streamed:
+ * the document is printed around a placeholder that stands for the
+ * array, and each element is built, printed with json-c and freed at
+ * once, so memory does not grow with the number of findings. The layout
+ * is exactly json-c's pretty printer (two spaces per level; an element
+ * printed at level 0 is re-indented by its level; raw newlines only
+ * come from the printer, those in strings are escaped).
+ */
+#define JFLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define SLOT "pgcascade:streamed-array"
+
+/* The placeholder array: one string element, or empty when n is 0. */
+static json_object *stream_slot(size_t n)
+{
+	json_object *a = json_object_new_array();
+	if (n > 0)
+		json_object_array_add(a, json_object_new_string(SLOT));
+	return a;
+}
+
+static void indent(FILE *out, int level)
+{
+	for (int i = 0; i < level; i++)
+		fputs("  ", out);
+}
+
+/* Prints v (put here) at nesting level. */
+static void emit(FILE *out, json_object *v, int level)
+{
+	const char *s = json_object_to_json_string_ext(v, JFLAGS);
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+		fwrite(s, 1, (size_t)(nl - s) + 1, out);
+		indent(out, level);
+	}
+	fputs(s, out);
+	json_object_put(v);
+}
+
+/* Prints doc (put here), its slot filled with elem(i) for i < n. */
+static void stream_doc(FILE *out, json_object *doc, size_t n,
+                       json_object *(*elem)(const Finding *, const char *), const Finding *const *f,
+                       const char *base)
+{
+	const char *s = json_object_to_json_string_ext(doc, JFLAGS);
+	/* the last occurrence: only the findings come after user text (rules_url) */
+	const char *slot = NULL;
+	for (const char *p = s; n > 0 && (p = strstr(p, "\"" SLOT "\"")); p++)
+		slot = p;
+	if (!slot) {
+		fputs(s, out);
+		fputc('\n', out);
+		json_object_put(doc);
+		return;
+	}
+	int level = 0;
+	for (const char *p = slot; p > s && p[-1] == ' '; p--)
+		level++;
+	level /= 2;
+	fwrite(s, 1, (size_t)(slot - s), out);
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			fputs(",\n", out);
+			indent(out, level);
+		}
+		emit(out, elem(f[i], base), level);
+	}
+	fputs(slot + strlen("\"" SLOT "\""), out);
+	fputc('\n', out);
+	json_object_put(doc);
+}
+
+static json_object *finding_elem(const Finding *f, const char *base)
+{
+	(void)base;
+	return finding_json(f);
+}
+
 static json_object *json_doc(const LintResult *r)
 {
 	json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "version", json_object_new_int(1));
-	json_object *arr = json_object_new_array();
-	for (size_t i = 0; i < r->findings.n; i++)
-		json_object_array_add(arr, finding_json(r->findings.items[i]));
-	json_object_object_add(doc, "findings", arr);
+	json_object_object_add(doc, "findings", stream_slot(r->findings.n));
 	json_object *sum = json_object_new_object();
 	json_object_object_add(sum, "files_checked", json_object_new_int(r->nchecked));
 	json_object_object_add(sum, "errors", json_object_new_int(r->nerrors));
@@ -347,6 +422,57 @@ static char *path_uri(const char *path)
 			sb_addf(&sb, "%%%02X", *p);
 	}
 	return sb_detach(&sb, NULL);
+}
+
+/* One SARIF result (the caller puts it). */
+static json_object *sarif_result(const Finding *f, const char *base)
+{
+	json_object *res = json_object_new_object();
+	json_object_object_add(res, "ruleId", jstr(f->rule));
+	const LintRule *lr = lint_rule_find(f->rule);
+	if (lr)
+		json_object_object_add(res, "ruleIndex", json_object_new_int((int)(lr - lint_rules)));
+	json_object_object_add(res, "level", jstr(sarif_level(f->severity)));
+	json_object *msg = json_object_new_object();
+	StrBuf sb = STRBUF_INIT;
+	sb_adds(&sb, f->message);
+	if (f->help)
+		sb_addf(&sb, "\nhelp: %s", f->help);
+	json_object_object_add(msg, "text", jstr(sb.buf));
+	sb_release(&sb);
+	json_object_object_add(res, "message", msg);
+	if (f->loc.file) {
+		json_object *locs = json_object_new_array(), *loc = json_object_new_object();
+		json_object *phys = json_object_new_object(), *art = json_object_new_object();
+		json_object *reg = json_object_new_object();
+		char *path = based_path(f->loc.file, base);
+		char *uri = path_uri(path);
+		json_object_object_add(art, "uri", jstr(uri));
+		if (path[0] != '/')
+			json_object_object_add(art, "uriBaseId", jstr("%SRCROOT%"));
+		free(uri);
+		free(path);
+		json_object_object_add(reg, "startLine", json_object_new_int(f->loc.line > 0 ? f->loc.line : 1));
+		json_object_object_add(reg, "startColumn", json_object_new_int(f->loc.col > 0 ? f->loc.col : 1));
+		json_object_object_add(phys, "artifactLocation", art);
+		json_object_object_add(phys, "region", reg);
+		json_object_object_add(loc, "physicalLocation", phys);
+		json_object_array_add(locs, loc);
+		json_object_object_add(res, "locations", locs);
+	}
+	if (f->schema || f->constraint) {
+		json_object *props = json_object_new_object();
+		if (f->schema)
+			json_object_object_add(props, "schema", jstr(f->schema));
+		if (f->table)
+			json_object_object_add(props, "table", jstr(f->table));
+		if (f->constraint)
+			json_object_object_add(props, "constraint", jstr(f->constraint));
+		if (f->blocks)
+			json_object_object_add(props, "blocks", jstr(f->blocks));
+		json_object_object_add(res, "properties", props);
+	}
+	return res;
 }
 
 static json_object *sarif_doc(const LintResult *r, const char *rules_url, const char *base)
@@ -384,57 +510,7 @@ static json_object *sarif_doc(const LintResult *r, const char *rules_url, const 
 	json_object_object_add(driver, "rules", rules);
 	json_object_object_add(tool, "driver", driver);
 	json_object_object_add(run, "tool", tool);
-	json_object *results = json_object_new_array();
-	for (size_t i = 0; i < r->findings.n; i++) {
-		const Finding *f = r->findings.items[i];
-		json_object *res = json_object_new_object();
-		json_object_object_add(res, "ruleId", jstr(f->rule));
-		const LintRule *lr = lint_rule_find(f->rule);
-		if (lr)
-			json_object_object_add(res, "ruleIndex", json_object_new_int((int)(lr - lint_rules)));
-		json_object_object_add(res, "level", jstr(sarif_level(f->severity)));
-		json_object *msg = json_object_new_object();
-		StrBuf sb = STRBUF_INIT;
-		sb_adds(&sb, f->message);
-		if (f->help)
-			sb_addf(&sb, "\nhelp: %s", f->help);
-		json_object_object_add(msg, "text", jstr(sb.buf));
-		sb_release(&sb);
-		json_object_object_add(res, "message", msg);
-		if (f->loc.file) {
-			json_object *locs = json_object_new_array(), *loc = json_object_new_object();
-			json_object *phys = json_object_new_object(), *art = json_object_new_object();
-			json_object *reg = json_object_new_object();
-			char *path = based_path(f->loc.file, base);
-			char *uri = path_uri(path);
-			json_object_object_add(art, "uri", jstr(uri));
-			if (path[0] != '/')
-				json_object_object_add(art, "uriBaseId", jstr("%SRCROOT%"));
-			free(uri);
-			free(path);
-			json_object_object_add(reg, "startLine", json_object_new_int(f->loc.line > 0 ? f->loc.line : 1));
-			json_object_object_add(reg, "startColumn", json_object_new_int(f->loc.col > 0 ? f->loc.col : 1));
-			json_object_object_add(phys, "artifactLocation", art);
-			json_object_object_add(phys, "region", reg);
-			json_object_object_add(loc, "physicalLocation", phys);
-			json_object_array_add(locs, loc);
-			json_object_object_add(res, "locations", locs);
-		}
-		if (f->schema || f->constraint) {
-			json_object *props = json_object_new_object();
-			if (f->schema)
-				json_object_object_add(props, "schema", jstr(f->schema));
-			if (f->table)
-				json_object_object_add(props, "table", jstr(f->table));
-			if (f->constraint)
-				json_object_object_add(props, "constraint", jstr(f->constraint));
-			if (f->blocks)
-				json_object_object_add(props, "blocks", jstr(f->blocks));
-			json_object_object_add(res, "properties", props);
-		}
-		json_object_array_add(results, res);
-	}
-	json_object_object_add(run, "results", results);
+	json_object_object_add(run, "results", stream_slot(r->findings.n));
 	json_object_object_add(run, "columnKind", jstr("unicodeCodePoints"));
 	json_object_array_add(runs, run);
 	json_object_object_add(doc, "runs", runs);
@@ -445,34 +521,36 @@ int lint_output(FILE *out, const LintResult *r, const LintOutputOptions *o, Err 
 {
 	StrBuf sb = STRBUF_INIT;
 	const char *rules_url = o->rules_url ? o->rules_url : LINT_RULES_URL;
+	const Finding *const *f = (const Finding *const *)r->findings.items;
+	size_t n = r->findings.n;
+	/* one finding at a time: built, written, forgotten */
+	for (size_t i = 0; i < n && o->format != LINT_JSON && o->format != LINT_SARIF; i++) {
+		sb_reset(&sb);
+		if (o->format == LINT_TEXT)
+			text_finding(&sb, f[i], o);
+		else if (o->format == LINT_GCC)
+			gcc_finding(&sb, f[i], o->color);
+		else
+			github_finding(&sb, f[i], o->path_base);
+		fwrite(sb.buf, 1, sb.len, out);
+	}
 	switch (o->format) {
 	case LINT_TEXT:
-		for (size_t i = 0; i < r->findings.n; i++)
-			text_finding(&sb, r->findings.items[i], o);
+		sb_reset(&sb);
 		text_summary(&sb, r);
-		break;
-	case LINT_GCC:
-		for (size_t i = 0; i < r->findings.n; i++)
-			gcc_finding(&sb, r->findings.items[i], o->color);
-		break;
-	case LINT_GITHUB:
-		for (size_t i = 0; i < r->findings.n; i++)
-			github_finding(&sb, r->findings.items[i], o->path_base);
+		fwrite(sb.buf, 1, sb.len, out);
 		break;
 	case LINT_JSON:
-	case LINT_SARIF: {
-		json_object *doc = o->format == LINT_JSON ? json_doc(r) : sarif_doc(r, rules_url, o->path_base);
-		sb_adds(&sb, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
-		sb_addch(&sb, '\n');
-		json_object_put(doc);
+		stream_doc(out, json_doc(r), n, finding_elem, f, NULL);
+		break;
+	case LINT_SARIF:
+		stream_doc(out, sarif_doc(r, rules_url, o->path_base), n, sarif_result, f, o->path_base);
+		break;
+	default:
 		break;
 	}
-	}
-	size_t w = fwrite(sb.buf, 1, sb.len, out);
-	bool bad = w != sb.len;
 	sb_release(&sb);
-	if (bad)
+	if (fflush(out) != 0 || ferror(out))
 		return err_set(err, PGC_EXIT_INTERNAL, "could not write the lint report");
 	return 0;
 }

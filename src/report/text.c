@@ -55,8 +55,22 @@ int report_text(FILE *out, Model *m, const Analysis *an, bool color, Err *err)
 			}
 			fputc(')', out);
 		}
-		fprintf(out, ", %d foreign key%s inside it, %d blocking the delete\n", nedge,
-		        nedge == 1 ? "" : "s", nblock);
+		/* The graphs also draw the SET NULL / SET DEFAULT edges into the
+		 * closure (dashed): name them, so that the counts agree. */
+		int nstop = 0;
+		for (size_t k = 0; k < m->fks.n; k++) {
+			const ForeignKey *fk = m->fks.items[k];
+			if (!fk->ref || (fk->on_delete != FK_SET_NULL && fk->on_delete != FK_SET_DEFAULT))
+				continue;
+			bool in = fk->ref == r->t;
+			for (size_t j = 0; !in && j < an->closure.n; j++)
+				in = an->closure.items[j]->root == r && an->closure.items[j]->table == fk->ref;
+			nstop += in;
+		}
+		fprintf(out, ", %d foreign key%s inside it", nedge, nedge == 1 ? "" : "s");
+		if (nstop)
+			fprintf(out, " (and %d SET NULL/SET DEFAULT edge%s into it)", nstop, nstop == 1 ? "" : "s");
+		fprintf(out, ", %d blocking the delete\n", nblock);
 	}
 	int ninfo = (int)an->findings.n - an->nerrors - an->nwarnings;
 	fprintf(out, "%zu foreign key%s in the schema; %zu finding%s: %d error%s, %d warning%s, %d info\n",

@@ -37,7 +37,28 @@ static void vlog(const char *prefix, const char *fmt, va_list ap)
 	}
 
 LOGFN(log_error, "pgcascade: error: ", 1)
-LOGFN(log_warning, "pgcascade: warning: ", 1)
+static void (*warning_hook)(void *, const char *);
+static void *warning_hook_arg;
+
+void log_set_warning_hook(void (*fn)(void *arg, const char *msg), void *arg)
+{
+	warning_hook = fn;
+	warning_hook_arg = arg;
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (warning_hook) {
+		char msg[2048];
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		warning_hook(warning_hook_arg, msg);
+	} else {
+		vlog("pgcascade: warning: ", fmt, ap);
+	}
+	va_end(ap);
+}
 LOGFN(log_info, "pgcascade: ", !quiet)
 LOGFN(log_detail, "pgcascade: detail: ", 1)
 LOGFN(log_hint, "pgcascade: hint: ", 1)

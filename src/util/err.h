@@ -28,4 +28,12 @@ void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Quiet mode silences log_info (progress); errors always print. */
 void log_set_quiet(int quiet);
 
+/*
+ * While a hook is set, log_warning() hands the formatted message (without
+ * the "pgcascade: warning: " prefix) to fn instead of printing it; NULL
+ * restores printing. verify collects the static replay's warnings this
+ * way and prints each one when it skips the same statement.
+ */
+void log_set_warning_hook(void (*fn)(void *arg, const char *msg), void *arg);
+
 #endif

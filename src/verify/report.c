@@ -42,11 +42,15 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 		char q[300];
 		fprintf(out, "%sverify: root %s%s", bold,
 		        qual(q, sizeof(q), r->root->t ? r->root->t->schema : "?", r->root->table), reset);
-		if (rep->embedded)
-			fprintf(out, " (embedded PostgreSQL: %d file%s applied%s)", rep->napplied,
+		if (rep->embedded) {
+			/* napplied counts the sources only: the fix and the extras are named apart */
+			fprintf(out, " (embedded PostgreSQL: %d file%s applied%s", rep->napplied,
 			        rep->napplied == 1 ? "" : "s",
 			        rep->with_fix ? (rep->fix_changes ? ", then the fix" : ", fix: nothing to change") : "");
-		else
+			if (rep->nextras)
+				fprintf(out, ", then %d extra file%s", rep->nextras, rep->nextras == 1 ? "" : "s");
+			fputc(')', out);
+		} else
 			fprintf(out, " (live database, rolled back)");
 		fputc('\n', out);
 		int w = 5;
@@ -87,6 +91,10 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 		if (r->helper_rows)
 			fprintf(out, "  (%d parent row%s inserted in tables outside the closure)\n", r->helper_rows,
 			        r->helper_rows == 1 ? "" : "s");
+		if (r->helper_rows_closure)
+			fprintf(out, "  (%d extra row%s inserted in closure tables without reaching the root, as parents "
+			        "of rows that must not reach it)\n",
+			        r->helper_rows_closure, r->helper_rows_closure == 1 ? "" : "s");
 		for (size_t k = 0; k < r->unseeded.n; k++) {
 			const Unseeded *u = &r->unseeded.items[k];
 			fprintf(out, "  %sunseeded%s: %s%s%s%s: %s\n", rep->allow_unseeded ? "" : red, reset,
@@ -181,6 +189,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_array_add(checks, json_object_new_string("static"));
 		json_object_array_add(checks, json_object_new_string(r->owners == 2 ? "data-two-owners" : "data-one-owner"));
 		json_object_object_add(ro, "checks", checks);
+		json_object_object_add(ro, "helper_rows_closure", json_object_new_int(r->helper_rows_closure));
 		json_object_array_add(roots, ro);
 		for (size_t k = 0; k < r->tables.n; k++) {
 			const SeedTable *t = &r->tables.items[k];
@@ -255,6 +264,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 	json_object_object_add(o, "mode", jstr(rep->embedded ? "embedded" : "live"));
 	if (rep->embedded) {
 		json_object_object_add(o, "applied", json_object_new_int(rep->napplied));
+		json_object_object_add(o, "extras", json_object_new_int(rep->nextras));
 		json_object_object_add(o, "with_fix", json_object_new_boolean(rep->with_fix));
 		json_object_object_add(o, "fix_changes", json_object_new_int(rep->fix_changes));
 	}
@@ -266,7 +276,8 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_object_add(t, "fix_apply_ms", json_object_new_double(vt->fix));
 		json_object_object_add(t, "load_ms", json_object_new_double(vt->load));
 		json_object_object_add(t, "seed_ms", json_object_new_double(vt->seed));
-		json_object_object_add(t, "seed_cpu_ms", json_object_new_double(vt->seed_cpu));
+		if (vt->seed_cpu >= 0)
+			json_object_object_add(t, "seed_cpu_ms", json_object_new_double(vt->seed_cpu));
 		json_object_object_add(t, "delete_ms", json_object_new_double(vt->del));
 		json_object_object_add(t, "total_ms", json_object_new_double(vt->total));
 		json_object_object_add(o, "timings", t);

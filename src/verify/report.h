@@ -10,9 +10,10 @@
 #include <stdio.h>
 
 typedef struct VerifyTimings {
-	double seed_cpu;        /* CPU ms (pgcascade + server backend) of the seed phase; < 0 unknown */
 	double startup, apply, fix, load, seed, del, total; /* milliseconds; < 0 when not run;
 	                                                       apply: the sources, fix: fix + extras */
+	double teardown;                                    /* stopping and removing the cluster */
+	double seed_cpu;        /* CPU ms (pgcascade + server backend) of the seed phase; < 0 unknown */
 } VerifyTimings;
 
 typedef struct VerifyReport {
@@ -20,7 +21,8 @@ typedef struct VerifyReport {
 	int nresults;
 	bool allow_unseeded;
 	bool embedded;
-	int napplied;               /* source files applied (embedded) */
+	int napplied;               /* source files applied (embedded), without the fix and extras */
+	int nextras;                /* --extra files applied after them */
 	bool with_fix;
 	int fix_changes;            /* constraints the fix re-created */
 	const VerifyTimings *timings;

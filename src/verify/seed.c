@@ -270,8 +270,11 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		if (pr && depth == 0)
 			s->tied++;
 		if (!pr) {
-			if (!owner_row(p, s->owner))
+			if (!owner_row(p, s->owner)) {
+				snprintf(s->reason, sizeof(s->reason),
+				         "no row of %s.%s reaches the root yet (for %s)", p->t->schema, p->t->name, fk->name);
 				return INS_WAIT;
+			}
 			snprintf(s->reason, sizeof(s->reason),
 			         "no seeded row of %s.%s matches the columns shared by %s", p->t->schema,
 			         p->t->name, fk->name);
@@ -309,7 +312,10 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 				}
 				return r;
 			}
-			s->helper_rows++;
+			if (p->in_closure)
+				s->helper_rows_closure++;
+			else
+				s->helper_rows++;
 			/* reuse it, unless our FK columns are unique (each row needs its own parent) */
 			if (!nfixed && !unique_cols)
 				p->helper = pr;
@@ -658,6 +664,7 @@ typedef struct Task {
 	const ForeignKey *edge;
 	bool done;
 	char *reason;
+	char *waited;             /* why its row kept waiting, when it did */
 	bool boundary;            /* a SET NULL / SET DEFAULT edge out of the closure: its
 	                             row stays, but the delete must be able to update it */
 } Task;
@@ -819,8 +826,11 @@ static int run_tasks(Seeder *s, Task *tasks, size_t n, const unsigned char *need
 			s->boundary = false;
 			if (r == INS_DBERR)
 				return INS_DBERR;
-			if (r == INS_WAIT)
+			if (r == INS_WAIT) {
+				if (*s->reason)
+					tk->waited = arena_strdup(s->a, s->reason);
 				continue;
+			}
 			tk->done = true;
 			progress = true;
 			if (r == INS_OK) {
@@ -931,7 +941,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			t->depth = e->depth;
 		}
 		for (int k = 0; k < e->nvia; k++) {
-			Task tk = {t, e->via[k], false, NULL, false};
+			Task tk = {t, e->via[k], false, NULL, NULL, false};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -946,7 +956,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			continue;
 		TState *p = sd_st_of(s, fk->ref), *t = sd_st_of(s, fk->table);
 		if (p && t && p->in_closure) {
-			Task tk = {t, fk, false, NULL, true};
+			Task tk = {t, fk, false, NULL, NULL, true};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -1007,8 +1017,18 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			const char *why = tk->reason;
 			char buf[512];
 			if (!why) {
-				snprintf(buf, sizeof(buf), "%s.%s never got a seeded row to point at",
-				         tk->edge->ref->schema, tk->edge->ref->name);
+				/* the parent got a row (the root always does) when its row
+				 * kept waiting for another parent: say which */
+				TState *p = sd_st_of(s, tk->edge->ref);
+				bool parent_seeded = false;
+				for (size_t j = 0; p && j < p->rows.n; j++)
+					parent_seeded |= p->rows.items[j]->linked;
+				if (parent_seeded)
+					snprintf(buf, sizeof(buf), "its row could not be inserted: %s",
+					         tk->waited ? tk->waited : "another parent row never reached the root");
+				else
+					snprintf(buf, sizeof(buf), "%s.%s never got a seeded row to point at",
+					         tk->edge->ref->schema, tk->edge->ref->name);
 				why = buf;
 			}
 			add_unseeded(s, out, tk->t, tk->edge, why);
@@ -1032,6 +1052,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			for (size_t i = 0; i < ntree; i++) {
 				tasks.items[i].done = false;
 				tasks.items[i].reason = NULL;
+				tasks.items[i].waited = NULL;
 			}
 			if (run_tasks(s, tasks.items, ntree, need) == INS_DBERR)
 				return s->retry ? 1 : -1;
@@ -1072,6 +1093,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 		}
 	}
 	out->helper_rows = s->helper_rows;
+	out->helper_rows_closure = s->helper_rows_closure;
 	out->seed_ms = sd_now_ms() - t0;
 	double c1 = c0 < 0 ? -1 : cpu_ms(s->conn);
 	out->seed_cpu_ms = c1 < 0 ? -1 : c1 - c0;

@@ -65,6 +65,8 @@ typedef struct SeedResult {
 	const char *one_owner_reason;  /* why owners is 1 */
 	int cross_rows;                /* rows referencing the other owner's rows */
 	int cross_skipped;             /* closure edges whose constraints allow no such row */
+	int helper_rows_closure;       /* rows of closure tables that do not reach the root
+	                                  (parents of rows that must not reach it either) */
 	bool deleted;                  /* the DELETE of the root row succeeded */
 	const char *sqlstate;          /* when it did not */
 	const char *constraint, *message, *detail;

@@ -37,6 +37,8 @@ typedef struct Hints {
 	bool has_lo, lo_strict, has_hi, hi_strict;
 	double lo, hi;
 	bool bound_pushed;        /* vals[0] is the value the bounds chose */
+	bool has_len_lo, has_len_hi;  /* length(col) bounds in a check */
+	int len_lo, len_hi;
 } Hints;
 
 typedef struct TState {
@@ -66,7 +68,7 @@ typedef struct Seeder {
 	TState *ts;               /* by Table.id */
 	size_t nts;
 	long serial;
-	int helper_rows;
+	int helper_rows, helper_rows_closure;
 	bool retry;               /* 40001 seen */
 	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
 	int owner;                /* the owner whose rows are being seeded (0 = A, 1 = B) */
@@ -118,8 +120,18 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 
 /* CHECK hints (the hand-written reader of CHECK expressions). */
 void sd_add_hint(Arena *a, Hints *h, const char *v);
+/* check.c: candidates a CHECK expression gives its columns (value_col >= 0:
+ * a domain check, VALUE is that column), and the columns it mentions. */
 void sd_hints_from_expr(Arena *a, TState *t, const char *expr, int value_col);
 void sd_cols_in_expr(Arena *a, const TState *t, const char *expr, bool *mark);
+/* check.c: strings within the length bounds, first (sd_finish_bounds calls it). */
+void sd_finish_lengths(Arena *a, Hints *h);
+/* check.c: the key columns of pg_get_partkeydef() text (NULL for an
+ * expression) and the values a partition's bound (pg_get_expr of
+ * relpartbound) starts at (NULL for MINVALUE); returns the count, 0 for
+ * DEFAULT, HASH or what does not parse. */
+int sd_partition_values(Arena *a, const char *keydef, const char *bound, const char ***cols,
+                        const char ***vals);
 void sd_finish_bounds(Arena *a, Hints *h);
 /* A partitioned table's first partition bound, as hints for its key columns. */
 void sd_partition_hints(Seeder *s, TState *t);

@@ -4,7 +4,7 @@
  * candidate a column takes on a given attempt; see seed_int.h.
  *
  * Values: each column gets candidates from the CHECK constraints that
- * mention it (IN lists, = ANY (ARRAY[...]), comparisons, BETWEEN) and
+ * mention it (check.c reads them with libpg_query) and
  * then generic values for its type, distinct per row (a global serial)
  * for UNIQUE. Values are text parameters: the server converts them to
  * the column types, so arrays, enums, domains, json, ranges and the rest
@@ -21,138 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
-/* ---------- reading CHECK expressions ---------- */
-
-typedef enum { T_ID, T_NUM, T_STR, T_OP, T_COMMA, T_LBRACK, T_RBRACK } TokKind;
-typedef struct Tok {
-	TokKind k;
-	char *s;
-} Tok;
-
-static bool kw(const Tok *t, const char *w)
-{
-	return t->k == T_ID && strcasecmp(t->s, w) == 0;
-}
-
-/*
- * Tokenises a CHECK expression as pg_get_constraintdef() prints it,
- * dropping parentheses and casts (::type), which is all the pattern
- * matcher below needs. Returns the token count; *out is arena-owned.
- */
-static int tokenize(Arena *a, const char *e, Tok **out)
-{
-	size_t cap = strlen(e) + 1, n = 0;
-	Tok *v = arena_alloc(a, cap * sizeof(*v));
-	const char *p = e;
-	while (*p && n < cap) {
-		if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
-			p++;
-		} else if (p[0] == ':' && p[1] == ':') {
-			/* a cast: skip the type name (words, quoted names, [], (n)) */
-			p += 2;
-			for (;;) {
-				while (*p == ' ')
-					p++;
-				if (*p == '"') {
-					p++;
-					while (*p && !(*p == '"' && p[1] != '"'))
-						p += (*p == '"') ? 2 : 1;
-					if (*p)
-						p++;
-				} else if (isalpha((unsigned char)*p) || *p == '_') {
-					const char *w = p;
-					while (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
-						p++;
-					size_t wl = (size_t)(p - w);
-					if ((wl == 3 && strncasecmp(w, "and", 3) == 0) ||
-					    (wl == 2 && strncasecmp(w, "or", 2) == 0)) {
-						p = w;
-						break;
-					}
-				} else if (*p == '[' && p[1] == ']') {
-					p += 2;
-				} else {
-					break;
-				}
-			}
-		} else if (*p == '\'') {
-			StrBuf sb = STRBUF_INIT;
-			p++;
-			while (*p) {
-				if (*p == '\'' && p[1] == '\'') {
-					sb_addch(&sb, '\'');
-					p += 2;
-				} else if (*p == '\'') {
-					p++;
-					break;
-				} else {
-					sb_addch(&sb, *p++);
-				}
-			}
-			v[n].k = T_STR;
-			v[n++].s = arena_strdup(a, sb.buf);
-			sb_release(&sb);
-		} else if (*p == '"') {
-			StrBuf sb = STRBUF_INIT;
-			p++;
-			while (*p) {
-				if (*p == '"' && p[1] == '"') {
-					sb_addch(&sb, '"');
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					sb_addch(&sb, *p++);
-				}
-			}
-			v[n].k = T_ID;
-			v[n++].s = arena_strdup(a, sb.buf);
-			sb_release(&sb);
-		} else if (isdigit((unsigned char)*p) ||
-		           (*p == '-' && isdigit((unsigned char)p[1]) &&
-		            (n == 0 || v[n - 1].k == T_OP || v[n - 1].k == T_COMMA ||
-		             v[n - 1].k == T_LBRACK || kw(&v[n - 1], "and") || kw(&v[n - 1], "in") ||
-		             kw(&v[n - 1], "between")))) {
-			const char *w = p++;
-			while (isdigit((unsigned char)*p) || *p == '.' || *p == 'e' || *p == 'E')
-				p++;
-			v[n].k = T_NUM;
-			v[n++].s = arena_strndup(a, w, (size_t)(p - w));
-		} else if (isalpha((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80) {
-			const char *w = p;
-			while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80)
-				p++;
-			v[n].k = T_ID;
-			v[n++].s = arena_strndup(a, w, (size_t)(p - w));
-		} else if (*p == ',') {
-			v[n].k = T_COMMA;
-			v[n++].s = ",";
-			p++;
-		} else if (*p == '[') {
-			v[n].k = T_LBRACK;
-			v[n++].s = "[";
-			p++;
-		} else if (*p == ']') {
-			v[n].k = T_RBRACK;
-			v[n++].s = "]";
-			p++;
-		} else {
-			const char *w = p++;
-			while (*p && strchr("<>=!~*+-/%|&^#@", *p))
-				p++;
-			v[n].k = T_OP;
-			v[n++].s = arena_strndup(a, w, (size_t)(p - w));
-		}
-	}
-	*out = v;
-	return (int)n;
-}
-
-static bool is_lit(const Tok *t)
-{
-	return t->k == T_NUM || t->k == T_STR;
-}
+/* ---------- CHECK hints (the solver is check.c) ---------- */
 
 void sd_add_hint(Arena *a, Hints *h, const char *v)
 {
@@ -162,99 +31,10 @@ void sd_add_hint(Arena *a, Hints *h, const char *v)
 	VEC_PUSH(a, h->vals, v);
 }
 
-static void hint_cmp(Arena *a, Hints *h, const char *op, const Tok *lit, bool flipped)
-{
-	if (flipped) { /* 5 < x  is  x > 5 */
-		if (strcmp(op, "<") == 0) op = ">";
-		else if (strcmp(op, ">") == 0) op = "<";
-		else if (strcmp(op, "<=") == 0) op = ">=";
-		else if (strcmp(op, ">=") == 0) op = "<=";
-	}
-	if (strcmp(op, "=") == 0) {
-		sd_add_hint(a, h, lit->s);
-		return;
-	}
-	if (lit->k == T_STR) {
-		if (strcmp(op, ">=") == 0 || strcmp(op, "<=") == 0)
-			sd_add_hint(a, h, lit->s);
-		return;
-	}
-	double d = atof(lit->s);
-	if (op[0] == '>') {
-		if (!h->has_lo || d > h->lo || (d == h->lo && op[1] != '=')) {
-			h->has_lo = true;
-			h->lo = d;
-			h->lo_strict = op[1] != '=';
-		}
-	} else if (op[0] == '<' && op[1] != '>') {
-		if (!h->has_hi || d < h->hi || (d == h->hi && op[1] != '=')) {
-			h->has_hi = true;
-			h->hi = d;
-			h->hi_strict = op[1] != '=';
-		}
-	}
-}
-
-/*
- * Reads candidate values out of one CHECK expression. value_col >= 0
- * for a domain check, where VALUE stands for that column.
- */
-void sd_hints_from_expr(Arena *a, TState *t, const char *expr, int value_col)
-{
-	Tok *tk;
-	int n = tokenize(a, expr, &tk);
-	for (int i = 0; i < n; i++) {
-		int c = -1;
-		if (tk[i].k == T_ID)
-			c = value_col >= 0 ? (strcasecmp(tk[i].s, "value") == 0 ? value_col : -1)
-			                   : sd_col_index(t, tk[i].s);
-		if (c >= 0) {
-			Hints *h = &t->hints[c];
-			if (i + 2 < n && tk[i + 1].k == T_OP && is_lit(&tk[i + 2])) {
-				hint_cmp(a, h, tk[i + 1].s, &tk[i + 2], false);
-			} else if (i + 1 < n && (kw(&tk[i + 1], "in") ||
-			           (i + 3 < n && tk[i + 1].k == T_OP && strcmp(tk[i + 1].s, "=") == 0 &&
-			            kw(&tk[i + 2], "any") && kw(&tk[i + 3], "array")))) {
-				int j = kw(&tk[i + 1], "in") ? i + 2 : i + 4;
-				if (j < n && tk[j].k == T_LBRACK)
-					j++;
-				for (; j < n && (is_lit(&tk[j]) || tk[j].k == T_COMMA); j++)
-					if (is_lit(&tk[j]))
-						sd_add_hint(a, h, tk[j].s);
-			} else if (i + 4 < n && kw(&tk[i + 1], "between") && is_lit(&tk[i + 2]) &&
-			           kw(&tk[i + 3], "and") && is_lit(&tk[i + 4])) {
-				Tok lo = tk[i + 2], hi = tk[i + 4];
-				hint_cmp(a, h, ">=", &lo, false);
-				hint_cmp(a, h, "<=", &hi, false);
-			} else if (i + 3 < n && kw(&tk[i + 1], "is") && kw(&tk[i + 2], "not") &&
-			           kw(&tk[i + 3], "null")) {
-				h->must_fill = true;
-			}
-		} else if (is_lit(&tk[i]) && i + 2 < n && tk[i + 1].k == T_OP && tk[i + 2].k == T_ID) {
-			int c2 = value_col >= 0 ? (strcasecmp(tk[i + 2].s, "value") == 0 ? value_col : -1)
-			                        : sd_col_index(t, tk[i + 2].s);
-			if (c2 >= 0)
-				hint_cmp(a, &t->hints[c2], tk[i + 1].s, &tk[i], true);
-		}
-	}
-}
-
-/* Columns an expression mentions (by name), as a bitmap. */
-void sd_cols_in_expr(Arena *a, const TState *t, const char *expr, bool *mark)
-{
-	Tok *tk;
-	int n = tokenize(a, expr, &tk);
-	for (int i = 0; i < n; i++)
-		if (tk[i].k == T_ID) {
-			int c = sd_col_index(t, tk[i].s);
-			if (c >= 0)
-				mark[c] = true;
-		}
-}
-
 /* After all checks: turn numeric bounds into one hint. */
 void sd_finish_bounds(Arena *a, Hints *h)
 {
+	sd_finish_lengths(a, h);
 	if (!h->has_lo && !h->has_hi)
 		return;
 	double v;
@@ -523,6 +303,36 @@ static bool generic_scalar(const char *type, int k, long serial, char *out, size
 		out[w < (int)size ? w : (int)size - 1] = '\0';
 		return k == 0;
 	}
+	if (!strcmp(b, "geometry") || !strcmp(b, "geography")) {
+		/* PostGIS: geometry(Point,4326) wants that subtype and SRID (EWKT) */
+		const char *p = strchr(type, '(');
+		char sub[32] = "POINT", srid[16] = "";
+		if (p) {
+			size_t l = strcspn(p + 1, ",)");
+			if (l > 0 && l < sizeof(sub))
+				snprintf(sub, sizeof(sub), "%.*s", (int)l, p + 1);
+			const char *c = strchr(p, ',');
+			if (c)
+				snprintf(srid, sizeof(srid), "%d", atoi(c + 1));
+		}
+		for (char *q = sub; *q; q++)
+			*q = (char)toupper((unsigned char)*q);
+		const char *shape = strncmp(sub, "MULTIPOLYGON", 12) == 0 ? "MULTIPOLYGON(((0 0,0 1,1 1,0 0)))"
+		                  : strncmp(sub, "POLYGON", 7) == 0      ? "POLYGON((0 0,0 1,1 1,0 0))"
+		                  : strncmp(sub, "MULTILINESTRING", 15) == 0 ? "MULTILINESTRING((0 0,1 1))"
+		                  : strncmp(sub, "LINESTRING", 10) == 0  ? "LINESTRING(0 0,1 1)"
+		                  : strncmp(sub, "MULTIPOINT", 10) == 0  ? "MULTIPOINT((0 0))"
+		                                                         : "POINT(0 0)";
+		if (k == 0 && *srid && strcmp(srid, "0") != 0) {
+			snprintf(out, size, "SRID=%s;%s", srid, shape);
+			return true;
+		}
+		if (k == 0 || (k == 1 && *srid)) {
+			snprintf(out, size, "%s", shape);
+			return true;
+		}
+		return false;
+	}
 	if (!strcmp(b, "point")) CAND("(0,0)");
 	if (!strcmp(b, "line")) CAND("{1,-1,0}");
 	if (!strcmp(b, "lseg")) CAND("[(0,0),(1,1)]");
@@ -695,29 +505,14 @@ void sd_partition_hints(Seeder *s, TState *t)
 		PQclear(r);
 		return;
 	}
-	Tok *kt, *bt;
-	int nk = tokenize(s->a, PQgetvalue(r, 0, 0), &kt);
-	int nb = tokenize(s->a, PQgetvalue(r, 0, 1), &bt);
+	const char **cols, **vals;
+	int n = sd_partition_values(s->a, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), &cols, &vals);
 	PQclear(r);
-	int keys[32], nkeys = 0;
-	for (int i = 1; i < nk && nkeys < 32; i++) /* after RANGE / LIST / HASH */
-		if (kt[i].k == T_ID) {
-			keys[nkeys++] = sd_col_index(t, kt[i].s);
-			while (i + 1 < nk && kt[i + 1].k != T_COMMA)
-				i++; /* an expression: skip to the next key */
-		}
-	int at = -1;
-	for (int i = 0; i < nb && at < 0; i++)
-		if (kw(&bt[i], "from") || kw(&bt[i], "in"))
-			at = i + 1;
-	if (at < 0)
-		return; /* DEFAULT or HASH: every row has a partition */
-	for (int k = 0; k < nkeys && at < nb; k++, at++) {
-		while (at < nb && bt[at].k == T_COMMA)
-			at++;
-		if (at < nb && is_lit(&bt[at]) && keys[k] >= 0) {
-			push_front_hint(s->a, &t->hints[keys[k]], bt[at].s);
-			t->hints[keys[k]].must_fill = true;
+	for (int k = 0; k < n; k++) {
+		int c = cols[k] ? sd_col_index(t, cols[k]) : -1;
+		if (c >= 0 && vals[k]) {
+			push_front_hint(s->a, &t->hints[c], vals[k]);
+			t->hints[c].must_fill = true;
 		}
 	}
 }

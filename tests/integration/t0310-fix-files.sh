@@ -164,9 +164,13 @@ check_eq "nothing to fix: writes nothing" "001-ok.sql" "$(listing "$N")"
 check_eq "nothing to fix: stdout empty" "" "$(cat "$TMP/out")"
 
 # --- bad --out
-pgc fix --dialect postgres --out "$TMP/does-not-exist" "$C"
-check_eq "missing --out: exit 2" 2 "$RC"
-check_contains "missing --out: clear message" "--out $TMP/does-not-exist: No such file or directory" "$TMP/err"
+pgc fix --dialect postgres --out "$TMP/does-not-exist/sub" "$C"
+check_eq "missing --out: created, exit 0" 0 "$RC"
+check "missing --out: the directory and its parent are created, the files written" \
+	test -f "$TMP/does-not-exist/sub/002-cascade-cleanup.sql"
+pgc fix --dialect postgres --out "$C/001-init.sql/sub" "$C"
+check_eq "--out under a file: exit 2" 2 "$RC"
+check_contains "--out under a file: clear message, lower case" "--out $C/001-init.sql/sub: not a directory" "$TMP/err"
 pgc fix --dialect postgres --out "$C/001-init.sql" "$C"
 check_eq "--out is a file: exit 2" 2 "$RC"
 check_contains "--out is a file: clear message" "not a directory" "$TMP/err"

@@ -141,6 +141,23 @@ pgc erase --db "$DB" --key 2 --yes --receipt "$TMP/r3.json" "${POL[@]}"
 check_eq "--receipt without a salt: exit 2" 2 "$RC"
 check_eq "--receipt without a salt: nothing changed" 1 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
 
+# --- on a terminal: the plan's totals, then a typed "yes" ------------------
+# script(1) gives pgcascade a pseudo-terminal; the answer comes from our pipe.
+printf 'no\n' | script -qec "$PGC erase --db '$DB' --key 2 ${POL[*]}" /dev/null >"$TMP/tty.out" 2>&1
+check_eq "terminal, answer no: exit 2" 2 "$?"
+check_contains "terminal, answer no: says so" "not confirmed; nothing was changed" "$TMP/tty.out"
+check_contains "terminal: shows the plan's totals before asking" "erase will delete" "$TMP/tty.out"
+check_eq "terminal, answer no: user 2 still there" 1 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
+printf 'yes\n' | script -qec "$PGC erase --db '$DB' --key 2 ${POL[*]}" /dev/null >"$TMP/tty.out" 2>&1
+check_eq "terminal, answer yes: exit 0" 0 "$?"
+check_contains "terminal, answer yes: erased" "verification passed" "$TMP/tty.out"
+check_eq "terminal, answer yes: user 2 gone" 0 "$(q pgc_erase_owners "SELECT count(*) FROM users WHERE id = 2")"
+
+pgc erase --help
+check_eq "erase --help: exit 0" 0 "$RC"
+check_contains "erase --help documents --batch-rows" "--batch-rows N" "$TMP/out"
+check_contains "pgcascade --help lists erase" "erase" <("$PGC" --help)
+
 # --- --order-deletes on an unfixed schema ----------------------------------
 DB2=$(fresh_db pgc_erase_unfixed)
 psql_db pgc_erase_unfixed -f "$UNFIXED"
@@ -182,6 +199,23 @@ check_eq "cycle of NO ACTION edges: exit 1" 1 "$RC"
 check_contains "cycle: names both edges" "b_a_id_fkey" "$TMP/err"
 check_contains "cycle: names both edges (2)" "a_b_fkey" "$TMP/err"
 
+# --- a composite key --------------------------------------------------------
+DB5=$(fresh_db pgc_erase_composite)
+psql_db pgc_erase_composite -c "CREATE TABLE accounts (tenant int, id int, PRIMARY KEY (tenant, id));
+	CREATE TABLE docs (id int PRIMARY KEY, tenant int NOT NULL, account_id int NOT NULL,
+		FOREIGN KEY (tenant, account_id) REFERENCES accounts ON DELETE CASCADE);
+	INSERT INTO accounts VALUES (1, 5), (2, 5), (1, 6);
+	INSERT INTO docs VALUES (1, 1, 5), (2, 1, 5), (3, 2, 5), (4, 1, 6);"
+pgc erase --db "$DB5" --root accounts --key tenant=1,id=5 --dry-run --format json --no-config
+check_eq "composite key: the plan counts the account and its 2 docs" "1 2" "$(j -r '[.tables[].delete] | map(tostring) | join(" ")')"
+pgc erase --db "$DB5" --root accounts --key id=5 --dry-run --no-config
+check_eq "composite key missing a column: exit 2" 2 "$RC"
+check_contains "composite key missing a column: names it" "no value for key column tenant" "$TMP/err"
+pgc erase --db "$DB5" --root accounts --key id=5,tenant=1 --yes --no-config
+check_eq "composite key (any order): exit 0" 0 "$RC"
+check_eq "composite key: exactly that account and its docs are gone" "2 2" \
+	"$(q pgc_erase_composite "SELECT (SELECT count(*) FROM accounts) || ' ' || (SELECT count(*) FROM docs)")"
+
 # --- --emit-sql: the script erases what erase erases -----------------------
 DB4=$(fresh_db pgc_erase_emit)
 psql_db pgc_erase_emit -f "$OWNERS"
@@ -211,4 +245,4 @@ check_contains "--check: says stale" "stale" "$TMP/err"
 
 psql -X -q -d postgres -c "DROP DATABASE pgc_erase_owners" -c "DROP DATABASE pgc_erase_unfixed" \
 	-c "DROP DATABASE pgc_erase_unfixed_ref" -c "DROP DATABASE pgc_erase_cycle" \
-	-c "DROP DATABASE pgc_erase_emit" -c "DROP DATABASE pgc_erase_emit_run"
+	-c "DROP DATABASE pgc_erase_emit" -c "DROP DATABASE pgc_erase_emit_run" -c "DROP DATABASE pgc_erase_composite"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# action.sh - the steps of the GitHub Action (action.yml at the root).
+# Every step of the action runs this script; tests/integration/
+# t0810-action.sh runs it too, with the same environment.
+#
+#   scripts/action.sh install   build pgcascade from this repository and
+#                               install it under $PGCASCADE_PREFIX
+#                               (default $RUNNER_TEMP/pgcascade); puts its
+#                               bin/ on $GITHUB_PATH
+#   scripts/action.sh lint      lint the changed migrations: annotations
+#                               (or the chosen format) on stdout, SARIF into
+#                               $INPUT_SARIF_FILE when $INPUT_SARIF is true;
+#                               writes errors=, warnings=, rc=, sarif-file=
+#                               to $GITHUB_OUTPUT; fails only on exit >= 2
+#   scripts/action.sh finish    exit 1 when the findings reach $INPUT_FAIL_ON
+#                               (error, warning or never), reading the
+#                               outputs lint wrote (ERRORS, WARNINGS)
+#
+# Inputs (environment): INPUT_PATHS (schema files and migration folders,
+# whitespace-separated, required), INPUT_SINCE (git revision; default
+# origin/$GITHUB_BASE_REF on a pull request, else every file), INPUT_FORMAT
+# (github), INPUT_FAIL_ON (error), INPUT_SARIF (true), INPUT_SARIF_FILE
+# (pgcascade.sarif), INPUT_CONFIG (a policy file). PGCASCADE names the
+# binary (default: pgcascade on PATH).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+PGCASCADE=${PGCASCADE:-pgcascade}
+out() { # KEY VALUE: an output of the step
+	if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi
+}
+die() { echo "pgcascade: error: action: $*" >&2; exit 2; }
+
+step_install() {
+	local prefix=${PGCASCADE_PREFIX:-${RUNNER_TEMP:-/tmp}/pgcascade}
+	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libinih-dev)
+	local missing=() p
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ "${#missing[@]}" -gt 0 ]; then
+		local sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo=sudo
+		$sudo apt-get update -qq || die "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
+			die "could not install ${missing[*]}"
+	fi
+	make -s -C "$HERE" -j"$(nproc)" all >&2 || die "the build failed"
+	make -s -C "$HERE" install PREFIX="$prefix" >&2 || die "make install failed"
+	if [ -n "${GITHUB_PATH:-}" ]; then echo "$prefix/bin" >>"$GITHUB_PATH"; fi
+	out path "$prefix/bin/pgcascade"
+	"$prefix/bin/pgcascade" --version | head -1
+}
+
+step_lint() {
+	local paths=${INPUT_PATHS:-}
+	[ -n "$paths" ] || die "the input 'paths' is required (schema files and migration folders)"
+	local format=${INPUT_FORMAT:-github} since=${INPUT_SINCE:-}
+	if [ -z "$since" ] && [ -n "${GITHUB_BASE_REF:-}" ]; then since="origin/$GITHUB_BASE_REF"; fi
+	local args=()
+	[ -n "$since" ] && args+=(--since "$since")
+	[ -n "${INPUT_CONFIG:-}" ] && args+=(--config "$INPUT_CONFIG")
+	local -a p
+	read -r -a p <<<"$paths"
+	local rc=0
+	"$PGCASCADE" lint "${args[@]}" --format "$format" "${p[@]}" || rc=$?
+	[ "$rc" -le 1 ] || { out rc "$rc"; exit "$rc"; }
+	# the counts, from the JSON summary
+	local json
+	json=$("$PGCASCADE" lint "${args[@]}" --quiet --format json "${p[@]}") || [ $? -le 1 ] || exit 2
+	local errors warnings
+	errors=$(sed -nE 's/^ *"errors": ([0-9]+),?$/\1/p' <<<"$json" | tail -1)
+	warnings=$(sed -nE 's/^ *"warnings": ([0-9]+),?$/\1/p' <<<"$json" | tail -1)
+	[ -n "$errors" ] && [ -n "$warnings" ] || die "could not read the summary of lint --format json"
+	out rc "$rc"
+	out errors "$errors"
+	out warnings "$warnings"
+	if [ "${INPUT_SARIF:-true}" = true ]; then
+		local sarif=${INPUT_SARIF_FILE:-pgcascade.sarif}
+		"$PGCASCADE" lint "${args[@]}" --quiet --format sarif "${p[@]}" >"$sarif" || [ $? -le 1 ] || exit 2
+		out sarif-file "$sarif"
+	fi
+}
+
+step_finish() {
+	local errors=${ERRORS:-} warnings=${WARNINGS:-}
+	[ -n "$errors" ] && [ -n "$warnings" ] || die "finish needs ERRORS and WARNINGS (the lint step's outputs)"
+	case "${INPUT_FAIL_ON:-error}" in
+	never) exit 0 ;;
+	error) [ "$errors" -eq 0 ] || { echo "pgcascade: $errors error finding(s)" >&2; exit 1; } ;;
+	warning) [ $((errors + warnings)) -eq 0 ] ||
+		{ echo "pgcascade: $errors error and $warnings warning finding(s)" >&2; exit 1; } ;;
+	*) die "invalid fail-on \"${INPUT_FAIL_ON}\": expected error, warning or never" ;;
+	esac
+}
+
+case "${1:-}" in
+install) step_install ;;
+lint) step_lint ;;
+finish) step_finish ;;
+*) die "usage: scripts/action.sh install|lint|finish" ;;
+esac

@@ -1,0 +1,113 @@
+/*
+ * test_check.c - the CHECK solver (verify/check.c) against PostgreSQL:
+ * for each CHECK expression, the candidates it yields for its column are
+ * sent to the suite's server, and `SELECT <check expr>` over each value
+ * must return true. The expected answer is PostgreSQL's, never ours.
+ * Connects through PGHOST/PGPORT/PGUSER (scripts/test.sh exports them);
+ * without a server the test fails.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+#include "util/quote.h"
+#include "verify/seed.h"
+
+typedef struct Case {
+	const char *col, *type, *expr;
+	bool domain;
+	int min_hints;       /* candidates we must produce */
+} Case;
+
+static const Case cases[] = {
+	/* disjunctions and conjunctions of comparisons */
+	{"token_type", "integer", "token_type = 1 OR token_type = 2", false, 2},
+	{"token_type", "integer", "CHECK (((token_type = 1) OR (token_type = 2)))", false, 2},
+	{"age", "integer", "CHECK (((age >= 18) AND (age < 130)))", false, 1},
+	{"x", "integer", "x IS NOT NULL AND x > 10", false, 1},
+	{"n", "integer", "(n < -5) OR (n > 100)", false, 2},
+	{"q", "numeric", "q > 0.1 AND q < 0.2", false, 1},
+	/* IN, = ANY, BETWEEN */
+	{"status", "text", "status IN ('active', 'it''s')", false, 2},
+	{"status", "text", "CHECK ((status = ANY (ARRAY['active'::text, 'disabled'::text])))", false, 2},
+	{"n", "integer", "n BETWEEN 5 AND 9", false, 1},
+	{"pct", "numeric", "pct BETWEEN 0.5 AND 0.7", false, 1},
+	{"d", "date", "d >= '2020-01-01'::date", false, 1},
+	/* LIKE and regular expressions */
+	{"slug", "text", "slug LIKE 'usr\\_%'", false, 1},
+	{"slug", "text", "slug ILIKE 'AB%cd'", false, 1},
+	{"code", "text", "code ~ '^[A-Z]{3}-[0-9]+$'", false, 1},
+	{"email", "text", "email ~* '^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$'", false, 1},
+	{"hex", "text", "hex ~ '^(0x|0X)?[0-9a-f]+$'", false, 1},
+	{"zip", "text", "zip ~ '^\\d{5}(-\\d{4})?$'", false, 1},
+	/* length bounds */
+	{"name", "text", "length(name) >= 3 AND length(name) <= 10", false, 1},
+	{"title", "text", "char_length(btrim(title)) > 0", false, 1},
+	{"code", "character varying(6)", "CHECK ((char_length((code)::text) = 6))", false, 1},
+	{"s", "text", "character_length(s) < 4 AND s <> ''", false, 1},
+	/* domain checks: VALUE is the column */
+	{"value", "text", "CHECK ((VALUE ~ '^[0-9]{5}$'::text))", true, 1},
+	{"value", "integer", "CHECK (((VALUE > 0) AND (VALUE < 100)))", true, 1},
+	{"value", "text", "CHECK (((VALUE)::text = ANY ((ARRAY['YES'::character varying, 'NO'::character varying])::text[])))",
+	 true, 2},
+};
+
+static void test_candidates_satisfy_the_check(void **state)
+{
+	(void)state;
+	PGconn *conn = PQconnectdb("dbname=postgres");
+	assert_int_equal(PQstatus(conn), CONNECTION_OK);
+	Arena *a = arena_new();
+	int bad = 0, checked = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const Case *c = &cases[i];
+		const char **v;
+		int n = seed_check_hints(a, c->expr, c->col, c->domain, &v);
+		if (n < c->min_hints) {
+			printf("# %s: %d candidate(s), expected at least %d\n", c->expr, n, c->min_hints);
+			bad++;
+		}
+		/* the check's own expression, over one row holding the value */
+		const char *e = c->expr;
+		if (strncmp(e, "CHECK ", 6) == 0)
+			e += 6;
+		StrBuf sb = STRBUF_INIT;
+		sb_addf(&sb, "SELECT (%s) FROM (SELECT $1::%s AS ", e, c->type);
+		sb_add_ident(&sb, c->col);
+		sb_adds(&sb, ") s");
+		for (int k = 0; k < n; k++) {
+			const char *p[1] = {v[k]};
+			checked++;
+			PGresult *r = PQexecParams(conn, sb.buf, 1, NULL, p, NULL, NULL, 0);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+				printf("# %s with %s = '%s': %s\n", c->expr, c->col, v[k], PQresultErrorMessage(r));
+				bad++;
+			} else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+				printf("# %s is not true for %s = '%s' (PostgreSQL says '%s')\n", c->expr, c->col, v[k],
+				       PQgetvalue(r, 0, 0));
+				bad++;
+			}
+			PQclear(r);
+		}
+		sb_release(&sb);
+	}
+	arena_free(a);
+	PQfinish(conn);
+	printf("# %d values checked against PostgreSQL, %d problems\n", checked, bad);
+	assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_candidates_satisfy_the_check),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
