@@ -7,10 +7,12 @@
 #
 # Builds the reference from `git archive COMMIT` under build/ref-COMMIT
 # (kept for the next run), then runs both binaries on each SQL file under
-# tests/fixtures/ and tests/golden/ (one by one), on the bundled example
-# and on a generated 1,000-table history (as wholes): audit --format text
-# and json, lint --no-config --format text, json, sarif, github and gcc,
-# with both dialect auto and postgres, and compares stdout, stderr and exit status. Exit status 1 on any difference.
+# tests/fixtures/ and tests/golden/ (one by one), and on the bundled
+# example, each corpus under tests/corpora (when there) and a generated
+# 1,000-table history (as wholes): audit --format text and json, lint
+# --no-config --format text, json, sarif, github and gcc, with dialect
+# auto and postgres, and compares stdout, stderr and exit status. Exit
+# status 1 on any difference.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 REF=${1:-67defd8}
@@ -52,7 +54,11 @@ each() { # LABEL PATHS...
 }
 for f in "${inputs[@]}"; do each "$f" "$f"; done
 each "bundled example" examples/skytwin/schema.sql examples/skytwin/migrations
+ncorp=0
+for c in tests/corpora/*/src; do # the real corpora, when the repository has them
+	[ -d "$c" ] && each "$c" "$c" && ncorp=$((ncorp + 1))
+done
 gen_schema 1000 "$BENCH_DIR/gen"
 each "generated, 1000 tables" "$BENCH_DIR/gen"
-echo "$n runs compared against $REF ($((${#inputs[@]} + 2)) inputs): $bad differ"
+echo "$n runs compared against $REF ($((${#inputs[@]} + 2 + ncorp)) inputs): $bad differ"
 [ "$bad" = 0 ]

@@ -7,8 +7,36 @@
  *   user-column-no-fk  warning  an owner column (user_id) no FK covers
  * plus the loaders' parse-error and dynamic-sql, copied in.
  *
- * "blocks" of fk-blocks-delete follows how PostgreSQL runs a cascading
- * delete (checked on PostgreSQL 15, see tests/integration/t0200-blocks.sh).
+ * "blocks" of fk-blocks-delete holds for ANY data, rows of many owners
+ * referencing each other included (doc/rules/fk-blocks-delete.md has the
+ * proof; tests/integration/t0200-blocks.sh checks it on PostgreSQL with
+ * two owners and cross-owner rows). For an edge e: C -> P in the closure
+ * of root R with key K:
+ *   - a tuple O of a table is PURE when every row of it the cascade
+ *     deletes has O equal to the key of a deleted root row: K on R; on
+ *     another table, when every closure edge to a reached parent maps O
+ *     onto a pure tuple of that parent (greatest fixpoint; owners_build);
+ *   - e has the OWNER TIE when C has an owner edge f: C(O) -> R(K) that
+ *     cascades (or that fix makes cascade) and e maps O onto a pure tuple
+ *     of P, and no action can write a non-NULL value into O. Then every
+ *     row of C that references a deleted row of P holds a deleted owner's
+ *     key in O, so f deletes it, in the round right after that owner's
+ *     row; the deleted P row is at least one step further, so its check
+ *     runs at least one round later.
+ *   no owner tie                    always           (another owner's row can
+ *                                                     reference a deleted row)
+ *   tie, P != R or INITIALLY DEFERRED  not-on-postgres
+ *   tie, P == R                     order-dependent  (f and e fire on the same
+ *                                                     root row, in trigger
+ *                                                     name order: order_outcome)
+ * CockroachDB documents no cascade order (its foreign key page,
+ * https://www.cockroachlabs.com/docs/stable/foreign-key, lists the actions
+ * but not when cascades and checks run): every edge is "always" there.
+ *
+ * The single-owner level rule (the class when every row of the closure
+ * belongs to the deleted owner) stays as detail, single_owner_blocks and
+ * single_owner_outcome; fix never reads it. It follows how PostgreSQL runs
+ * a cascading delete (checked on PostgreSQL 15 by t0200-blocks.sh).
  * RI triggers are AFTER ROW triggers; the rows a cascade deletes queue
  * their own RI events behind the current ones (ri_triggers.c runs its
  * queries with fire_triggers = false), and AfterTriggerEndQuery fires the
@@ -31,11 +59,9 @@
  * queue replay below says), not-on-postgres when an ON DELETE CASCADE
  * edge of C to another table does, and order-dependent when only other
  * blocking edges would (if those are left alone, nothing removes them).
- * CockroachDB documents no cascade order (its foreign key page,
- * https://www.cockroachlabs.com/docs/stable/foreign-key, lists the actions
- * but not when cascades and checks run): every edge is "always" there.
- * For order-dependent edges order_outcome replays PostgreSQL's queue with
- * one row per table to predict the result of the current creation order.
+ * For single-owner order-dependent edges single_owner_outcome replays
+ * PostgreSQL's queue with one row per table to predict the result of the
+ * current creation order.
  */
 #include "analysis/graph.h"
 #include "exitcodes.h"
@@ -43,6 +69,7 @@
 #include "util/strbuf.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,22 +137,6 @@ static int replay_queue(const Graph *g, const Walk *w, const ForeignKey *e,
 	return -1;
 }
 
-static const char *blocks_suffix(const char *blocks, const char *outcome)
-{
-	if (strcmp(blocks, "order-dependent") == 0) {
-		if (outcome && strcmp(outcome, "fails") == 0)
-			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
-			       "created; with the current order it fails)";
-		if (outcome)
-			return " (on PostgreSQL whether it fails depends on the order the foreign keys were "
-			       "created; with the current order it passes)";
-		return " (on PostgreSQL whether it fails depends on the order the foreign keys were created)";
-	}
-	if (strcmp(blocks, "not-on-postgres") == 0)
-		return " (on PostgreSQL the cascade removes these rows before the check runs)";
-	return "";
-}
-
 /*
  * The deletion levels C's edges offer, L(X) + 1 over C -> X: the two
  * smallest and two largest (by distinct edge), so that "every edge but
@@ -169,6 +180,385 @@ static void extremes(const Graph *g, const Walk *w, int c, Extremes *ex)
 	}
 }
 
+/* ---- the owner tie (see the header comment and doc/rules/fk-blocks-delete.md) ---- */
+
+#define MAX_TUPLES_PER_TABLE 16
+
+/* A column tuple of a table, aligned with the root key K: cols[i] holds
+ * K[i]'s owner value. pure: every row of the table that the cascade
+ * deletes has cols equal to the key of a root row the cascade deletes. */
+typedef struct Tuple {
+	int table;
+	const char **cols;
+	bool pure;
+	int next;                /* next tuple of the same table, -1 at the end */
+} Tuple;
+
+typedef struct Owners {
+	const Graph *g;
+	const Walk *w;
+	int nk;                  /* root key columns */
+	PGC_VEC(Tuple) tuples;
+	int *head;               /* by table id: first tuple, -1 none */
+	int *count;
+	bool writes_defaults;    /* some FK has ON DELETE / ON UPDATE SET DEFAULT */
+	HashMap *edges;          /* "child id \x1f owner cols": OwnerKey, FKs child(cols) -> root(K) */
+	int *chead;              /* by table id: first live FK of the table (index in m->fks), -1 */
+	int *cnext;              /* by index in m->fks: the next FK of the same table */
+} Owners;
+
+/* The FKs through which one tuple of columns of a table references the root key. */
+typedef struct OwnerKey {
+	PGC_VEC(const ForeignKey *) fks;
+	int stable;              /* -1 not computed; else owner_cols_stable() without e's part */
+} OwnerKey;
+
+/* The child columns that g maps onto the parent's columns pcols (n of
+ * them), or NULL when some parent column is not among g's referenced ones. */
+static const char **image(Arena *a, const ForeignKey *g, const char *const *pcols, int n)
+{
+	const char **out = arena_alloc(a, (size_t)(n + 1) * sizeof(*out));
+	for (int i = 0; i < n; i++) {
+		out[i] = NULL;
+		for (int j = 0; j < g->nref_cols && j < g->ncols; j++)
+			if (g->ref_cols[j] && pcols[i] && strcmp(g->ref_cols[j], pcols[i]) == 0) {
+				out[i] = g->cols[j];
+				break;
+			}
+		if (!out[i])
+			return NULL;
+	}
+	return out;
+}
+
+static bool same_cols(const char *const *x, const char *const *y, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!x[i] || !y[i] || strcmp(x[i], y[i]) != 0)
+			return false;
+	return true;
+}
+
+/* g maps child tuple ccols onto parent tuple pcols, column by column. */
+static bool maps(const ForeignKey *g, const char *const *ccols, const char *const *pcols, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bool hit = false;
+		for (int j = 0; j < g->nref_cols && j < g->ncols && !hit; j++)
+			hit = g->ref_cols[j] && pcols[i] && strcmp(g->ref_cols[j], pcols[i]) == 0 &&
+			      g->cols[j] && ccols[i] && strcmp(g->cols[j], ccols[i]) == 0;
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+static int add_tuple(Arena *a, Owners *o, int table, const char **cols, bool pure)
+{
+	for (int k = o->head[table]; k >= 0; k = o->tuples.items[k].next)
+		if (same_cols(o->tuples.items[k].cols, cols, o->nk))
+			return -1;
+	if (o->count[table] >= MAX_TUPLES_PER_TABLE)
+		return -1; /* fewer candidates only means fewer guarantees */
+	Tuple t = {table, cols, pure, o->head[table]};
+	VEC_PUSH(a, o->tuples, t);
+	o->head[table] = (int)o->tuples.n - 1;
+	o->count[table]++;
+	return (int)o->tuples.n - 1;
+}
+
+static const char *tuple_key(Arena *a, int table, const char *const *cols, int n)
+{
+	StrBuf sb = STRBUF_INIT;
+	sb_addf(&sb, "%d", table);
+	for (int i = 0; i < n; i++) {
+		sb_addch(&sb, '\x1f');
+		sb_adds(&sb, cols[i] ? cols[i] : "");
+	}
+	char *k = arena_strdup(a, sb.buf);
+	sb_release(&sb);
+	return k;
+}
+
+/* A deleted row of T is pure on tuple k when every closure edge through
+ * which the cascade can delete it maps k onto a pure tuple of the parent. */
+static bool tuple_holds(const Owners *o, const Tuple *t)
+{
+	const Graph *g = o->g;
+	for (int e = g->out_off[t->table]; e < g->out_off[t->table + 1]; e++) {
+		const ForeignKey *fk = g->out[e];
+		if (o->w->level[fk->ref->id] < 0)
+			continue; /* its parent rows are never deleted */
+		bool ok = false;
+		for (int k = o->head[fk->ref->id]; k >= 0 && !ok; k = o->tuples.items[k].next)
+			ok = o->tuples.items[k].pure && maps(fk, t->cols, o->tuples.items[k].cols, o->nk);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Candidate tuples: the root key K on the root, then its images through
+ * closure edges, child by child (a worklist). Purity: the greatest
+ * fixpoint, every candidate pure at first and struck out, with the
+ * children's candidates re-checked, when one of its edges breaks it.
+ * The root's K is pure by definition; its other tuples are not (the row
+ * the DELETE names is deleted by no edge).
+ */
+static void owners_build(Model *m, const Graph *g, const Walk *w, Owners *o)
+{
+	Arena *a = m->arena;
+	Root *r = w->root;
+	memset(o, 0, sizeof(*o));
+	o->g = g;
+	o->w = w;
+	o->nk = r->ncols;
+	int nt = g->ntables;
+	o->head = arena_alloc(a, (size_t)(nt + 1) * sizeof(int));
+	o->count = arena_alloc(a, (size_t)(nt + 1) * sizeof(int));
+	for (int i = 0; i < nt; i++)
+		o->head[i] = -1;
+	o->chead = arena_alloc(a, (size_t)(nt + 1) * sizeof(int));
+	o->cnext = arena_alloc(a, (m->fks.n + 1) * sizeof(int));
+	o->edges = hm_new(a);
+	for (int i = 0; i < nt; i++)
+		o->chead[i] = -1;
+	for (size_t i = m->fks.n; i-- > 0;) {
+		const ForeignKey *fk = m->fks.items[i];
+		o->cnext[i] = -1;
+		if (fk->dropped || !fk->table || fk->table->dropped || fk->table->id >= nt || !fk->ref)
+			continue;
+		if (fk->on_delete == FK_SET_DEFAULT || fk->on_update == FK_SET_DEFAULT)
+			o->writes_defaults = true;
+		o->cnext[i] = o->chead[fk->table->id];
+		o->chead[fk->table->id] = (int)i;
+	}
+	for (size_t i = 0; i < m->fks.n && r->ncols > 0; i++) {
+		const ForeignKey *fk = m->fks.items[i];
+		if (fk->dropped || fk->ref != r->t || !fk->table || fk->table->dropped ||
+		    fk->table->id >= nt || fk->nref_cols != r->ncols)
+			continue;
+		const char **oc = image(a, fk, r->cols, r->ncols);
+		if (!oc)
+			continue;
+		const char *key = tuple_key(a, fk->table->id, oc, r->ncols);
+		OwnerKey *k = hm_get(o->edges, key);
+		if (!k) {
+			k = arena_alloc(a, sizeof(*k));
+			memset(k, 0, sizeof(*k));
+			k->stable = -1;
+			hm_put(o->edges, key, k);
+		}
+		VEC_PUSH(a, k->fks, fk);
+	}
+	if (o->nk <= 0)
+		return;
+	add_tuple(a, o, r->t->id, r->cols, true);
+	for (size_t q = 0; q < o->tuples.n; q++) {
+		int x = o->tuples.items[q].table;
+		for (int e = g->in_off[x]; e < g->in_off[x + 1]; e++) {
+			const ForeignKey *fk = g->in[e];
+			int c = fk->table->id;
+			if (w->level[c] < 0)
+				continue;
+			const char **img = image(a, fk, o->tuples.items[q].cols, o->nk);
+			if (img)
+				add_tuple(a, o, c, img, c != r->t->id);
+		}
+	}
+	/* Strike out, with a worklist of tuples to (re)check. */
+	size_t n = o->tuples.n;
+	int *work = arena_alloc(a, (n + 1) * sizeof(int));
+	unsigned char *queued = arena_alloc(a, n + 1);
+	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (o->tuples.items[i].pure && o->tuples.items[i].table != r->t->id) {
+			work[top++] = (int)i;
+			queued[i] = 1;
+		}
+	while (top > 0) {
+		int i = work[--top];
+		queued[i] = 0;
+		Tuple *t = &o->tuples.items[i];
+		if (!t->pure || tuple_holds(o, t))
+			continue;
+		t->pure = false;
+		for (int e = g->in_off[t->table]; e < g->in_off[t->table + 1]; e++) {
+			int c = g->in[e]->table->id;
+			for (int k = o->head[c]; k >= 0; k = o->tuples.items[k].next)
+				if (o->tuples.items[k].pure && !queued[k] && o->tuples.items[k].table != r->t->id) {
+					work[top++] = k;
+					queued[k] = 1;
+				}
+		}
+	}
+}
+
+static bool has_col(const char *const *cols, int n, const char *c)
+{
+	for (int i = 0; i < n && c; i++)
+		if (cols[i] && strcmp(cols[i], c) == 0)
+			return true;
+	return false;
+}
+
+/* No action of the schema can write a non-NULL value into C's owner
+ * columns oc (SET DEFAULT, or ON UPDATE CASCADE carrying a default). */
+static bool owner_cols_stable(const Model *m, const Owners *o, const Table *C, const char *const *oc)
+{
+	for (int i = o->chead[C->id]; i >= 0; i = o->cnext[i]) {
+		const ForeignKey *h = m->fks.items[i];
+		bool touches = false;
+		for (int k = 0; k < h->ncols && !touches; k++)
+			touches = has_col(oc, o->nk, h->cols[k]);
+		if (touches && (h->on_delete == FK_SET_DEFAULT || h->on_update == FK_SET_DEFAULT ||
+		                (h->on_update == FK_CASCADE && o->writes_defaults)))
+			return false;
+	}
+	return true;
+}
+
+/* e is MATCH FULL: no SET NULL action of C may half-null it. */
+static bool full_match_safe(const Model *m, const Owners *o, const ForeignKey *e)
+{
+	if (e->match != 'f')
+		return true;
+	for (int i = o->chead[e->table->id]; i >= 0; i = o->cnext[i]) {
+		const ForeignKey *h = m->fks.items[i];
+		if (h == e || (h->on_delete != FK_SET_NULL && h->on_update != FK_SET_NULL))
+			continue;
+		const char **sc = h->on_delete == FK_SET_NULL && h->nset_cols ? h->set_cols : h->cols;
+		int ns = h->on_delete == FK_SET_NULL && h->nset_cols ? h->nset_cols : h->ncols;
+		for (int k = 0; k < ns; k++)
+			for (int j = 0; j < e->ncols; j++)
+				if (sc[k] && e->cols[j] && strcmp(sc[k], e->cols[j]) == 0)
+					return false;
+	}
+	return true;
+}
+
+/* f, an FK of C to the root, removes every row of C whose owner columns
+ * hold a deleted root key, or nulls those columns, in the round right
+ * after that root row: it cascades already, or it is a blocking edge that
+ * fix re-creates with CASCADE (an edge to the root is never
+ * not-on-postgres unless it is INITIALLY DEFERRED, so those are not
+ * counted), or it is SET NULL on nullable owner columns. */
+static bool owner_edge_usable(const ForeignKey *f, const ForeignKey *e)
+{
+	if (f == e || f->dropped)
+		return false;
+	if (f->on_delete == FK_CASCADE)
+		return true;
+	if (f->on_delete == FK_SET_NULL) {
+		/* It nulls C's owner columns in that same round, so the row no
+		 * longer references the parent (MATCH SIMPLE); MATCH FULL would
+		 * refuse the half-NULL key. A NOT NULL column makes the SET NULL
+		 * itself fail (set-null-not-null). */
+		if (e->match == 'f')
+			return false;
+		const char **sc = f->nset_cols ? f->set_cols : f->cols;
+		int ns = f->nset_cols ? f->nset_cols : f->ncols;
+		if (ns <= 0)
+			return false;
+		for (int k = 0; k < ns; k++) {
+			const Column *col = table_column(f->table, sc[k]);
+			if (!col || col->not_null)
+				return false;
+			if (f->table->pk && !f->table->pk->dropped)
+				for (int j = 0; j < f->table->pk->ncols; j++)
+					if (f->table->pk->cols[j] && strcmp(f->table->pk->cols[j], sc[k]) == 0)
+						return false;
+		}
+		return true;
+	}
+	if (f->on_delete == FK_NO_ACTION && f->initially_deferred)
+		return false;
+	return f->on_delete == FK_NO_ACTION || f->on_delete == FK_RESTRICT;
+}
+
+/* PostgreSQL fires one row's RI triggers in name order; the names carry
+ * the trigger OID (constraint OID + 1) as text (see closure.c). */
+static bool fires_before(const Model *m, const ForeignKey *x, const ForeignKey *y)
+{
+	if (m->live) {
+		char sx[32], sy[32];
+		snprintf(sx, sizeof(sx), "%ld", x->seq + 1);
+		snprintf(sy, sizeof(sy), "%ld", y->seq + 1);
+		int c = strcmp(sx, sy);
+		if (c)
+			return c < 0;
+	} else if (x->seq != y->seq) {
+		return x->seq < y->seq;
+	}
+	return x->id < y->id;
+}
+
+/*
+ * The owner tie of a blocking edge e: C -> P. True when C has an owner
+ * edge f: C(O) -> root(K) (usable, see above) and e maps O onto a pure
+ * tuple of P (P the root: K). *first_f, when P is the root, gets whether
+ * such an f fires before e on a root row (the root's trigger order).
+ */
+static bool owner_tie(const Model *m, Owners *o, const ForeignKey *e, bool *f_first)
+{
+	const Root *r = o->w->root;
+	const Table *C = e->table;
+	*f_first = false;
+	if (o->nk <= 0 || !full_match_safe(m, o, e))
+		return false;
+	bool tied = false;
+	/* C's owner columns that e maps onto a pure tuple of P. */
+	for (int t = o->head[e->ref->id]; t >= 0; t = o->tuples.items[t].next) {
+		if (!o->tuples.items[t].pure)
+			continue;
+		const char **oc = image(m->arena, e, o->tuples.items[t].cols, o->nk);
+		if (!oc)
+			continue;
+		OwnerKey *k = hm_get(o->edges, tuple_key(m->arena, C->id, oc, o->nk));
+		if (!k)
+			continue;
+		if (k->stable < 0)
+			k->stable = owner_cols_stable(m, o, C, oc);
+		if (!k->stable)
+			continue;
+		for (size_t i = 0; i < k->fks.n; i++) {
+			const ForeignKey *f = k->fks.items[i];
+			if (!owner_edge_usable(f, e))
+				continue;
+			tied = true;
+			if (e->ref != r->t || *f_first)
+				break;
+			if (fires_before(m, f, e))
+				*f_first = true; /* both fire on the root row, in trigger name order */
+		}
+		if (tied && (e->ref != r->t || *f_first))
+			break;
+	}
+	return tied;
+}
+
+static const char *blocks_suffix(const char *blocks, const char *outcome, const char *single)
+{
+	if (strcmp(blocks, "order-dependent") == 0) {
+		if (outcome && strcmp(outcome, "fails") == 0)
+			return " (every referencing row shares the deleted owner; on PostgreSQL whether it fails "
+			       "depends on the order the foreign keys were created; with the current order it fails)";
+		if (outcome)
+			return " (every referencing row shares the deleted owner; on PostgreSQL whether it fails "
+			       "depends on the order the foreign keys were created; with the current order it passes)";
+		return " (every referencing row shares the deleted owner; on PostgreSQL whether it fails "
+		       "depends on the order the foreign keys were created)";
+	}
+	if (strcmp(blocks, "not-on-postgres") == 0)
+		return " (every referencing row shares the deleted owner, and on PostgreSQL the cascade "
+		       "removes it before the check runs)";
+	if (single && strcmp(single, "always") != 0)
+		return " (rows of other owners can reference the rows the cascade removes; only when every "
+		       "row has one owner does the cascade remove them first)";
+	return "";
+}
+
 /* fk-blocks-delete for one root. done[] (by FK id) keeps one finding per edge. */
 static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned char *done,
                             int *stamp, int *gen, const ForeignKey **queue, long *budget)
@@ -176,6 +566,8 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 	bool crdb = m->dialect == DIALECT_COCKROACH || m->server_is_crdb;
 	Root *r = w->root;
 	Extremes *ex = arena_alloc(m->arena, (size_t)(g->ntables + 1) * sizeof(*ex));
+	Owners own;
+	bool owners_done = false;
 	for (size_t i = 0; i < m->fks.n; i++) {
 		const ForeignKey *e = m->fks.items[i];
 		if (!closure_edge(e) || e->on_delete == FK_CASCADE || done[e->id])
@@ -191,31 +583,54 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 			extremes(g, w, C->id, ex);
 		int lo = x->min_fk == e ? x->min2 : x->min1;
 		int hi = x->max_fk == e ? x->max2 : x->max1;
-		const char *blocks;
+		bool deferred = e->initially_deferred && e->on_delete == FK_NO_ACTION;
+
+		/* The single-owner level rule (every row of the closure belongs to
+		 * the deleted owner): kept as detail, never used by fix. */
+		const char *single;
 		if (crdb || C == r->t || hi < 0)
-			blocks = "always";
-		else if (e->initially_deferred && e->on_delete == FK_NO_ACTION) {
+			single = "always";
+		else if (deferred) {
 			/* Checked at commit: it passes when anything removed C's rows. */
 			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
 			if (res != 0)
-				blocks = "always";
+				single = "always";
 			else if (x->cascades)
-				blocks = "not-on-postgres";
+				single = "not-on-postgres";
 			else
-				blocks = "order-dependent"; /* only other blockers remove them */
+				single = "order-dependent"; /* only other blockers remove them */
 		}
 		else if (hi < chk)
-			blocks = "not-on-postgres";
+			single = "not-on-postgres";
 		else if (lo > chk)
-			blocks = "always";
+			single = "always";
 		else
-			blocks = "order-dependent";
-
-		const char *outcome = NULL;
-		if (strcmp(blocks, "order-dependent") == 0 && *budget > 0) {
+			single = "order-dependent";
+		const char *single_outcome = NULL;
+		if (strcmp(single, "order-dependent") == 0 && *budget > 0) {
 			int res = replay_queue(g, w, e, stamp, ++*gen, queue, budget);
 			if (res >= 0)
-				outcome = res ? "fails" : "passes";
+				single_outcome = res ? "fails" : "passes";
+		}
+
+		/* The class for any data: only the owner tie removes every row
+		 * that can reference a deleted row. */
+		const char *blocks = "always";
+		const char *outcome = NULL;
+		if (!crdb) {
+			if (!owners_done) {
+				owners_build(m, g, w, &own);
+				owners_done = true;
+			}
+			bool f_first = false;
+			if (owner_tie(m, &own, e, &f_first)) {
+				if (deferred || e->ref != r->t)
+					blocks = "not-on-postgres";
+				else {
+					blocks = "order-dependent";
+					outcome = f_first ? "passes" : "fails";
+				}
+			}
 		}
 
 		/* Path from the root: follow first[] back from the parent. */
@@ -232,7 +647,7 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		for (int k = 0; k < n; k++)
 			sb_addf(&sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
 		sb_addf(&sb, ": ON DELETE %s blocks DELETE FROM %s%s", fk_action_sql(e->on_delete),
-		        disp(m->arena, r->t), blocks_suffix(blocks, outcome));
+		        disp(m->arena, r->t), blocks_suffix(blocks, outcome, single));
 		Finding *f = arena_alloc(m->arena, sizeof(*f));
 		f->rule = "fk-blocks-delete";
 		f->severity = SEV_ERROR;
@@ -245,6 +660,8 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		f->loc = e->ref_loc.file ? e->ref_loc : e->origin; /* the REFERENCES clause itself */
 		f->blocks = blocks;
 		f->order_outcome = outcome;
+		f->single_owner_blocks = single;
+		f->single_owner_outcome = single_outcome;
 		f->path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*f->path));
 		for (int k = 0; k < n; k++)
 			f->path[k] = path[k]->name;

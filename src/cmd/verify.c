@@ -261,7 +261,9 @@ int cmd_verify(int argc, char **argv)
 		        "seed %.0f ms (CPU %.0f ms), delete %.0f ms, total %.0f ms\n",
 		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.seed_cpu, tm.del, tm.total);
 		if (rep.embedded)
-			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n", tm.teardown);
+			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n"
+			        "timings: apply ran %d statement%s one by one (a failed file is rerun so), skipped %d\n",
+			        tm.teardown, tm.apply_alone, tm.apply_alone == 1 ? "" : "s", tm.apply_skipped);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("could not write to standard output");

@@ -428,8 +428,10 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		; /* every edge blocks on CockroachDB: --minimal does not apply */
 	else if (o->minimal)
 		sb_adds(sb, "; --minimal: edges classified blocks: not-on-postgres are left alone\n"
-		            "--   (PostgreSQL's cascade order already deletes their rows first; deleting such\n"
-		            "--   a parent row on its own keeps the protection NO ACTION gives it)");
+		            "--   (proven harmless for any data: their owner column ties every referencing\n"
+		            "--   row to the deleted owner, and PostgreSQL's cascade deletes it before the\n"
+		            "--   check; deleting such a parent row on its own keeps the protection NO ACTION\n"
+		            "--   gives it)");
 	else
 		sb_adds(sb, "; not --minimal: edges classified blocks: not-on-postgres are re-created too");
 	sb_adds(sb, ".\n--\n");

@@ -162,15 +162,23 @@ typedef struct Finding {
 	int depth;                  /* fk-blocks-delete: depth of the edge; else 0 */
 	const char *message;
 	SrcLoc loc;
-	const char *blocks;         /* fk-blocks-delete: "always", "order-dependent", "not-on-postgres" */
+	const char *blocks;         /* fk-blocks-delete, for ANY data (several owners): "always",
+	                               "order-dependent", "not-on-postgres" (doc/rules/fk-blocks-delete.md) */
 	const char **path;          /* constraint names from the root to this edge */
 	int npath;
 	const char *help;           /* one-line fix, e.g. "+ ON DELETE CASCADE" */
 	const ForeignKey *fk;       /* the edge concerned, or NULL */
 	const char *root_schema, *root_table; /* root whose closure produced it */
-	const char *order_outcome;  /* fk-blocks-delete, order-dependent: "fails" or "passes",
+	const char *order_outcome;  /* fk-blocks-delete, blocks order-dependent: "fails" or "passes",
 	                               PostgreSQL's outcome with the current FK creation order
 	                               when this is the only blocker; NULL when not computed */
+	/* fk-blocks-delete, detail only (fix never reads them): the class and
+	 * outcome when every row of the closure belongs to the deleted owner
+	 * (the level rule of findings.c). */
+	const char *single_owner_blocks;
+	const char *single_owner_outcome;
+	/* cascade-deletes-other-owners: the owner edge of table the path does not go through */
+	const ForeignKey *owner_fk;
 } Finding;
 
 typedef struct Model {

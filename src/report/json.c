@@ -3,7 +3,7 @@
  * roots, every foreign key of the model (sorted by schema, table, name;
  * "origin" only when a source file exists), the closure and the
  * findings. Extra fields: blocks, path, help, predicted_name, root,
- * order_outcome. Each element is built with json-c, written and freed
+ * order_outcome, single_owner {blocks, order_outcome}. Each element is built with json-c, written and freed
  * at once (streamed).
  */
 #include "report/internal.h"
@@ -48,6 +48,13 @@ json_object *report_finding_json(const Finding *f)
 		json_object_object_add(o, "blocks", jstr(f->blocks));
 	if (f->order_outcome)
 		json_object_object_add(o, "order_outcome", jstr(f->order_outcome));
+	if (f->single_owner_blocks) {
+		json_object *so = json_object_new_object();
+		json_object_object_add(so, "blocks", jstr(f->single_owner_blocks));
+		if (f->single_owner_outcome)
+			json_object_object_add(so, "order_outcome", jstr(f->single_owner_outcome));
+		json_object_object_add(o, "single_owner", so);
+	}
 	if (f->npath)
 		json_object_object_add(o, "path", jstrs(f->path, f->npath));
 	if (f->help)

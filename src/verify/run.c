@@ -289,6 +289,8 @@ static int apply_all(PGconn *conn, Cluster *cl, const Plan *pl, const VerifyPara
 		apply_flush_warnings(p->apply);
 	}
 	tm->fix = now_ms() - t0 - tm->apply;
+	tm->apply_alone = p->apply->statements;
+	tm->apply_skipped = p->apply->skipped;
 	/* whatever the sources SET (search_path, role, timeouts) must not steer the proof */
 	PGresult *r = PQexec(conn, "DISCARD ALL");
 	PQclear(r);
@@ -307,7 +309,7 @@ int verify_run(Arena *a, const VerifyParams *p, VerifyReport *rep, VerifyTimings
 	PGconn *conn = NULL;
 	bool crdb = false;
 	g_progress = p->progress;
-	*tm = (VerifyTimings){-1, -1, 0, -1, 0, 0, 0, 0, 0};
+	*tm = (VerifyTimings){-1, -1, 0, -1, 0, 0, 0, 0, 0, 0, 0};
 	rep->with_fix = p->with_fix;
 
 	if (p->db) {

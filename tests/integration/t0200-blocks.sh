@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# t0200-blocks.sh - the "blocks" classification of fk-blocks-delete,
-# proved against a real PostgreSQL.
+# t0200-blocks.sh - the single-owner level rule of fk-blocks-delete
+# (the "single_owner" detail of each finding: blocks and order_outcome when
+# every row of the closure belongs to the deleted owner), proved against a
+# real PostgreSQL. The class for any data ("blocks", several owners) is
+# proved by t0205-blocks-owners.sh; here it only decides the minimal fix.
 #
 # Generates schemas of many shapes (chains, diamonds, level ties, cycles,
 # self-references, RESTRICT, DEFERRABLE INITIALLY DEFERRED, SET NULL stops,
@@ -9,11 +12,13 @@
 # subtransaction that is rolled back, and compares PostgreSQL's outcome with
 # what pgcascade says:
 #   - for each blocking edge e, a variant where e is the only blocker
-#     (every other NO ACTION/RESTRICT edge made CASCADE): "always" must
-#     fail on e, "not-on-postgres" must pass, "order-dependent" must give
-#     the order_outcome pgcascade predicts for the current creation order;
-#   - the minimal fix (every edge but the not-on-postgres ones made
-#     CASCADE) must pass, as must a schema without findings.
+#     (every other NO ACTION/RESTRICT edge made CASCADE): single_owner
+#     "always" must fail on e, "not-on-postgres" must pass,
+#     "order-dependent" must give the single_owner order_outcome pgcascade
+#     predicts for the current creation order;
+#   - the minimal fix (every edge but those whose blocks - the class for
+#     any data - is not-on-postgres made CASCADE) must pass, as must a
+#     schema without findings.
 # The model comes from the live loader (pgcascade audit --db) when it is
 # available, else from the same shape built by hand (test_analysis
 # --shape), which tests the classification alone.
@@ -244,7 +249,8 @@ def check_shape(shape):
             if res != "passes":
                 problems.append(f"minimal fix (cascade all but not-on-postgres) fails on {con}")
             continue
-        b = f.get("blocks")
+        so = f.get("single_owner") or {}
+        b = so.get("blocks")
         stats[b] = stats.get(b, 0) + 1
         if b == "always":
             if (res, con) != ("fails", name):
@@ -254,7 +260,7 @@ def check_shape(shape):
                 problems.append(f"{name}: not-on-postgres, but PostgreSQL fails on {con}")
         elif b == "order-dependent":
             stats["od-" + res] += 1
-            want = f.get("order_outcome")
+            want = so.get("order_outcome")
             if want is None or want != res or (res == "fails" and con != name):
                 problems.append(f"{name}: order-dependent, predicted {want}, PostgreSQL {res} ({con})")
         else:
@@ -351,5 +357,5 @@ else
 	} >"$TMP/oid-shape.txt"
 	"$PGC_ROOT/build/asan/tests/test_analysis" --shape "$TMP/oid-shape.txt" >"$TMP/out" 2>"$TMP/err" || sed "s/^/# /" "$TMP/err" "$TMP/oid-shape.txt"
 fi
-check_eq "pgcascade predicts it: order-dependent, fails" "order-dependent fails" \
-	"$(jq -r '.findings[] | select(.constraint == "c_p") | "\(.blocks) \(.order_outcome)"' "$TMP/out")"
+check_eq "pgcascade predicts it (single owner): order-dependent, fails" "order-dependent fails" \
+	"$(jq -r '.findings[] | select(.constraint == "c_p") | "\(.single_owner.blocks) \(.single_owner.order_outcome)"' "$TMP/out")"

@@ -63,7 +63,7 @@ if psql_db pgc_t0210 -f "$TMP/apply.sql" >/dev/null 2>&1; then ok "fixture appli
 pgc audit --format json --db "$conn"
 check_eq "live: exit 1" 1 "$RC"
 strip='[.findings[] | select(.rule != "parse-error" and .rule != "dynamic-sql")
-        | {rule, severity, schema, table, constraint, depth, blocks, order_outcome, path}]
+        | {rule, severity, schema, table, constraint, depth, blocks, order_outcome, single_owner, path}]
        | sort_by(.rule, .schema, .table, .constraint)'
 jq -S "$strip" "$TMP/out" >"$TMP/live.json" 2>&1
 jq -S "$strip" expect/app.json >"$TMP/static.json"
@@ -72,8 +72,11 @@ jq -S '.closure' "$TMP/out" >"$TMP/live-closure.json" 2>&1
 jq -S '.closure' expect/app.json >"$TMP/static-closure.json"
 check_files "live closure equals static closure" "$TMP/static-closure.json" "$TMP/live-closure.json"
 
-# PostgreSQL agrees with the golden verdicts: one row per table, DELETE fails
-# on an "always" edge.
+# PostgreSQL agrees with the golden verdicts. With one owner (every row
+# user 1's), the single_owner detail of note_links says the RESTRICT edge
+# passes with the current order, and it does; with two owners (user 2's link
+# from user 2's decision to user 1's note) it fails, which is why its
+# class for any data is "always". DELETE fails on an "always" edge.
 psql_db pgc_t0210 >/dev/null 2>&1 <<'SQL'
 INSERT INTO users (id, email) VALUES (1, 'a@example.com');
 INSERT INTO decisions (id, user_id) VALUES (1, 1);
@@ -81,7 +84,16 @@ INSERT INTO notes (id, user_id) VALUES (1, 1);
 INSERT INTO note_links (note_id, decision_id) VALUES (1, 1);
 SQL
 out=$(psql -X -q -d pgc_t0210 -c 'BEGIN' -c 'DELETE FROM users' -c 'ROLLBACK' 2>&1)
-check_eq "PostgreSQL: order-dependent note_links edge passes as predicted" "" "$(grep ERROR <<<"$out")"
+check_eq "golden: note_links_note_id_fkey is always, single owner order-dependent/passes" \
+	"always order-dependent passes" \
+	"$(jq -r '.findings[] | select(.constraint == "note_links_note_id_fkey") | "\(.blocks) \(.single_owner.blocks) \(.single_owner.order_outcome)"' expect/app.json)"
+check_eq "PostgreSQL, one owner: note_links edge passes as single_owner predicts" "" "$(grep ERROR <<<"$out")"
+out=$(psql -X -q -d pgc_t0210 -c "INSERT INTO users (id, email) VALUES (2, 'b@example.com')" \
+	-c "INSERT INTO decisions (id, user_id) VALUES (2, 2)" \
+	-c "INSERT INTO note_links (note_id, decision_id) VALUES (1, 2)" \
+	-c 'BEGIN' -c 'DELETE FROM users WHERE id = 1' -c 'ROLLBACK' \
+	-c "DELETE FROM note_links WHERE decision_id = 2" -c "DELETE FROM decisions WHERE id = 2" 2>&1)
+check_contains "PostgreSQL, two owners: user 2's link to user 1's note blocks (always)" "note_links_note_id_fkey" <(echo "$out")
 psql_db pgc_t0210 -c "INSERT INTO decision_feedback (decision_id) VALUES (1)" >/dev/null 2>&1
 out=$(psql -X -q -d pgc_t0210 -c 'BEGIN' -c 'DELETE FROM users' -c 'ROLLBACK' 2>&1)
 check_contains "PostgreSQL: the always edge blocks" "decision_feedback_decision_id_fkey" <(echo "$out")

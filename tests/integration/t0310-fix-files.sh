@@ -201,6 +201,34 @@ for f in 060-cascade-cleanup.sql 061-cascade-cleanup-validate.sql 060-cascade-cl
 	sed "s|$GP|OUT|g" "$GP/$f" >"$TMP/$f.actual"
 	check_files "golden pg: $f" "$PGC_ROOT/tests/golden/fix/80-fix-chains/$f" "$TMP/$f.actual"
 done
+# Beside the golden: its classes agree with PostgreSQL. decisions_profile_id_fkey
+# is "blocks: always" (for any data), although with one owner the cascade
+# through decisions.user_id removes the decision first: with the up file
+# applied but that edge put back to NO ACTION, user 2's decision on user 1's
+# profile makes DELETE FROM users WHERE id = 1 fail on it.
+check_contains "golden pg: decisions_profile_id_fkey is blocks: always" \
+	"public.decisions.decisions_profile_id_fkey (depth 2, blocks: always)" "$GP/060-cascade-cleanup.sql"
+fresh_db pgc_t0310_golden >/dev/null || not_ok "create database"
+psql_db pgc_t0310_golden -f "$PGC_ROOT/tests/fixtures/pg/80-fix-chains.sql" >/dev/null 2>&1 &&
+	psql_db pgc_t0310_golden -1 -f "$GP/060-cascade-cleanup.sql" >/dev/null 2>&1
+out=$(psql -X -q -d pgc_t0310_golden 2>&1 <<'SQL'
+ALTER TABLE decisions DROP CONSTRAINT decisions_profile_id_fkey,
+  ADD CONSTRAINT decisions_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES twin_profiles (id);
+INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com');
+INSERT INTO twin_profiles VALUES (10, 1), (20, 2);
+INSERT INTO decisions VALUES (100, 1, 10);
+BEGIN;
+DELETE FROM users WHERE id = 1;
+ROLLBACK;
+INSERT INTO decisions VALUES (200, 2, 10);
+BEGIN;
+DELETE FROM users WHERE id = 1;
+ROLLBACK;
+SQL
+)
+check_eq "golden pg, PostgreSQL: one owner passes, user 2's decision on user 1's profile blocks" \
+	'ERROR:  update or delete on table "twin_profiles" violates foreign key constraint "decisions_profile_id_fkey" on table "decisions"' \
+	"$(grep ERROR <<<"$out")"
 
 # --- golden: the example's CockroachDB migrations
 EX="$PGC_ROOT/examples/skytwin"

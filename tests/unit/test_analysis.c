@@ -214,10 +214,12 @@ static void test_closure_cycles_self(void **state)
 	assert_int_equal(entry(&an, "x")->nvia, 2);
 	assert_int_equal(entry(&an, "comments")->nvia, 2);
 	assert_null(entry(&an, "users")); /* the root is not its own closure entry */
-	/* A self-reference below the root: the cascade removed the row first. */
+	/* A self-reference below the root: with one owner the cascade removes
+	 * the row first; a reply by another user is not removed (issue 9). */
 	const Finding *f = finding(&an, "fk-blocks-delete", "c_parent");
 	assert_non_null(f);
-	assert_string_equal(f->blocks, "not-on-postgres");
+	assert_string_equal(f->single_owner_blocks, "not-on-postgres");
+	assert_string_equal(f->blocks, "always");
 	assert_int_equal(f->depth, 2);
 	/* A self-reference on the root points at other users' rows. */
 	f = finding(&an, "fk-blocks-delete", "users_invited_by");
@@ -300,8 +302,11 @@ static const char *classify_chain(int clevel, bool p_first, char action, bool de
 	const Finding *f = finding(&an, "fk-blocks-delete", "c_p");
 	assert_non_null(f);
 	assert_int_equal(count_rule(&an, "fk-blocks-delete"), 1);
-	snprintf(blocks, sizeof(blocks), "%s", f->blocks);
-	snprintf(res, sizeof(res), "%s", f->order_outcome ? f->order_outcome : "-");
+	/* Plain columns tie nothing to the owner: for any data, always. */
+	assert_string_equal(f->blocks, "always");
+	assert_null(f->order_outcome);
+	snprintf(blocks, sizeof(blocks), "%s", f->single_owner_blocks);
+	snprintf(res, sizeof(res), "%s", f->single_owner_outcome ? f->single_owner_outcome : "-");
 	if (outcome)
 		*outcome = res;
 	assert_int_equal(f->depth, 2);
@@ -351,10 +356,11 @@ static void test_blocks_live_trigger_name_order(void **state)
 		Analysis an;
 		run(m, &an);
 		const Finding *f = finding(&an, "fk-blocks-delete", "c_p");
-		assert_string_equal(f->blocks, "order-dependent");
+		assert_string_equal(f->single_owner_blocks, "order-dependent");
 		/* numeric order: a's rows go first, c is gone before the check;
 		 * text order: "100000" < "99999", p's rows go first: fails */
-		assert_string_equal(f->order_outcome, live ? "fails" : "passes");
+		assert_string_equal(f->single_owner_outcome, live ? "fails" : "passes");
+		assert_string_equal(f->blocks, "always");
 		arena_free(a);
 	}
 }
@@ -398,9 +404,98 @@ static void test_blocks_held_back_parent_and_crdb(void **state)
 		Analysis an;
 		run(m, &an);
 		assert_string_equal(finding(&an, "fk-blocks-delete", "p_user")->blocks, "always");
-		assert_string_equal(finding(&an, "fk-blocks-delete", "c_p")->blocks,
+		assert_string_equal(finding(&an, "fk-blocks-delete", "c_p")->single_owner_blocks,
 		                    crdb ? "always" : "not-on-postgres");
+		assert_string_equal(finding(&an, "fk-blocks-delete", "c_p")->blocks, "always");
 		assert_int_equal(an.nerrors, 2);
+		arena_free(a);
+	}
+}
+
+/* A composite FK child(owner_id, col) -> parent(owner_id, id). */
+static ForeignKey *comp_fk(Model *m, const char *name, Table *child, const char *col, Table *parent,
+                           char action)
+{
+	ForeignKey *fk = shape_fk(m, name, child, col, parent, action);
+	fk->cols = arena_alloc(m->arena, 2 * sizeof(*fk->cols));
+	fk->cols[0] = "owner_id";
+	fk->cols[1] = arena_strdup(m->arena, col);
+	fk->ncols = 2;
+	fk->ref_cols = arena_alloc(m->arena, 2 * sizeof(*fk->ref_cols));
+	fk->ref_cols[0] = "owner_id";
+	fk->ref_cols[1] = "id";
+	fk->nref_cols = 2;
+	return fk;
+}
+
+/* The owner tie (issue 9): only a composite key through the owner column,
+ * into a table every deleted row of which belongs to a deleted owner,
+ * proves that no other owner's row can block. */
+static void test_blocks_owner_tie(void **state)
+{
+	(void)state;
+	for (int variant = 0; variant < 6; variant++) {
+		Arena *a = arena_new();
+		Model *m = model_new(a);
+		m->dialect = variant == 5 ? DIALECT_COCKROACH : DIALECT_POSTGRES;
+		Table *u = shape_table(m, "users"), *fo = shape_table(m, "folders"), *n = shape_table(m, "notes"),
+		      *c = shape_table(m, "comments");
+		shape_fk(m, "folders_owner", fo, "owner_id", u, FK_CASCADE);
+		shape_fk(m, "notes_owner", n, "owner_id", u, FK_CASCADE);
+		/* 1: a plain cascade from folders lets B's notes be deleted with A */
+		if (variant == 1)
+			shape_fk(m, "notes_folder", n, "folder_id", fo, FK_CASCADE);
+		else
+			comp_fk(m, "notes_folder", n, "folder_id", fo, FK_CASCADE);
+		/* 2: the comment's owner edge is SET NULL on a nullable column (still tied);
+		 * 3: SET DEFAULT could write another owner into it (not tied);
+		 * 4: no owner edge of its own (not tied) */
+		if (variant == 2)
+			shape_fk(m, "comments_owner", c, "owner_id", u, FK_SET_NULL);
+		else if (variant == 3)
+			shape_fk(m, "comments_owner", c, "owner_id", u, FK_SET_DEFAULT);
+		else if (variant != 4)
+			shape_fk(m, "comments_owner", c, "owner_id", u, FK_CASCADE);
+		else
+			model_add_column(m, c, "owner_id", "integer");
+		comp_fk(m, "comments_note", c, "note_id", n, FK_NO_ACTION);
+		comp_fk(m, "comments_reply", c, "parent_id", c, FK_RESTRICT);
+		/* a plain SET NULL edge deletes nothing: comments stays tied */
+		shape_fk(m, "comments_pin", c, "pin_note_id", n, FK_SET_NULL);
+		/* a plain reference from another owner's table: always */
+		Table *l = shape_table(m, "links");
+		shape_fk(m, "links_owner", l, "owner_id", u, FK_CASCADE);
+		shape_fk(m, "comments_note_plain", l, "note_id", n, FK_NO_ACTION);
+		Analysis an;
+		run(m, &an);
+		const char *want = variant == 0 || variant == 2 ? "not-on-postgres" : "always";
+		assert_string_equal(finding(&an, "fk-blocks-delete", "comments_note_plain")->blocks, "always");
+		if (variant == 4) {
+			/* comments is reached only through its composite edges */
+			assert_string_equal(finding(&an, "fk-blocks-delete", "comments_note")->blocks, "always");
+		} else {
+			assert_string_equal(finding(&an, "fk-blocks-delete", "comments_note")->blocks,
+			                    variant == 1 ? "always" : want);
+			assert_string_equal(finding(&an, "fk-blocks-delete", "comments_reply")->blocks, want);
+		}
+		arena_free(a);
+	}
+	/* Two FKs on the owner column into the root: both fire on the root row. */
+	for (int cascade_first = 0; cascade_first < 2; cascade_first++) {
+		Arena *a = arena_new();
+		Model *m = model_new(a);
+		m->dialect = DIALECT_POSTGRES;
+		Table *u = shape_table(m, "users"), *d = shape_table(m, "docs");
+		if (cascade_first)
+			shape_fk(m, "docs_owner_c", d, "owner_id", u, FK_CASCADE);
+		shape_fk(m, "docs_owner_na", d, "owner_id", u, FK_NO_ACTION);
+		if (!cascade_first)
+			shape_fk(m, "docs_owner_c", d, "owner_id", u, FK_CASCADE);
+		Analysis an;
+		run(m, &an);
+		const Finding *f = finding(&an, "fk-blocks-delete", "docs_owner_na");
+		assert_string_equal(f->blocks, "order-dependent");
+		assert_string_equal(f->order_outcome, cascade_first ? "passes" : "fails");
 		arena_free(a);
 	}
 }
@@ -614,6 +709,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_blocks_live_trigger_name_order),
 		cmocka_unit_test(test_blocks_message_and_only_path),
 		cmocka_unit_test(test_blocks_held_back_parent_and_crdb),
+		cmocka_unit_test(test_blocks_owner_tie),
 		cmocka_unit_test(test_set_null_not_null),
 		cmocka_unit_test(test_owner_columns),
 		cmocka_unit_test(test_roots_and_sorting),

@@ -11,7 +11,7 @@
 --   public.decision_outcomes.decision_outcomes_decision_id_fkey (depth 2, blocks: always)
 --     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.decision_outcomes (decision_outcomes_decision_id_fkey)
 --     was:  FOREIGN KEY (decision_id) REFERENCES public.decisions (id)
---   public.decisions.decisions_profile_id_fkey (depth 2, blocks: not-on-postgres)
+--   public.decisions.decisions_profile_id_fkey (depth 2, blocks: always)
 --     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey) <- public.decisions (decisions_profile_id_fkey)
 --     was:  FOREIGN KEY (profile_id) REFERENCES public.twin_profiles (id)
 --   public.decisions.decisions_user_id_fkey (depth 1, blocks: always)
