@@ -7,6 +7,7 @@
 #include "exitcodes.h"
 #include "version.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* A closed pipe on stdout is a write error like any other (every
+	 * write is checked), not a death that skips the cleanup. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return PGC_EXIT_USAGE;

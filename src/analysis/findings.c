@@ -83,6 +83,59 @@ static const char *disp(Arena *a, const Table *t)
 	return arena_printf(a, "%s.%s", t->schema, t->name);
 }
 
+/* Is idx a key a foreign key may reference: primary or unique, whole, on columns? */
+static bool usable_key(const Index *idx, const Table *t)
+{
+	if (idx->table != t || idx->dropped || !(idx->primary || idx->unique) || idx->partial || idx->ncols == 0)
+		return false;
+	for (int i = 0; i < idx->ncols; i++)
+		if (!idx->cols[i])
+			return false;
+	return true;
+}
+
+/* Do the key's columns equal the root's, in any order (as for REFERENCES)? */
+static bool same_columns(const Index *idx, const Root *r)
+{
+	if (idx->ncols != r->ncols)
+		return false;
+	for (int i = 0; i < r->ncols; i++) {
+		bool found = false;
+		for (int k = 0; k < idx->ncols && !found; k++)
+			found = strcmp(idx->cols[k], r->cols[i]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* --root t(cols): the columns must be the primary key or a unique key, as a
+ * foreign key to them would need; else an input error naming the keys. */
+static int check_root_key(Model *m, Root *r, Err *err)
+{
+	StrBuf keys = STRBUF_INIT;
+	for (size_t i = 0; i < m->indexes.n; i++) {
+		const Index *idx = m->indexes.items[i];
+		if (!usable_key(idx, r->t))
+			continue;
+		if (same_columns(idx, r)) {
+			sb_release(&keys);
+			return 0;
+		}
+		sb_adds(&keys, keys.len ? ", (" : "(");
+		for (int k = 0; k < idx->ncols; k++)
+			sb_addf(&keys, "%s%s", k ? ", " : "", idx->cols[k]);
+		sb_addf(&keys, ")%s", idx->primary ? " primary key" : "");
+	}
+	err_set(err, PGC_EXIT_USAGE,
+	        "root %s: its columns are neither the primary key nor a unique key of %s.%s, so no "
+	        "foreign key can reference them; %s%s", r->spec, r->schema, r->table,
+	        keys.len ? "its keys: " : "the table has no primary or unique key",
+	        keys.buf);
+	sb_release(&keys);
+	return -1;
+}
+
 static int resolve_root(Model *m, Root *r, Err *err)
 {
 	r->t = model_find_table(m, r->schema, r->table);
@@ -98,6 +151,8 @@ static int resolve_root(Model *m, Root *r, Err *err)
 		if (!table_column(r->t, r->cols[i]))
 			return err_set(err, PGC_EXIT_USAGE, "root %s: column \"%s\" does not exist in %s.%s",
 			               r->spec, r->cols[i] ? r->cols[i] : "", r->schema, r->table);
+	if (r->ncols > 0 && (!r->t->pk || r->t->pk->dropped || r->cols != r->t->pk->cols))
+		return check_root_key(m, r, err);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * file convention (fix/naming.c), each file atomically (fix/write.c).
  */
 #include "cli/common.h"
+#include "cli/validate.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 #include "fix/fix.h"
@@ -248,6 +249,15 @@ int cmd_fix(int argc, char **argv)
 		}
 	}
 	common_paths(&o, argc, argv);
+	if (o.format && strcmp(o.format, "sql") != 0) {
+		err_set(&err, PGC_EXIT_USAGE, "invalid --format \"%s\": fix writes SQL (--format sql)", o.format);
+		ret = die_with(&err);
+		goto out;
+	}
+	if (cli_check_timeout("--lock-timeout", lock_timeout, &err) < 0) {
+		ret = die_with(&err);
+		goto out;
+	}
 	if (out_dir && !check && write_check_dir(out_dir, &err) < 0) {
 		ret = die_with(&err);
 		goto out;

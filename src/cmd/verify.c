@@ -8,6 +8,8 @@
 #include "exitcodes.h"
 #include "cli/timeout.h"
 #include "lint/config.h"
+#include "util/strbuf.h"
+#include "verify/cluster.h"
 #include "verify/run.h"
 
 #include <stdio.h>
@@ -16,13 +18,14 @@
 #include <unistd.h>
 
 enum {
-	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
+	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_CLEANUP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
 	OPT_TOLERATE, OPT_CONFIG, OPT_NO_CONFIG, OPT_RETAIN, OPT_LOCK_TIMEOUT,
 };
 
 const struct option verify_options[] = {
 	{"with-fix", no_argument, NULL, OPT_WITH_FIX},
 	{"keep", no_argument, NULL, OPT_KEEP},
+	{"cleanup", no_argument, NULL, OPT_CLEANUP},
 	{"allow-unseeded", no_argument, NULL, OPT_ALLOW_UNSEEDED},
 	{"timings", no_argument, NULL, OPT_TIMINGS},
 	{"extra", required_argument, NULL, OPT_EXTRA},
@@ -60,6 +63,8 @@ static void verify_usage(FILE *f)
 	           "                        tolerate = adds SQLSTATEs, [erase] retain = tables)\n"
 	           "  --no-config           do not read a policy file\n"
 	           "  --keep                keep the embedded cluster running and say how to connect\n"
+	           "  --cleanup             only remove the cluster directories killed runs left behind\n"
+	           "                        (under $TMPDIR or /tmp), say which, and exit\n"
 	           "  --allow-unseeded      a closure table that could not be seeded is not a failure\n"
 	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
 	           "  --retain TABLE        A's rows may stay in TABLE (schema.table), repeatable;\n"
@@ -75,6 +80,27 @@ static void verify_usage(FILE *f)
 	           "      no cascade explains, or a table could not be seeded, 2 usage/input error,\n"
 	           "      3 database error (a lock or statement timeout included)\n",
 	        common_options_help);
+}
+
+/* verify --cleanup: every stale cluster directory, and what was removed. */
+static int verify_cleanup(void)
+{
+	StrBuf removed = STRBUF_INIT, failed = STRBUF_INIT;
+	int n = cluster_cleanup(true, &removed, &failed);
+	if (n == 0)
+		printf("no stale verify cluster found\n");
+	else
+		printf("removed %d stale verify cluster%s: %s\n", n, n == 1 ? "" : "s", removed.buf);
+	int ret = PGC_EXIT_OK;
+	if (failed.len) {
+		log_error("could not remove: %s", failed.buf);
+		ret = PGC_EXIT_INTERNAL;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		ret = PGC_EXIT_INTERNAL;
+	sb_release(&removed);
+	sb_release(&failed);
+	return ret;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -111,6 +137,9 @@ int cmd_verify(int argc, char **argv)
 		case OPT_KEEP:
 			keep = true;
 			continue;
+		case OPT_CLEANUP:
+			ret = verify_cleanup();
+			goto out;
 		case OPT_ALLOW_UNSEEDED:
 			allow_unseeded = true;
 			continue;

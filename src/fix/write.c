@@ -1,6 +1,7 @@
 /* write.c - temp file + fsync + rename; see write.h. */
 #include "fix/write.h"
 #include "exitcodes.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,9 +65,7 @@ int write_check_dir(const char *dir, Err *err)
 static char *join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (!p)
-		abort();
+	char *p = xmalloc(n);
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
@@ -117,9 +116,7 @@ int write_file_atomic(const char *dir, const char *name, const char *data, size_
 	int fd = -1;
 	{
 		size_t n = strlen(dir) + strlen(name) + 32;
-		tmpl = malloc(n);
-		if (!tmpl)
-			abort();
+		tmpl = xmalloc(n);
 		snprintf(tmpl, n, "%s/.%s.pgcascade-XXXXXX", dir, name);
 	}
 	fd = mkstemp(tmpl);

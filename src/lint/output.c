@@ -7,7 +7,9 @@
  */
 #include "lint/output.h"
 #include "exitcodes.h"
+#include "report/report.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "version.h"
 
 #include <json-c/json.h>
@@ -35,12 +37,10 @@ static char *based_path(const char *file, const char *base)
 	size_t bl = base ? strlen(base) : 0;
 	char *ret;
 	if (abs && bl && strncmp(abs, base, bl) == 0 && abs[bl] == '/')
-		ret = strdup(abs + bl + 1);
+		ret = xstrdup(abs + bl + 1);
 	else
-		ret = strdup(file);
+		ret = xstrdup(file);
 	free(abs);
-	if (!ret)
-		abort();
 	return ret;
 }
 
@@ -261,51 +261,7 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-/*
- * The audit's finding object comes from report/json.c
- * (report_finding_json), so that lint and audit print the same objects.
- * It is referenced weakly: until the report module is linked in, the
- * copy below (same fields, in the same order) is used.
- */
-struct json_object *report_finding_json(const Finding *f) __attribute__((weak));
-
-static json_object *finding_json(const Finding *f)
-{
-	if (report_finding_json)
-		return report_finding_json(f);
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "rule", jstr(f->rule));
-	json_object_object_add(o, "severity", jstr(severity_name(f->severity)));
-	json_object_object_add(o, "schema", jstr(f->schema));
-	json_object_object_add(o, "table", jstr(f->table));
-	json_object_object_add(o, "constraint", jstr(f->constraint));
-	json_object_object_add(o, "depth", json_object_new_int(f->depth));
-	json_object_object_add(o, "message", jstr(f->message));
-	if (f->loc.file) {
-		json_object_object_add(o, "file", jstr(f->loc.file));
-		json_object_object_add(o, "line", json_object_new_int(f->loc.line));
-		json_object_object_add(o, "column", json_object_new_int(f->loc.col));
-	}
-	if (f->blocks)
-		json_object_object_add(o, "blocks", jstr(f->blocks));
-	if (f->npath > 0) {
-		json_object *p = json_object_new_array();
-		for (int i = 0; i < f->npath; i++)
-			json_object_array_add(p, jstr(f->path[i]));
-		json_object_object_add(o, "path", p);
-	}
-	if (f->help)
-		json_object_object_add(o, "help", jstr(f->help));
-	if (f->fk)
-		json_object_object_add(o, "predicted_name", json_object_new_boolean(f->fk->name_predicted));
-	if (f->root_table) {
-		json_object *r = json_object_new_object();
-		json_object_object_add(r, "schema", jstr(f->root_schema));
-		json_object_object_add(r, "table", jstr(f->root_table));
-		json_object_object_add(o, "root", r);
-	}
-	return o;
-}
+/* The audit's finding object (report/json.c): lint and audit print the same objects. */
 
 /*
  * The big array of a JSON or SARIF document (the findings) is streamed:
@@ -382,7 +338,7 @@ static void stream_doc(FILE *out, json_object *doc, size_t n,
 static json_object *finding_elem(const Finding *f, const char *base)
 {
 	(void)base;
-	return finding_json(f);
+	return report_finding_json(f);
 }
 
 static json_object *json_doc(const LintResult *r)

@@ -23,10 +23,18 @@
  * is 0 (no limit), sets a transaction-local limit (SET LOCAL) so a stuck
  * catalog read cannot hang a CI job forever.
  *
+ * What the user sees of a conninfo is never its text: db_describe() prints
+ * the options PQconninfoParse() found, as keyword=value in libpq's order,
+ * with every secret (libpq marks password and sslpassword with dispchar
+ * "*") shown as ***. A URI whose user-info holds an unencoded '@' or '/'
+ * (libpq would read part of the password as host or database name) and a
+ * malformed conninfo are input errors (exit 2) whose message shows none
+ * of the text when it may hold a password.
+ *
  * libpq does not echo passwords in its messages, but we do not rely on
- * it: every message built here is scrubbed of the password found in the
- * conninfo (raw and percent-decoded) and of PGPASSWORD, and the conninfo
- * is only ever shown through db_redact().
+ * it: every message of libpq passed on is scrubbed of every secret (the
+ * parsed ones, PGPASSWORD, and the password libpq actually used, which
+ * may come from ~/.pgpass).
  */
 #include "exitcodes.h"
 #include "loader/live.h"
@@ -37,9 +45,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SECRETS 8
-/* Shorter secrets are not scrubbed from messages: replacing every "ab"
- * would garble the message while libpq never prints passwords anyway. */
+#define MAX_SECRETS 16
+/* Shorter secrets are not scrubbed from libpq's messages: replacing every
+ * "ab" would garble the message while libpq never prints passwords anyway.
+ * (db_describe() never shows a secret, whatever its length.) */
 #define MIN_SCRUB_LEN 3
 
 typedef struct Secrets {
@@ -49,7 +58,7 @@ typedef struct Secrets {
 
 static void secret_add(Secrets *sec, const char *p, size_t n)
 {
-	if (!sec || n < MIN_SCRUB_LEN || sec->n == MAX_SECRETS)
+	if (!sec || !p || n < MIN_SCRUB_LEN || sec->n == MAX_SECRETS)
 		return;
 	char *c = malloc(n + 1);
 	if (!c)
@@ -71,151 +80,133 @@ static bool is_uri(const char *s)
 	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
 }
 
-static int hexval(int c)
+/* libpq reads a value with '=' or a URI prefix as a conninfo, anything
+ * else as a database name. */
+static bool is_conninfo(const char *s)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return strchr(s, '=') || is_uri(s);
 }
 
-/* Adds a percent-encoded secret in both spellings. */
-static void secret_add_uri(Secrets *sec, const char *p, size_t n)
-{
-	secret_add(sec, p, n);
-	StrBuf d = STRBUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		int h = -1, l = -1;
-		if (p[i] == '%' && i + 2 < n) {
-			h = hexval((unsigned char)p[i + 1]);
-			l = hexval((unsigned char)p[i + 2]);
-		}
-		if (h >= 0 && l >= 0) {
-			sb_addch(&d, (char)(h * 16 + l));
-			i += 2;
-		} else {
-			sb_addch(&d, p[i]);
-		}
-	}
-	if (d.len != n || memcmp(d.buf, p, n) != 0)
-		secret_add(sec, d.buf, d.len);
-	sb_release(&d);
-}
-
-/*
- * URI: postgresql://user:password@host/db?password=...&...
- * The user-info part ends at an '@' before the first '/'.
- */
-static void redact_uri(StrBuf *out, const char *s, Secrets *sec)
+/* A URI's user-info ends at its first '@' or '/': a password with an
+ * unencoded '@' or '/' leaves a piece of itself in the host or the
+ * database name. Such a URI does not mean what its author wrote. */
+static bool uri_ambiguous(const char *s)
 {
 	const char *p = strstr(s, "://") + 3;
-	sb_add(out, s, (size_t)(p - s));
-	const char *slash = p + strcspn(p, "/");
-	/* libpq stops at the first '@', but a password with an unencoded '@'
-	 * is still a password: hide everything up to the last one. */
-	const char *at = memrchr(p, '@', (size_t)(slash - p));
-	if (at) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
-		if (colon) {
-			sb_add(out, p, (size_t)(colon - p));
-			sb_adds(out, ":***");
-			secret_add_uri(sec, colon + 1, (size_t)(at - colon - 1));
-			/* each '@'-separated piece, as libpq may show one as a host */
-			for (const char *q = colon + 1, *e; q < at; q = e + 1) {
-				e = memchr(q, '@', (size_t)(at - q));
-				if (!e)
-					e = at;
-				if (e - q != at - colon - 1)
-					secret_add_uri(sec, q, (size_t)(e - q));
-			}
-		} else {
-			sb_add(out, p, (size_t)(at - p));
-		}
-		p = at;
-	}
-	const char *q = strchr(p, '?');
-	if (!q) {
-		sb_adds(out, p);
+	size_t end = strcspn(p, "?");
+	const char *at = memchr(p, '@', end);
+	if (!at)
+		return false;
+	if (memchr(at + 1, '@', end - (size_t)(at + 1 - p)))
+		return true;
+	return memchr(p, '/', (size_t)(at - p)) != NULL;
+}
+
+/* A value as conninfo syntax: bare when it can be, else single-quoted with
+ * \ and ' escaped; control bytes as \xNN so nothing reaches a terminal raw. */
+static void add_value(StrBuf *out, const char *v)
+{
+	bool bare = *v != '\0';
+	for (const char *p = v; *p; p++)
+		if (*p == '\'' || *p == '\\' || (unsigned char)*p <= ' ' || *p == 0x7f)
+			bare = false;
+	if (bare) {
+		sb_adds(out, v);
 		return;
 	}
-	sb_add(out, p, (size_t)(q + 1 - p));
-	p = q + 1;
-	while (*p) {
-		size_t len = strcspn(p, "&");
-		const char *eq = memchr(p, '=', len);
-		if (eq && (size_t)(eq - p) == 8 && strncmp(p, "password", 8) == 0) {
-			sb_adds(out, "password=***");
-			secret_add_uri(sec, eq + 1, len - 9);
+	sb_addch(out, '\'');
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '\'' || *p == '\\') {
+			sb_addch(out, '\\');
+			sb_addch(out, (char)*p);
+		} else if (*p < ' ' || *p == 0x7f) {
+			sb_addf(out, "\\x%02x", *p);
 		} else {
-			sb_add(out, p, len);
+			sb_addch(out, (char)*p);
 		}
-		p += len;
-		if (*p == '&')
-			sb_addch(out, *p++);
 	}
+	sb_addch(out, '\'');
 }
 
-/*
- * keyword = value pairs, tokenised the way libpq's conninfo_parse() does:
- * values are bare words or single-quoted, with backslash escapes.
- */
-static void redact_kv(StrBuf *out, const char *s, Secrets *sec)
+/* The parsed options without their secrets; the secrets go into sec. */
+static void describe_options(StrBuf *out, const PQconninfoOption *opts, Secrets *sec)
 {
-	const char *p = s;
-	while (*p) {
-		if (isspace((unsigned char)*p)) {
-			sb_addch(out, *p++);
+	for (const PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val)
 			continue;
-		}
-		const char *kw = p;
-		while (*p && *p != '=' && !isspace((unsigned char)*p))
-			p++;
-		size_t kwlen = (size_t)(p - kw);
-		sb_add(out, kw, kwlen);
-		while (isspace((unsigned char)*p))
-			sb_addch(out, *p++);
-		if (*p != '=')
-			continue; /* malformed; libpq will say so */
-		sb_addch(out, *p++);
-		while (isspace((unsigned char)*p))
-			sb_addch(out, *p++);
-		const char *v = p;
-		StrBuf val = STRBUF_INIT;
-		if (*p == '\'') {
-			p++;
-			while (*p && *p != '\'') {
-				if (*p == '\\' && p[1])
-					p++;
-				sb_addch(&val, *p++);
-			}
-			if (*p == '\'')
-				p++;
-		} else {
-			while (*p && !isspace((unsigned char)*p)) {
-				if (*p == '\\' && p[1])
-					p++;
-				sb_addch(&val, *p++);
-			}
-		}
-		if (kwlen == 8 && strncmp(kw, "password", 8) == 0) {
+		if (out->len)
+			sb_addch(out, ' ');
+		sb_adds(out, o->keyword);
+		sb_addch(out, '=');
+		if (o->dispchar && strchr(o->dispchar, '*')) {
 			sb_adds(out, "***");
-			secret_add(sec, v, (size_t)(p - v));
-			secret_add(sec, val.buf, val.len);
+			secret_add(sec, o->val, strlen(o->val));
 		} else {
-			sb_add(out, v, (size_t)(p - v));
+			add_value(out, o->val);
 		}
-		sb_release(&val);
 	}
 }
 
-static void redact(StrBuf *out, const char *s, Secrets *sec)
+/* what: "--db" or "DATABASE_URL", for messages. */
+static int describe(StrBuf *out, const char *conninfo, const char *what, Secrets *sec, Err *err)
 {
-	if (is_uri(s))
-		redact_uri(out, s, sec);
-	else
-		redact_kv(out, s, sec);
+	if (!is_conninfo(conninfo)) {
+		sb_adds(out, "dbname=");
+		add_value(out, conninfo);
+		return 0;
+	}
+	if (is_uri(conninfo) && uri_ambiguous(conninfo))
+		return err_set(err, PGC_EXIT_USAGE,
+		               "invalid connection URI in %s (not shown: it may contain a password): "
+		               "its user name or password holds an unencoded '@' or '/', which libpq "
+		               "reads as the end of the password; percent-encode them (%%40, %%2F)", what);
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+	if (!opts) {
+		int rc;
+		if (!perr)
+			rc = err_set(err, PGC_EXIT_INTERNAL, "out of memory parsing the connection string in %s", what);
+		/* libpq's reason quotes a piece of the text, which may hold a
+		 * password when the text does not tokenise as meant. */
+		else if (strcasestr(conninfo, "password") || strchr(conninfo, '@'))
+			rc = err_set(err, PGC_EXIT_USAGE,
+			             "invalid connection string in %s (not shown: it may contain a password); "
+			             "check its syntax: keyword=value pairs or a postgresql:// URI", what);
+		else {
+			size_t n = strlen(perr);
+			while (n && (perr[n - 1] == '\n' || perr[n - 1] == ' '))
+				n--;
+			rc = err_set(err, PGC_EXIT_USAGE, "invalid connection string in %s: %.*s", what, (int)n, perr);
+		}
+		PQfreemem(perr);
+		return rc;
+	}
+	/* "host= password=x": libpq reads "password=x" as the host. */
+	for (const PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val || (o->dispchar && strchr(o->dispchar, '*')))
+			continue;
+		for (const char *p = strcasestr(o->val, "password"); p; p = strcasestr(p + 1, "password")) {
+			const char *q = p + 8;
+			while (isspace((unsigned char)*q))
+				q++;
+			if (*q == '=') {
+				err_set(err, PGC_EXIT_USAGE,
+				        "invalid connection string in %s (not shown: it may contain a password): "
+				        "the value of %s holds \"password=\"; an empty value needs quotes (%s='')",
+				        what, o->keyword, o->keyword);
+				PQconninfoFree(opts);
+				return -1;
+			}
+		}
+	}
+	describe_options(out, opts, sec);
+	PQconninfoFree(opts);
+	return 0;
+}
+
+int db_describe(const char *conninfo, StrBuf *out, Err *err)
+{
+	return describe(out, conninfo, "--db", NULL, err);
 }
 
 char *db_redact(Arena *a, const char *conninfo)
@@ -223,7 +214,11 @@ char *db_redact(Arena *a, const char *conninfo)
 	if (!conninfo)
 		return NULL;
 	StrBuf sb = STRBUF_INIT;
-	redact(&sb, conninfo, NULL);
+	Err err = {0};
+	if (describe(&sb, conninfo, "--db", NULL, &err) < 0) {
+		sb_reset(&sb);
+		sb_adds(&sb, "(invalid connection string, not shown)");
+	}
 	char *r = arena_strdup(a, sb.buf);
 	sb_release(&sb);
 	return r;
@@ -278,38 +273,15 @@ PGconn *db_connect(const char *url, Err *err)
 		if (url && !*url)
 			url = NULL;
 	}
-	if (url)
-		redact(&shown, url, &sec);
-	else
+	if (url) {
+		if (describe(&shown, url, from, &sec, err) < 0)
+			goto out;
+	} else {
 		sb_adds(&shown, "(from the PG* environment variables)");
+	}
 	const char *pw = getenv("PGPASSWORD");
 	if (pw)
 		secret_add(&sec, pw, strlen(pw));
-
-	/* Check the syntax first: a clean message before any network traffic.
-	 * libpq treats a value with '=' or a URI prefix as a conninfo, and
-	 * anything else as a database name. */
-	if (url && (strchr(url, '=') || is_uri(url))) {
-		char *perr = NULL;
-		PQconninfoOption *opts = PQconninfoParse(url, &perr);
-		if (!opts) {
-			/* A malformed string may not tokenise the way we guessed
-			 * (password=two words): then neither it nor libpq's
-			 * quoting of its pieces can be shown safely. */
-			if (strcasestr(url, "password") || strchr(url, '@')) {
-				err_set(err, PGC_EXIT_DB, "invalid connection string in %s (not shown: it "
-				        "contains a password); check its syntax: keyword=value pairs or a "
-				        "postgresql:// URI", from);
-			} else {
-				scrub(&msg, perr ? perr : "out of memory", &sec);
-				err_set(err, PGC_EXIT_DB, "invalid connection string in %s \"%s\": %s",
-				        from, shown.buf, msg.buf);
-			}
-			PQfreemem(perr);
-			goto out;
-		}
-		PQconninfoFree(opts);
-	}
 
 	const char *kw[5], *val[5];
 	int n = 0;
@@ -328,12 +300,16 @@ PGconn *db_connect(const char *url, Err *err)
 
 	conn = PQconnectdbParams(kw, val, 1);
 	if (!conn) {
-		err_set(err, PGC_EXIT_DB, "could not connect to the database %s: out of memory", shown.buf);
+		err_set(err, PGC_EXIT_DB, "could not connect to the database (%s): out of memory", shown.buf);
 		goto out;
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
+		/* the password libpq used, perhaps from ~/.pgpass */
+		const char *used = PQpass(conn);
+		if (used)
+			secret_add(&sec, used, strlen(used));
 		scrub(&msg, PQerrorMessage(conn), &sec);
-		err_set(err, PGC_EXIT_DB, "could not connect to the database %s: %s", shown.buf, msg.buf);
+		err_set(err, PGC_EXIT_DB, "could not connect to the database (%s): %s", shown.buf, msg.buf);
 		PQfinish(conn);
 		conn = NULL;
 		goto out;

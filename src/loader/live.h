@@ -9,6 +9,7 @@
 
 #include "model/model.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -21,7 +22,18 @@
  */
 PGconn *db_connect(const char *url, Err *err);
 
-/* Removes password=... and user:password@ from a conninfo or URI, for messages. */
+/*
+ * The conninfo (keyword/value, URI or bare database name) as a user may
+ * see it: the options PQconninfoParse() finds, keyword=value in libpq's
+ * order, every secret (password, sslpassword) as ***; never the raw text.
+ * Returns 0, or -1 with err: PGC_EXIT_USAGE for a malformed conninfo or a
+ * URI with an unencoded '@' or '/' in its user-info (the message shows
+ * nothing of a text that may hold a password).
+ */
+int db_describe(const char *conninfo, StrBuf *out, Err *err);
+
+/* db_describe() into the arena; "(invalid connection string, not shown)"
+ * when it fails. For file headers. */
 char *db_redact(Arena *a, const char *conninfo);
 
 /* Fills m from the catalog. Returns 0, or -1 with err (PGC_EXIT_DB). */

@@ -10,20 +10,38 @@
 static long fail_at = -1;
 static long counter;
 
+static void print_count(void)
+{
+	fprintf(stderr, "pgcascade: allocations: %ld\n", counter);
+}
+
+/* PGCASCADE_FAIL_ALLOC=N fails the Nth allocation; PGCASCADE_COUNT_ALLOC=1
+ * prints how many a run made, at exit (for tests that aim at late ones). */
 static int should_fail(void)
 {
 	if (fail_at < 0) {
 		const char *e = getenv("PGCASCADE_FAIL_ALLOC");
 		fail_at = e ? atol(e) : 0;
+		if (getenv("PGCASCADE_COUNT_ALLOC"))
+			atexit(print_count);
 	}
-	return fail_at > 0 && ++counter == fail_at;
+	return ++counter == fail_at;
 }
 #else
 static int should_fail(void) { return 0; }
 #endif
 
+static void (*failure_hook)(void);
+
+void xalloc_on_failure(void (*hook)(void))
+{
+	failure_hook = hook;
+}
+
 static void oom(void)
 {
+	if (failure_hook)
+		failure_hook();
 	fputs("pgcascade: error: out of memory\n", stderr);
 	exit(PGC_EXIT_INTERNAL);
 }

@@ -17,4 +17,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* hook (or NULL) runs before the out-of-memory exit: the embedded
+ * cluster's teardown registers itself here. */
+void xalloc_on_failure(void (*hook)(void));
+
 #endif

@@ -8,9 +8,21 @@
  * SIGINT/SIGTERM/SIGHUP handler. When we are not keeping the cluster,
  * the postmaster also gets PR_SET_PDEATHSIG=SIGQUIT, so even a SIGKILL
  * of pgcascade does not leave a server running.
+ *
+ * What a SIGKILL does leave is the directory. Each one therefore holds an
+ * owner file ("pid N\nstart T\nkeep 0|1\n", T being the owner's start
+ * time in clock ticks since boot, /proc/PID/stat field 22, so a reused
+ * pid is not mistaken for the owner). cluster_start() first removes every
+ * directory of ours under the same parent whose owner is dead, whose
+ * postmaster is gone and which was not kept (--keep), and says so in one
+ * line; cluster_cleanup() (verify --cleanup) does the same and reports.
+ * A directory of a live process, of another user, or kept, is never
+ * touched.
  */
 #include "verify/cluster.h"
 #include "exitcodes.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <libpq-fe.h>
 
@@ -36,6 +48,9 @@ static char g_dir[256];                 /* directory to remove, or "" */
 static volatile sig_atomic_t g_keep;
 static char *g_rm_argv[] = {"/bin/rm", "-rf", "--", g_dir, NULL};
 static bool g_handlers;
+
+#define OWNER_FILE "owner"
+#define DIR_PREFIX "pgcascade-verify."
 
 static void sleep_ms(long ms)
 {
@@ -96,6 +111,13 @@ static void teardown(void)
 	}
 }
 
+/* Out of memory: the run failed, so nothing is kept. */
+static void teardown_on_failure(void)
+{
+	g_keep = 0;
+	teardown();
+}
+
 static void on_signal(int sig)
 {
 	int saved = errno;
@@ -114,6 +136,9 @@ static void arm_handlers(void)
 {
 	if (g_handlers)
 		return;
+	/* A closed stdout must not kill us before the teardown: every write
+	 * is checked, and a failed one is an error like any other. */
+	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -171,8 +196,8 @@ int cluster_find_bindir(char *out, Err *err)
 		int n = 0;
 		struct dirent *e;
 		while ((e = readdir(d)) && n < 64)
-			if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
-				names[n++] = strdup(e->d_name);
+			if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && (names[n] = strdup(e->d_name)))
+				n++;
 		closedir(d);
 		qsort(names, (size_t)n, sizeof(names[0]), cmp_version_desc);
 		int found = -1;
@@ -189,7 +214,7 @@ int cluster_find_bindir(char *out, Err *err)
 	const char *path = getenv("PATH");
 	if (path) {
 		char *copy = strdup(path), *save = NULL;
-		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir; dir = strtok_r(NULL, ":", &save)) {
 			if (*dir && has_server(dir)) {
 				snprintf(out, PATH_MAX, "%s", dir);
 				free(copy);
@@ -288,12 +313,170 @@ static pid_t spawn(const RunAs *ra, char *const argv[], const char *dir, const c
 	return pid;
 }
 
+/* $TMPDIR when it is absolute and short enough for the socket path
+ * (sun_path holds 107 bytes), else /tmp */
+static const char *tmp_parent(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || tmp[0] != '/' || strlen(tmp) > 60)
+		tmp = "/tmp";
+	return tmp;
+}
+
+/* A process's start time (clock ticks since boot), or 0 when it does not exist. */
+static unsigned long long proc_start(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* the command name may hold spaces and parentheses: fields start after the last ')' */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	p++;
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static int write_owner(const char *dir, bool keep)
+{
+	char path[320], text[128];
+	snprintf(path, sizeof(path), "%s/" OWNER_FILE, dir);
+	int len = snprintf(text, sizeof(text), "pid %d\nstart %llu\nkeep %d\n", (int)getpid(),
+	                   proc_start(getpid()), keep ? 1 : 0);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -1;
+	bool ok = write(fd, text, (size_t)len) == len;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* Is a postmaster still running in dir? (data/postmaster.pid names it) */
+static bool postmaster_alive(const char *dir)
+{
+	char path[320], buf[64];
+	snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	long pid = strtol(buf, NULL, 10);
+	return pid > 0 && proc_start((pid_t)pid) != 0;
+}
+
+/*
+ * Why dir (a directory of ours under the parent) is stale, or NULL when it
+ * is not: its owner is dead (or its pid now belongs to a process started
+ * later), it was not kept, and no postmaster runs in it. Without an owner
+ * file (left by an older pgcascade, or a run that has just created it) a
+ * directory counts as stale only with old_unowned, and when untouched for
+ * 10 minutes.
+ */
+static const char *stale_reason(const char *dir, bool old_unowned, char *buf, size_t size)
+{
+	struct stat st;
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	if (geteuid() != 0 && st.st_uid != geteuid())
+		return NULL; /* not ours to judge */
+	char path[320], text[256];
+	snprintf(path, sizeof(path), "%s/" OWNER_FILE, dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (!old_unowned || time(NULL) - st.st_mtime < 600 || postmaster_alive(dir))
+			return NULL;
+		snprintf(buf, size, "no owner file, untouched for %ld min", (long)(time(NULL) - st.st_mtime) / 60);
+		return buf;
+	}
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	int pid = 0, keep = 0;
+	unsigned long long start = 0;
+	if (sscanf(text, "pid %d start %llu keep %d", &pid, &start, &keep) != 3 || pid <= 0)
+		return NULL; /* being written, or not ours: leave it */
+	if (keep)
+		return NULL;
+	unsigned long long now = proc_start((pid_t)pid);
+	if (now != 0 && now == start)
+		return NULL; /* the owner lives */
+	if (postmaster_alive(dir))
+		return NULL;
+	snprintf(buf, size, "owner pid %d %s", pid, now ? "gone (pid reused)" : "gone");
+	return buf;
+}
+
+static int remove_tree(const char *dir)
+{
+	pid_t rm = fork();
+	if (rm < 0)
+		return -1;
+	if (rm == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(rm, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && access(dir, F_OK) < 0 ? 0 : -1;
+}
+
+int cluster_cleanup(bool old_unowned, StrBuf *removed, StrBuf *failed)
+{
+	const char *parent = tmp_parent();
+	DIR *d = opendir(parent);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) != 0)
+			continue;
+		char dir[300], why[128];
+		if (snprintf(dir, sizeof(dir), "%s/%s", parent, e->d_name) >= (int)sizeof(dir))
+			continue;
+		const char *reason = stale_reason(dir, old_unowned, why, sizeof(why));
+		if (!reason)
+			continue;
+		StrBuf *to = remove_tree(dir) == 0 ? removed : failed;
+		if (to == removed)
+			n++;
+		if (to) {
+			if (to->len)
+				sb_adds(to, ", ");
+			sb_addf(to, "%s (%s)", dir, reason);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 int cluster_start(Cluster *c, bool keep, Err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->keep = keep;
 	if (cluster_find_bindir(c->bindir, err) < 0)
 		return -1;
+
+	/* What earlier runs killed with SIGKILL left behind. */
+	StrBuf removed = STRBUF_INIT;
+	int nstale = cluster_cleanup(false, &removed, NULL);
+	if (nstale > 0)
+		log_info("removed %d stale verify cluster%s of dead pgcascade runs: %s", nstale,
+		         nstale == 1 ? "" : "s", removed.buf);
+	sb_release(&removed);
 
 	RunAs ra = {0};
 	if (geteuid() == 0) {
@@ -310,12 +493,8 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 		ra.user = "postgres";
 	}
 
-	/* $TMPDIR when it is absolute and short enough for the socket path
-	 * (sun_path holds 107 bytes), else /tmp */
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || tmp[0] != '/' || strlen(tmp) > 60)
-		tmp = "/tmp";
-	snprintf(c->dir, sizeof(c->dir), "%s/pgcascade-verify.XXXXXX", tmp);
+	const char *tmp = tmp_parent();
+	snprintf(c->dir, sizeof(c->dir), "%s/" DIR_PREFIX "XXXXXX", tmp);
 	if (!mkdtemp(c->dir)) {
 		int e = errno;
 		c->dir[0] = '\0';
@@ -326,6 +505,11 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	snprintf(g_dir, sizeof(g_dir), "%s", c->dir);
 	g_keep = 0;
 	arm_handlers();
+	xalloc_on_failure(teardown_on_failure);
+	if (write_owner(c->dir, false) < 0) {
+		err_set(err, PGC_EXIT_DB, "could not write the owner file in %s: %s", c->dir, strerror(errno));
+		goto fail;
+	}
 	if (ra.drop && chown(c->dir, ra.uid, ra.gid) < 0) {
 		err_set(err, PGC_EXIT_DB, "could not give %s to the postgres user: %s", c->dir,
 		        strerror(errno));
@@ -419,6 +603,9 @@ bool cluster_died(Cluster *c)
 
 void cluster_stop(Cluster *c)
 {
+	/* a cluster left running on purpose is never stale */
+	if (c->keep && c->dir[0] && write_owner(c->dir, true) < 0)
+		log_warning("could not mark %s as kept: %s", c->dir, strerror(errno));
 	g_keep = c->keep;
 	teardown();
 	if (!c->keep) {
@@ -427,6 +614,7 @@ void cluster_stop(Cluster *c)
 	}
 	g_dir[0] = '\0';
 	g_postmaster = 0;
+	xalloc_on_failure(NULL);
 }
 
 const char *cluster_stop_hint(const Cluster *c)

@@ -18,6 +18,7 @@
 #define PGC_CLUSTER_H
 
 #include "util/err.h"
+#include "util/strbuf.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -45,6 +46,16 @@ int cluster_find_bindir(char *out, Err *err);
  * -1 with err (PGC_EXIT_DB); on failure nothing is left behind.
  */
 int cluster_start(Cluster *c, bool keep, Err *err);
+
+/*
+ * Removes the cluster directories under $TMPDIR (or /tmp) that runs
+ * killed with SIGKILL left behind: owner dead, not kept, no postmaster
+ * running; with old_unowned also those without an owner file untouched
+ * for 10 minutes. Never a live process's, a kept one or another user's.
+ * Appends "DIR (reason)" items to removed and failed (either may be
+ * NULL). Returns how many were removed. cluster_start() runs it first.
+ */
+int cluster_cleanup(bool old_unowned, StrBuf *removed, StrBuf *failed);
 
 /* Stops the server and removes the directory (unless c->keep). Idempotent. */
 void cluster_stop(Cluster *c);

@@ -40,6 +40,8 @@ if [ "${#fixtures[@]}" -eq 0 ]; then
 	not_ok "there are PostgreSQL fixtures in tests/fixtures/pg"
 	exit 1
 fi
+# 7 checks per fixture: accepted, exit codes, FK count, no places, 3 parts.
+plan $((7 * ${#fixtures[@]}))
 
 for f in "${fixtures[@]}"; do
 	name=$(basename "$f" .sql)
@@ -48,7 +50,7 @@ for f in "${fixtures[@]}"; do
 	line=$(grep -m1 -E '^-- pgcascade-args:' "$f" | sed 's/^-- pgcascade-args://')
 	[ -n "$line" ] && eval "args=($line)" # shell words: quotes work
 
-	conninfo=$(fresh_db "$db") || { not_ok "$name: create database"; continue; }
+	conninfo=$(fresh_db "$db") || { not_ok "$name: create database"; exit 1; }
 	if ! psql_db "$db" -f "$f" >"$TMP/psql.out" 2>&1; then
 		not_ok "$name: PostgreSQL accepts the fixture"
 		sed 's/^/#   /' "$TMP/psql.out" | head -20

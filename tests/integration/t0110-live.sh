@@ -7,6 +7,7 @@
 # nothing is left behind on the server.
 source "$(dirname "$0")/../lib/tap.sh"
 
+plan 67
 SECRET='S3cr3tPassw0rdXyz'
 DB=pgc_t0110
 conninfo=$(fresh_db "$DB") || { not_ok "create database"; exit 1; }
@@ -25,7 +26,8 @@ no_secret() {
 pgc audit --format json --db "postgresql://bob:$SECRET@127.0.0.1:1/app"
 check_eq "refused URI: exit 3" 3 "$RC"
 no_secret "refused URI"
-check_contains "refused URI: redacted URI shown" "postgresql://bob:***@127.0.0.1:1/app" "$TMP/err"
+check_contains "refused URI: the parsed options shown, the password as ***" \
+	"(user=bob password=*** dbname=app host=127.0.0.1 port=1)" "$TMP/err"
 
 pgc audit --format json --db "host=127.0.0.1 port=1 user=bob password='$SECRET' dbname=app"
 check_eq "refused conninfo: exit 3" 3 "$RC"
@@ -38,13 +40,47 @@ no_secret "wrong host"
 check_contains "wrong host: the host is named" "no-such-host.invalid" "$TMP/err"
 
 pgc audit --format json --db "host=h password=$SECRET extra"
-check_eq "malformed conninfo with a password: exit 3" 3 "$RC"
+check_eq "malformed conninfo with a password: exit 2 (input error)" 2 "$RC"
 no_secret "malformed conninfo"
+pgc audit --format json --db "host=h extra"
+check_eq "malformed conninfo without a password: exit 2" 2 "$RC"
+check_contains "malformed conninfo without a password: libpq's reason" 'missing "=" after "extra"' "$TMP/err"
+
+# A password with '/' and '@' unencoded: libpq would read pieces of it as
+# host and database name, so the URI is refused without showing any of it.
+pgc audit --db 'postgresql://bob:pa/ss@wo:rd9@127.0.0.1:55811/app'
+check_eq "password with '/' and '@': exit 2" 2 "$RC"
+for piece in 'pa/ss@wo:rd9' 'ss@wo' 'wo:rd9' 'rd9'; do
+	check "password with '/' and '@': '$piece' not in stdout or stderr" \
+		test "$(cat "$TMP/out" "$TMP/err" | grep -cF -- "$piece")" = 0
+done
+check_contains "password with '/' and '@': says how to write it" "percent-encode" "$TMP/err"
+# Percent-encoded, the same password is fine: neither spelling shows.
+pgc audit --db 'postgresql://bob:pa%2Fss%40wo%3Ard9@127.0.0.1:1/app'
+check_eq "percent-encoded password: exit 3 (refused)" 3 "$RC"
+check "percent-encoded password: neither spelling in the output" \
+	test "$(cat "$TMP/out" "$TMP/err" | grep -cF -e 'pa/ss@wo:rd9' -e 'pa%2Fss%40wo%3Ard9' -e 'rd9')" = 0
+# Several hosts and query parameters, a password in the query.
+pgc audit --db "postgresql://bob@127.0.0.1:1,127.0.0.1:2/app?sslmode=disable&password=$SECRET&application_name=x"
+check_eq "multiple hosts: exit 3" 3 "$RC"
+no_secret "multiple hosts"
+check_contains "multiple hosts: both shown" "host=127.0.0.1,127.0.0.1 port=1,2" "$TMP/err"
+pgc audit --db "host=127.0.0.1 port=1 sslpassword=$SECRET"
+no_secret "sslpassword"
+# A password from a password file (PGPASSFILE, else ~/.pgpass).
+printf '127.0.0.1:1:*:bob:%s\n' "$SECRET" >"$TMP/pgpass"; chmod 600 "$TMP/pgpass"
+PGPASSFILE="$TMP/pgpass" pgc audit --db "host=127.0.0.1 port=1 user=bob dbname=app"
+check_eq "password file: exit 3" 3 "$RC"
+no_secret "password file"
 
 DATABASE_URL="postgresql://bob:$SECRET@127.0.0.1:1/app" pgc audit --format json --db ''
 check_eq "DATABASE_URL (--db ''): exit 3" 3 "$RC"
 no_secret "DATABASE_URL"
-check_contains "DATABASE_URL is what was used" "127.0.0.1:1" "$TMP/err"
+check_contains "DATABASE_URL is what was used" "host=127.0.0.1 port=1" "$TMP/err"
+DATABASE_URL='postgresql://bob:pa/ss@wo:rd9@127.0.0.1:55811/app' pgc audit --db ''
+check_eq "DATABASE_URL with an unencoded '/': exit 2" 2 "$RC"
+check "DATABASE_URL with an unencoded '/': no piece of the password shown" \
+	test "$(cat "$TMP/out" "$TMP/err" | grep -cF -e 'ss@wo' -e 'rd9')" = 0
 
 PGPASSWORD=$SECRET pgc audit --format json --db "host=127.0.0.1 port=1 user=bob dbname=app"
 check_eq "PGPASSWORD: exit 3" 3 "$RC"

@@ -27,6 +27,10 @@
 # The minimal fix (every blocker but the not-on-postgres ones CASCADE) must
 # pass on every dataset.
 source "$(dirname "$0")/../lib/tap.sh"
+# The plan: 9 explicit shapes + T0205_SHAPES random ones, 6 classification
+# checks, 2 corpus checks, and 13 checks of fix --minimal on PostgreSQL.
+export T0205_SHAPES=${T0205_SHAPES:-16}
+plan $((30 + T0205_SHAPES))
 
 DB=pgc_t0205
 CONN=$(fresh_db "$DB") || { not_ok "create database"; exit 1; }

@@ -3,6 +3,7 @@
 # written by hand (tests/fixtures/crdb/expect/, each rule cited there):
 # CockroachDB cannot run here, so these are the reference, not a server.
 source "$(dirname "$0")/../lib/tap.sh"
+plan 11
 EX="$PGC_ROOT/examples/skytwin"
 EXP="$FIXTURES/crdb/expect"
 

@@ -12,6 +12,10 @@ source "$PGC_ROOT/tests/lib/tap.sh"
 ZOO="$FIXTURES/verify/type-zoo.sql"
 ZOOFIX="$FIXTURES/verify/type-zoo-fix.sql"
 EXAMPLE=("$PGC_ROOT/examples/skytwin/schema.sql" "$PGC_ROOT/examples/skytwin/migrations")
+shopt -s nullglob
+PGFIX=("$FIXTURES"/pg/*.sql)
+# fixed checks + 2 per fixture (embedded) + 4 per fixture (live); the example: +3 (usage_events)
+plan $((78 + 6 * ${#PGFIX[@]}))
 
 # Our clusters go under a private TMPDIR, so the checks below see only ours
 # (the postgres user must be able to traverse it).
@@ -45,8 +49,8 @@ check_eq "zoo: messages gets A's row per incoming edge (sender, recipient, reply
 
 # The closure verify seeded is the closure audit computes on the same
 # schema applied by psql to the suite's PostgreSQL (expected from a real server).
-db=$(fresh_db t0400_zoo)
-psql_db t0400_zoo -f "$ZOO" >/dev/null 2>&1
+db=$(fresh_db t0400_zoo) || { not_ok "create database"; exit 1; }
+check "zoo: PostgreSQL applies the schema" psql_db t0400_zoo -f "$ZOO" -o /dev/null
 "$PGC" audit --format json --root '"Users"' --db "$db" >"$TMP/audit.json" 2>"$TMP/audit.err"
 jq -r '[.roots[0] | "\(.schema).\(.table)"] + [.closure[] | "\(.schema).\(.table)"] | unique | .[]' \
 	"$TMP/audit.json" >"$TMP/expect"
@@ -125,8 +129,7 @@ check_eq "example with fix: more than 20 tables seeded" true "$(j '[.tables[] | 
 
 # --- every PostgreSQL fixture: verify agrees with audit; --with-fix passes ----
 nfix=0
-for f in "$FIXTURES"/pg/*.sql; do
-	[ -f "$f" ] || continue
+for f in "${PGFIX[@]}"; do
 	nfix=$((nfix + 1))
 	name=$(basename "$f")
 	"$PGC" audit --format json "$f" >"$TMP/a.json" 2>/dev/null
@@ -134,10 +137,13 @@ for f in "$FIXTURES"/pg/*.sql; do
 	if [ "$arc" -eq 2 ]; then
 		pgc verify "$f"
 		check_eq "fixture $name: no root, verify exits 2 like audit" 2 "$RC"
+		pgc verify --with-fix "$f"
+		check_eq "fixture $name: no root, verify --with-fix exits 2 like audit" 2 "$RC"
 		continue
 	fi
 	if [ "$arc" -gt 1 ]; then
 		not_ok "fixture $name: the static audit failed (exit $arc), so there is nothing to compare with"
+		not_ok "fixture $name: --with-fix (not run)"
 		continue
 	fi
 	blocking=$(jq '[.findings[] | select(.rule == "fk-blocks-delete" or .rule == "set-null-not-null")] | length' "$TMP/a.json")
@@ -156,10 +162,9 @@ for f in "$FIXTURES"/pg/*.sql; do
 	if [ "$setnull" -gt 0 ]; then
 		# the fix re-creates blocking FKs; a SET NULL on a NOT NULL column
 		# still fails at run time, and verify must prove it
-		check_eq "fixture $name: SET NULL on NOT NULL still fails with the fix (exit 1)" 1 "$RC"
-		check_eq "fixture $name: ... with SQLSTATE 23502" 23502 "$(j .error.sqlstate)"
-		check_eq "fixture $name: ... naming a set-null-not-null constraint" true \
-			"$(jq --arg c "$(j .error.constraint)" '[.findings[] | select(.rule == "set-null-not-null" and .constraint == $c)] | length > 0' "$TMP/a.json")"
+		check_eq "fixture $name: SET NULL on NOT NULL still fails with the fix: exit 1, SQLSTATE 23502, a set-null-not-null constraint" \
+			"1 23502 true" \
+			"$RC $(j .error.sqlstate) $(jq --arg c "$(j .error.constraint)" '[.findings[] | select(.rule == "set-null-not-null" and .constraint == $c)] | length > 0' "$TMP/a.json")"
 	else
 		check_eq "fixture $name: passes with --with-fix" 0 "$RC"
 		[ "$RC" -eq 0 ] || { j '.unseeded, .error' | head -10 | sed 's/^/#   /'; sed 's/^/#   /' "$TMP/err" | head -5; }
@@ -177,6 +182,15 @@ counts() { # db: "schema.table count" for every table
 }
 inserts() { # db: total rows ever inserted (rolled back or not), from the statistics
 	psql_db "$1" -At -c "SELECT pg_stat_clear_snapshot(); SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables" | tail -1
+}
+inserts_grew() { # db before: the statistics show rows inserted since (they lag a little)
+	local n
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		n=$(inserts "$1")
+		[ "$n" -gt "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
 }
 # some existing data, so "unchanged" is not just "empty"
 psql_db t0400_zoo -c "INSERT INTO countries VALUES ('fr', 'France')" \
@@ -198,27 +212,36 @@ for _ in 1 2 3 4 5 6; do
 done
 check "live zoo: verify did insert (then rolled back): n_tup_ins $ins_before -> $ins_after" \
 	test "$ins_after" -gt "$ins_before"
-psql_db t0400_zoo -f "$ZOOFIX" >/dev/null
+check "zoo: PostgreSQL applies the fix" psql_db t0400_zoo -f "$ZOOFIX" -o /dev/null
+ins_after=$(inserts t0400_zoo)
 pgc verify --format json --root '"Users"' --db "$db"
 check_eq "live zoo with fix applied: exit 0" 0 "$RC"
+check "live zoo with fix: verify inserted rows (then rolled back)" inserts_grew t0400_zoo "$ins_after"
 counts t0400_zoo >"$TMP/after2"
 check_files "live zoo with fix: every table's row count unchanged" "$TMP/before" "$TMP/after2"
 pgc verify --db "$db" "$ZOO"
 check_eq "--db with files is a usage error" 2 "$RC"
 
-# every PostgreSQL fixture in live mode: same verdict as embedded, nothing changed
-for f in "$FIXTURES"/pg/*.sql; do
-	[ -f "$f" ] || continue
+# every PostgreSQL fixture in live mode: same verdict as embedded, nothing
+# changed, and the run did reach the database (it inserted, then rolled
+# back); a fixture without a root stops before the database in both modes.
+for f in "${PGFIX[@]}"; do
 	name=$(basename "$f" .sql)
-	ldb=$(fresh_db "t0400_live_$name")
-	psql_db "t0400_live_$name" -f "$f" >/dev/null 2>&1
+	ldb=$(fresh_db "t0400_live_$name") || { not_ok "live $name: create database"; exit 1; }
+	check "live $name: PostgreSQL applies the fixture" psql_db "t0400_live_$name" -f "$f" -o /dev/null
 	counts "t0400_live_$name" >"$TMP/lb"
+	ins0=$(inserts "t0400_live_$name")
 	pgc verify --format json --db "$ldb"
 	live_rc=$RC
 	counts "t0400_live_$name" >"$TMP/la"
-	check_files "live $name: every table's row count unchanged" "$TMP/lb" "$TMP/la"
 	pgc verify --format json "$f"
 	check_eq "live $name: same verdict as embedded mode" "$RC" "$live_rc"
+	if [ "$live_rc" -le 1 ]; then
+		check "live $name: verify inserted rows (then rolled back)" inserts_grew "t0400_live_$name" "$ins0"
+		check_files "live $name: every table's row count unchanged" "$TMP/lb" "$TMP/la"
+	else
+		skip 2 "live $name: verify stops before the database in both modes (exit $live_rc)"
+	fi
 	psql_db postgres -c "DROP DATABASE \"t0400_live_$name\"" >/dev/null 2>&1
 done
 

@@ -10,6 +10,7 @@
 # "stalling before <phase>" and wait until SIGUSR1, so faults land at a
 # known point.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 37
 ZOO="$FIXTURES/verify/type-zoo.sql"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

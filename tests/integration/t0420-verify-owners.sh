@@ -18,6 +18,8 @@
 #     a lock held by another session makes verify --db exit 3;
 #     --lock-timeout is checked before anything runs.
 source "$PGC_ROOT/tests/lib/tap.sh"
+# 6 fixtures x 8 checks, 16 --lock-timeout values, 48 other checks
+plan 112
 OWN="$FIXTURES/verify/owners"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

@@ -14,6 +14,7 @@
 #   - PGCASCADE_VERIFY_APPLY=statement gives the same proof;
 #   - no cluster is ever left behind.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 23
 F="$FIXTURES/verify/apply"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

@@ -10,6 +10,7 @@
 # The static model of the same files does not change (audit reads them as
 # before; t0220 covers the bundled example).
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 11
 F="$FIXTURES/verify/crdb-translate"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

@@ -4,6 +4,7 @@
 # (postgresql-15-postgis-3 is in scripts/deps.sh; without it this test
 # fails), and geometry/geography NOT NULL columns get values PostGIS accepts.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 3
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }

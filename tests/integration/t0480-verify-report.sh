@@ -7,6 +7,7 @@
 #   - a table whose row kept waiting for another parent is not reported as
 #     "public.users never got a seeded row" when the root was seeded.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 15
 F="$FIXTURES/verify/report"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

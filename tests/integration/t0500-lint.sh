@@ -7,13 +7,24 @@
 # `expected.out` (stdout), `expected.rc` (exit code) and, when present,
 # `expected.err` (stderr). The case runs in a copy of its folder under a
 # temporary directory, so the policy file lookup sees only the case's own
-# .pgcascade.ini. PGC_UPDATE_GOLDEN=1 rewrites the expected files (review
-# the diff before committing). Every SARIF document is validated against
+# .pgcascade.ini. PGC_UPDATE_GOLDEN=1 rewrites the expected files and
+# fails each case, saying so (review the diff, commit, run again without it). Every SARIF document is validated against
 # the SARIF 2.1.0 JSON schema (tests/data) with Debian's python3-jsonschema.
 source "$PGC_ROOT/tests/lib/tap.sh"
 CASES="$PGC_ROOT/tests/golden/lint/cases"
 SCHEMA="$PGC_ROOT/tests/data/sarif-schema-2.1.0.json"
 PY=/usr/bin/python3
+
+# The plan: 12 checks of the validator and the options below, and per case
+# exit code + stdout (+ stderr when expected.err exists) (+ SARIF and the
+# positions check unless the case expects exit 2).
+n=12
+for dir in "$CASES"/*/; do
+	n=$((n + 2))
+	[ -f "$dir/expected.err" ] && n=$((n + 1))
+	[ "$(cat "$dir/expected.rc" 2>/dev/null)" != 2 ] && n=$((n + 2))
+done
+plan "$n"
 
 # validate_sarif NAME FILE: the document is valid SARIF 2.1.0 (formats checked too).
 validate_sarif() {
@@ -70,8 +81,10 @@ for dir in "$CASES"/*/; do
 		cp "$TMP/out" "$dir/expected.out"
 		echo "$RC" >"$dir/expected.rc"
 		case "$name" in config-*|new-not-a-source) cp "$TMP/err" "$dir/expected.err" ;; esac
+		not_ok "$name: expected files rewritten (PGC_UPDATE_GOLDEN): review the diff, then run without PGC_UPDATE_GOLDEN"
+	else
+		check_eq "$name: exit code" "$(cat "$dir/expected.rc" 2>/dev/null)" "$RC"
 	fi
-	check_eq "$name: exit code" "$(cat "$dir/expected.rc" 2>/dev/null)" "$RC"
 	check_files "$name: stdout" "$dir/expected.out" "$TMP/out"
 	if [ -f "$dir/expected.err" ]; then
 		check_files "$name: stderr" "$dir/expected.err" "$TMP/err"
@@ -80,6 +93,40 @@ for dir in "$CASES"/*/; do
 	if [ "$(cat "$dir/expected.rc" 2>/dev/null)" != 2 ]; then
 		(cd "$work" && "$PGC" lint "$@" --format sarif >"$TMP/case.sarif" 2>/dev/null)
 		validate_sarif "$name: SARIF output is valid SARIF 2.1.0" "$TMP/case.sarif"
+		# The expected files are pgcascade's own output; the places are
+		# checked against the source text itself: each finding's
+		# line:column is where its rule's clause starts.
+		(cd "$work" && "$PGC" lint "$@" --format json >"$TMP/case.json" 2>/dev/null)
+		if (cd "$work" && "$PY" - "$TMP/case.json" >"$TMP/pos.log" 2>&1 <<'PYEOF'
+import json, re, sys
+starts = {  # what the text at a finding's place starts with, per rule
+    "fk-blocks-delete": r"(REFERENCES|CONSTRAINT|FOREIGN\s+KEY)\b",
+    "fk-unindexed": r"(REFERENCES|CONSTRAINT|FOREIGN\s+KEY)\b",
+    "on-delete-policy": r"(REFERENCES|CONSTRAINT|FOREIGN\s+KEY)\b",
+    "set-null-not-null": r"(REFERENCES|CONSTRAINT|FOREIGN\s+KEY)\b",
+    "dynamic-sql": r"(DO|EXECUTE)\b",
+    "user-column-no-fk": r"(CREATE|ALTER)\s+TABLE\b",
+    "suppression-no-reason": r"--\s*pgcascade:ignore",
+    "unused-suppression": r"--\s*pgcascade:ignore",
+}
+bad, n = [], 0
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if not f.get("file"):
+        continue
+    n += 1
+    lines = open(f["file"], encoding="utf-8", errors="replace").read().split("\n")
+    line, col = f["line"], f["column"]
+    if not (1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]) + 1):
+        bad.append("%s %s:%d:%d outside the file" % (f["rule"], f["file"], line, col))
+        continue
+    text = lines[line - 1][col - 1:]
+    want = starts.get(f["rule"])
+    if want and not re.match(want, text, re.I):
+        bad.append("%s %s:%d:%d points at %r" % (f["rule"], f["file"], line, col, text[:40]))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PYEOF
+		); then ok "$name: every finding's line:column is its clause in the source"; else not_ok "$name: every finding's line:column is its clause in the source"; sed 's/^/#   /' "$TMP/pos.log" | head; fi
 	fi
 done
 

@@ -7,6 +7,7 @@
 # passes. Also: run from a subdirectory, modified files, working-tree
 # changes, and the errors (bad revision, not a repository).
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 35
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP"
 REPO="$TMP/repo"

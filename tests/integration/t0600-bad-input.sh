@@ -33,6 +33,19 @@ sanitizer_clean() { # NAME RC ERRFILE
 	fi
 }
 
+# The plan, from the expect files: per case 3 checks of the audit run,
+# one per message/absent/jq line (+1 for the JSON run's sanitizer check
+# when the case's args do not ask for JSON already), 2 of the fix run;
+# and the corpus size check.
+n=1
+for e in "$PGC_ROOT"/tests/bad/*/expect; do
+	n=$((n + 5 + $(grep -cE '^(message|absent|jq) ' "$e")))
+	if grep -qE '^jq ' "$e" && ! grep -E '^args ' "$e" | grep -qE ' --format[ =]json( |$)'; then
+		n=$((n + 1))
+	fi
+done
+plan "$n"
+
 ncases=0
 for dir in "$PGC_ROOT"/tests/bad/*/; do
 	dir=${dir%/}
@@ -45,7 +58,7 @@ for dir in "$PGC_ROOT"/tests/bad/*/; do
 	if [ -e "$dir/input" ]; then
 		cp -a "$dir/input" "$work/input"
 	elif [ -f "$dir/gen" ]; then
-		(cd "$work" && bash "$dir/gen" input) || { not_ok "$name: gen failed"; continue; }
+		(cd "$work" && bash "$dir/gen" input) || { not_ok "$name: gen failed"; exit 1; }
 	fi
 
 	want_exit="" user="" secs=60 args=() messages=() absents=() jqs=()

@@ -4,6 +4,7 @@
 # a self-reference. Each must give a clear, exact result under ASan+UBSan
 # within its time limit: no stack overflow, no hang, no sanitizer report.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 27
 
 # audit_json NAME SECS FILE: runs `audit --format json FILE` under timeout.
 audit_json() {

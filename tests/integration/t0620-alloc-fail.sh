@@ -8,6 +8,7 @@
 # "out of memory", never a crash, a sanitizer report or a leak. The first
 # N that does not fail gives the run's normal result, which ends the walk.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 16 # 4 walks of 4 checks (the bad allocations are diagnostics of the third)
 
 mkdir -p "$TMP/m"
 cat >"$TMP/m/001_users.sql" <<'EOF'
@@ -60,7 +61,7 @@ walk() {
 		run "$dir" "$n" "$@"
 		if [ "$RC" -ge 98 ] || grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/err"; then
 			bad=$((bad + 1))
-			[ "$bad" -le 10 ] && { not_ok "$name: allocation $n fails: sanitizer report (exit $RC)"; sed 's/^/#   /' "$TMP/err" | head -25; }
+			[ "$bad" -le 10 ] && { echo "# $name: allocation $n fails: sanitizer report (exit $RC)"; sed 's/^/#   /' "$TMP/err" | head -25; }
 		elif [ "$RC" -eq 4 ] && grep -q 'out of memory' "$TMP/err"; then
 			oom=$((oom + 1))
 		elif [ "$RC" -eq "$base_rc" ] && cmp -s "$TMP/out" "$TMP/base.out"; then
@@ -68,7 +69,7 @@ walk() {
 			break
 		else
 			bad=$((bad + 1))
-			[ "$bad" -le 10 ] && { not_ok "$name: allocation $n fails: exit $RC, not 4 \"out of memory\""; sed 's/^/#   /' "$TMP/err" | head -5; }
+			[ "$bad" -le 10 ] && { echo "# $name: allocation $n fails: exit $RC, not 4 \"out of memory\""; sed 's/^/#   /' "$TMP/err" | head -5; }
 		fi
 		n=$((n + 1))
 	done

@@ -5,17 +5,19 @@
 # hang or sanitizer report. Longer runs: scripts/fuzz.sh (make fuzz).
 source "$PGC_ROOT/tests/lib/tap.sh"
 cd "$PGC_ROOT" || exit 1
+targets=$(make -s -f fuzz/fuzz.mk targets)
+plan $((1 + 2 * $(wc -w <<<"$targets"))) # the build, then per target: a corpus, a clean run
 
 if make -s -j2 -f fuzz/fuzz.mk >"$TMP/build.log" 2>&1; then
 	ok "fuzz targets build"
 else
 	not_ok "fuzz targets build"
 	sed 's/^/#   /' "$TMP/build.log" | tail -20
-	exit 0
+	exit 1
 fi
 
 secs=${FUZZ_SMOKE_SECONDS:-10}
-for t in $(make -s -f fuzz/fuzz.mk targets); do
+for t in $targets; do
 	check "$t: has a seed corpus" test -n "$(ls -A "fuzz/corpus/$t" 2>/dev/null)"
 	mkdir -p "$TMP/$t.corpus" "$TMP/$t.art"
 	dict=()

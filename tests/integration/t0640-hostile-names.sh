@@ -52,9 +52,10 @@ DEFS="SELECT n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid)
 TABLES="SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2"
 
-CONN=$(fresh_db hostile) || { not_ok "create database"; exit 0; }
+plan 32
+CONN=$(fresh_db hostile) || { not_ok "create database"; exit 1; }
 DB=hostile
-if apply "$DB" "$FX"; then ok "PostgreSQL accepts hostile.sql"; else not_ok "PostgreSQL accepts hostile.sql"; sed 's/^/#   /' "$TMP/psql.out"; exit 0; fi
+if apply "$DB" "$FX"; then ok "PostgreSQL accepts hostile.sql"; else not_ok "PostgreSQL accepts hostile.sql"; sed 's/^/#   /' "$TMP/psql.out"; exit 1; fi
 q "$FKS" >"$TMP/pg.fks"
 q "$BLOCKING" >"$TMP/pg.blockers"
 q "$DEFS" >"$TMP/defs.before"
@@ -100,6 +101,8 @@ UP="$TMP/fix/900-fix.sql" VAL="$TMP/fix/901-fix-validate.sql" DOWN="$TMP/fix/900
 if apply "$DB" "$UP"; then ok "fix: the up migration applies"; else not_ok "fix: the up migration applies"; sed 's/^/#   /' "$TMP/psql.out" | head -20; fi
 if [ -f "$VAL" ]; then
 	if apply "$DB" "$VAL"; then ok "fix: the validate migration applies"; else not_ok "fix: the validate migration applies"; sed 's/^/#   /' "$TMP/psql.out" | head; fi
+else
+	check_eq "fix: no validate file, and every FK is validated" 0 "$(q "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated")"
 fi
 q "$DEFS" >"$TMP/defs.after"
 check_files "fix: every table still there (students too)" "$TMP/tables.before" <(q "$TABLES")
@@ -113,8 +116,20 @@ pgc audit --db "$CONN" --root '"Users"' --format json
 check_eq "live audit after the fix: exit 0" 0 "$RC"
 
 # 4. verify: live on the fixed database, embedded with and without the fix.
+ins=$(psql -X -At -d "$DB" -c "SELECT pg_stat_clear_snapshot(); SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables" | tail -1)
+q "$TABLES" | while IFS=$'\t' read -r s t; do printf '%s\t%s\t%s\n' "$s" "$t" "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM $(printf '"%s"."%s"' "${s//\"/\"\"}" "${t//\"/\"\"}")")"; done >"$TMP/rows.before"
 pgc verify --db "$CONN" --root '"Users"'
 check_eq "verify --db on the fixed database: exit 0" 0 "$RC"
+inserted() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(psql -X -At -d "$DB" -c "SELECT pg_stat_clear_snapshot(); SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables" | tail -1)" -gt "$ins" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+check "verify --db: it inserted rows (then rolled back)" inserted
+q "$TABLES" | while IFS=$'\t' read -r s t; do printf '%s\t%s\t%s\n' "$s" "$t" "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM $(printf '"%s"."%s"' "${s//\"/\"\"}" "${t//\"/\"\"}")")"; done >"$TMP/rows.after"
+check_files "verify --db: every table's row count unchanged" "$TMP/rows.before" "$TMP/rows.after"
 [ "$RC" -eq 0 ] || sed 's/^/#   /' "$TMP/out" "$TMP/err" | head -20
 check_eq "students survived" "t" "$(q "SELECT to_regclass('public.students') IS NOT NULL")"
 pgc verify --dialect postgres --root '"Users"' --with-fix "$FX"

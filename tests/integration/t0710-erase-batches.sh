@@ -7,6 +7,7 @@
 #   - kill -9 in the middle, then the same command again, reaches the
 #     state of one uninterrupted erasure of a copy of the database.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 11
 q() { psql -X -At -d "$1" -c "$2"; }
 counts() {
 	psql -X -At -d "$1" -c "SELECT relname || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"

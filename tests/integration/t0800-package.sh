@@ -13,6 +13,7 @@
 #    its version and licence and audits examples/skytwin like the built
 #    one; the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 57
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 

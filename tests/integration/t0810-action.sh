@@ -9,6 +9,7 @@
 # pre-commit hook's entry (.pre-commit-hooks.yaml) with that installed
 # binary on PATH.
 source "$PGC_ROOT/tests/lib/tap.sh"
+plan 28
 ACTION="$PGC_ROOT/scripts/action.sh"
 PY=/usr/bin/python3
 

@@ -11,6 +11,17 @@
 source "$PGC_ROOT/tests/lib/tap.sh"
 SCHEMAS="$PGC_ROOT/doc/schema"
 PY=/usr/bin/python3
+# The plan: 4 documents per fixture (audit static and --db, lint, verify
+# --db), 11 of static projects, one per lint case that exits 0 or 1, and
+# 9 checks of the schemas themselves.
+np=0
+for f in "$FIXTURES"/pg/*.sql "$FIXTURES"/verify/*.sql; do
+	case "$f" in *-fix.sql) ;; *) np=$((np + 4)) ;; esac
+done
+for c in "$PGC_ROOT"/tests/golden/lint/cases/*/; do
+	[ -f "$c/args" ] && [ "$(cat "$c/expected.rc" 2>/dev/null)" != 2 ] && np=$((np + 1))
+done
+plan $((np + 11 + 9))
 LIST="$TMP/list"   # lines: SCHEMA-NAME JSON-FILE LABEL
 : >"$LIST"
 n=0

@@ -35,6 +35,8 @@ for l in lines:
 json.dump(cmds, open(sys.argv[2], "w"))
 PYEOF
 ncmd=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/cmds")
+# The plan: one check per example command the README shows, and 8 more.
+plan $((8 + ncmd))
 check "the README shows at least 3 example commands (got $ncmd)" test "$ncmd" -ge 3
 for i in $(seq 0 $((ncmd - 1))); do
 	cmd=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["cmd"])' "$TMP/cmds" "$i")

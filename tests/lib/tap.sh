@@ -10,8 +10,32 @@ TMP=$(mktemp -d /tmp/pgc-t.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 FIXTURES="$PGC_ROOT/tests/fixtures"
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
+# plan N: the number of tests this script runs, declared before the first
+# one (TAP "1..N"). scripts/test.sh fails a script that declares no plan,
+# or runs fewer or more tests than it planned: a script that stops early
+# cannot hide the checks it never ran. Compute N from the fixtures when a
+# loop runs a fixed number of checks per fixture.
+PLANNED=""
+plan() {
+	if [ -n "$PLANNED" ]; then echo "not ok - plan declared twice ($PLANNED, then $1)"; return 1; fi
+	case "$1" in '' | *[!0-9]*) echo "not ok - plan: not a number: '$1'"; return 1 ;; esac
+	PLANNED=$1
+	echo "1..$1"
+}
+
+# TAP_COUNT: tests printed so far by this shell (ok, not_ok, skip).
+TAP_COUNT=0
+ok() { TAP_COUNT=$((TAP_COUNT + 1)); echo "ok - $*"; }
+not_ok() { TAP_COUNT=$((TAP_COUNT + 1)); echo "not ok - $*"; }
+
+# skip N REASON: N planned tests that do not apply here, each printed as
+# "ok - REASON # SKIP" (TAP's directive; scripts/test.sh counts and shows
+# them). Only for a reason that is a fact about the input (a fixture
+# without a users table), never for something missing or broken.
+skip() {
+	local i
+	for ((i = 0; i < $1; i++)); do TAP_COUNT=$((TAP_COUNT + 1)); echo "ok - $2 # SKIP"; done
+}
 
 # check NAME COMMAND...: passes when the command succeeds.
 check() {

@@ -53,23 +53,52 @@ static void check_redact(const char *in, const char *want)
 
 static void test_redact(void **state)
 {
-	check_redact("host=h user=u password=secret dbname=d", "host=h user=u password=*** dbname=d");
-	check_redact("password = 'a b\\' c' host=h", "password = *** host=h");
-	check_redact("host=h dbname=d", "host=h dbname=d");
+	/* the parsed options in libpq's order, never the text */
+	check_redact("host=h user=u password=secret dbname=d", "user=u password=*** dbname=d host=h");
+	check_redact("password = 'a b\\' c' host=h", "password=*** host=h");
+	check_redact("host=h dbname=d", "dbname=d host=h");
+	check_redact("host=h sslpassword=keypass", "host=h sslpassword=***");
 	check_redact("postgresql://bob:pa%40ss@db.example:5432/app?sslmode=require",
-	             "postgresql://bob:***@db.example:5432/app?sslmode=require");
+	             "user=bob password=*** dbname=app host=db.example port=5432 sslmode=require");
 	check_redact("postgres://bob@h/app?password=x1y2z3&application_name=a",
-	             "postgres://bob@h/app?password=***&application_name=a");
-	check_redact("postgresql://h/app", "postgresql://h/app");
-	check_redact("postgresql://u:p@h1,h2:5433/x", "postgresql://u:***@h1,h2:5433/x");
-	check_redact("postgresql://u:p@ss@h/x", "postgresql://u:***@h/x");
-	check_redact("", "");
+	             "user=bob password=*** dbname=app host=h application_name=a");
+	check_redact("postgresql://h/app", "dbname=app host=h");
+	check_redact("postgresql://u:p@h1,h2:5433/x", "user=u password=*** dbname=x host=h1,h2 port=,5433");
+	check_redact("postgresql://u:p%2F%40%25x@[::1]:5/x", "user=u password=*** dbname=x host=::1 port=5");
+	check_redact("host='a b' application_name='it\\'s'", "host='a b' application_name='it\\'s'");
+	check_redact("application_name='x\\\\y'", "application_name='x\\\\y'");
+	check_redact("mydb", "dbname=mydb");
+	/* unencoded '@' or '/' in the user-info: not shown at all */
+	check_redact("postgresql://u:p@ss@h/x", "(invalid connection string, not shown)");
+	check_redact("postgresql://bob:pa/ss@wo:rd9@127.0.0.1:55811/app", "(invalid connection string, not shown)");
+	check_redact("host=h password=two words", "(invalid connection string, not shown)");
+	check_redact("", "dbname=''");
 	assert_null(db_redact(A, NULL));
+}
+
+static void test_describe_errors(void **state)
+{
+	StrBuf sb = STRBUF_INIT;
+	Err err = {0};
+	assert_int_equal(db_describe("host=h extra", &sb, &err), -1);
+	assert_int_equal(err.code, PGC_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "missing \"=\" after \"extra\""));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(db_describe("host=h password=S3cr3t extra", &sb, &err), -1);
+	assert_int_equal(err.code, PGC_EXIT_USAGE);
+	assert_null(strstr(err.msg, "S3cr3t"));
+	assert_null(strstr(err.msg, "extra"));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(db_describe("postgresql://bob:pa/ss@wo:rd9@127.0.0.1:55811/app", &sb, &err), -1);
+	assert_int_equal(err.code, PGC_EXIT_USAGE);
+	assert_null(strstr(err.msg, "ss@wo"));
+	assert_null(strstr(err.msg, "rd9"));
+	sb_release(&sb);
 }
 
 /* ------------------------------------------------------ connect errors */
 
-static void expect_refused(const char *conninfo, const char *secret, const char *shown)
+static void expect_error(const char *conninfo, int want_code, const char *secret, const char *shown)
 {
 	Err err = {0};
 	PGconn *c = db_connect(conninfo, &err);
@@ -77,31 +106,35 @@ static void expect_refused(const char *conninfo, const char *secret, const char 
 		PQfinish(c);
 		fail_msg("connected to %s", conninfo);
 	}
-	assert_int_equal(err.code, PGC_EXIT_DB);
+	assert_int_equal(err.code, want_code);
 	if (strstr(err.msg, secret))
 		fail_msg("password in message: %s", err.msg);
 	if (shown && !strstr(err.msg, shown))
 		fail_msg("expected \"%s\" in: %s", shown, err.msg);
 }
 
+#define expect_refused(c, s, sh) expect_error((c), PGC_EXIT_DB, (s), (sh))
+#define expect_invalid(c, s, sh) expect_error((c), PGC_EXIT_USAGE, (s), (sh))
+
 static void test_connect_errors(void **state)
 {
 	/* Port 1 on localhost refuses connections. */
 	expect_refused("postgresql://bob:Sup3rSecretPw@127.0.0.1:1/app", "Sup3rSecretPw",
-	               "postgresql://bob:***@127.0.0.1:1/app");
+	               "(user=bob password=*** dbname=app host=127.0.0.1 port=1)");
 	expect_refused("host=127.0.0.1 port=1 user=bob password='Sup3r Secret' dbname=x",
 	               "Sup3r Secret", "password=***");
 	expect_refused("postgresql://127.0.0.1:1/app?password=Sup3rSecretPw", "Sup3rSecretPw", NULL);
-	/* Malformed, and the password is where the parser trips. */
-	expect_refused("host=h password=two words here", "words", NULL);
-	expect_refused("postgresql://bob:Sup3rSecretPw@[::1/app", "Sup3rSecretPw", NULL);
-	/* An unencoded '@' in the password: libpq takes "Secret@More" for a host. */
-	expect_refused("postgresql://bob:Sup3r@Secret@More@127.0.0.1:1/app", "Secret@More", NULL);
+	/* Malformed (input errors), and the password is where the parser trips. */
+	expect_invalid("host=h password=two words here", "words", "not shown");
+	expect_invalid("postgresql://bob:Sup3rSecretPw@[::1/app", "Sup3rSecretPw", "not shown");
+	/* An unencoded '@' or '/' in the password: libpq would take a piece of it for a host. */
+	expect_invalid("postgresql://bob:Sup3r@Secret@More@127.0.0.1:1/app", "Secret", "percent-encode");
+	expect_invalid("postgresql://bob:pa/ss@wo:rd9@127.0.0.1:1/app", "rd9", "percent-encode");
 	/* A wrong host name. */
 	expect_refused("postgresql://bob:Sup3rSecretPw@no-such-host.invalid/app", "Sup3rSecretPw",
 	               "no-such-host.invalid");
 	/* A bad keyword is named. */
-	expect_refused("host=h nosuchoption=1", "\x01", "nosuchoption");
+	expect_invalid("host=h nosuchoption=1", "\x01", "nosuchoption");
 }
 
 static void test_database_url(void **state)
@@ -599,6 +632,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_describe_errors),
 		cmocka_unit_test(test_connect_errors),
 		cmocka_unit_test(test_database_url),
 		cmocka_unit_test(test_queries_structure),
