@@ -30,10 +30,14 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 $PGC fix --out "$OUT" "${SRC[@]}" || exit $?
 ls -1 "$OUT"
 
-step "verify --with-fix: the delete must remove every row"
+step "verify --with-fix: usage_events.user_id has no foreign key, so A's row there survives"
 $PGC verify --with-fix "${SRC[@]}"
+escape_rc=$?
+
+step "verify --with-fix --retain usage_events: the delete removes every other row of A"
+$PGC verify --with-fix --retain usage_events "${SRC[@]}"
 after_rc=$?
 
 step "summary"
-echo "audit exit $audit_rc (1 = blockers found), verify before fix exit $before_rc (1 = delete blocked), verify with fix exit $after_rc (0 = proven)"
-[ "$audit_rc" -eq 1 ] && [ "$before_rc" -eq 1 ] && [ "$after_rc" -eq 0 ]
+echo "audit exit $audit_rc (1 = blockers found), verify before fix exit $before_rc (1 = delete blocked), verify with fix exit $escape_rc (1 = usage_events keeps A's row), with fix and usage_events retained exit $after_rc (0 = proven)"
+[ "$audit_rc" -eq 1 ] && [ "$before_rc" -eq 1 ] && [ "$escape_rc" -eq 1 ] && [ "$after_rc" -eq 0 ]

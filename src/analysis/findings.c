@@ -5,6 +5,8 @@
  *   fk-blocks-delete   error    a NO ACTION / RESTRICT edge inside a closure
  *   set-null-not-null  error    ON DELETE SET NULL / SET DEFAULT on a NOT NULL column
  *   user-column-no-fk  warning  an owner column (user_id) no FK covers
+ *   cascade-deletes-other-owners  warning  a closure table with its own owner
+ *                      column reached by an edge that does not carry it
  * plus the loaders' parse-error and dynamic-sql, copied in.
  *
  * "blocks" of fk-blocks-delete holds for ANY data, rows of many owners
@@ -614,15 +616,34 @@ static const char *blocks_suffix(const char *blocks, const char *outcome, const 
 	return "";
 }
 
+/* Path from the root to e (level(e->ref) + 1 edges): first[] back from the parent. */
+static const ForeignKey **edge_path(Model *m, const Walk *w, const ForeignKey *e)
+{
+	int n = w->level[e->ref->id] + 1;
+	const ForeignKey **path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*path));
+	path[n - 1] = e;
+	const Table *t = e->ref;
+	for (int k = n - 2; k >= 0 && t != w->root->t; k--) {
+		path[k] = w->first[t->id];
+		t = path[k]->ref;
+	}
+	return path;
+}
+
+static void add_path_text(Model *m, StrBuf *sb, const Root *r, const ForeignKey **path, int n)
+{
+	sb_adds(sb, disp(m->arena, r->t));
+	for (int k = 0; k < n; k++)
+		sb_addf(sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
+}
+
 /* fk-blocks-delete for one root. done[] (by FK id) keeps one finding per edge. */
-static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned char *done,
+static void blocks_findings(Model *m, const Graph *g, const Walk *w, Owners *own, unsigned char *done,
                             int *stamp, int *gen, const ForeignKey **queue, long *budget)
 {
 	bool crdb = m->dialect == DIALECT_COCKROACH || m->server_is_crdb;
 	Root *r = w->root;
 	Extremes *ex = arena_alloc(m->arena, (size_t)(g->ntables + 1) * sizeof(*ex));
-	Owners own;
-	bool owners_done = false;
 	for (size_t i = 0; i < m->fks.n; i++) {
 		const ForeignKey *e = m->fks.items[i];
 		if (!closure_edge(e) || e->on_delete == FK_CASCADE || done[e->id])
@@ -673,12 +694,8 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 		const char *blocks = "always";
 		const char *outcome = NULL;
 		if (!crdb) {
-			if (!owners_done) {
-				owners_build(m, g, w, &own);
-				owners_done = true;
-			}
 			bool f_first = false;
-			if (owner_tie(m, &own, e, &f_first)) {
+			if (owner_tie(m, own, e, &f_first)) {
 				if (deferred || e->ref != r->t)
 					blocks = "not-on-postgres";
 				else {
@@ -688,19 +705,10 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, unsigned ch
 			}
 		}
 
-		/* Path from the root: follow first[] back from the parent. */
 		int n = lp + 1;
-		const ForeignKey **path = arena_alloc(m->arena, (size_t)(n + 1) * sizeof(*path));
-		path[n - 1] = e;
-		const Table *t = e->ref;
-		for (int k = n - 2; k >= 0 && t != r->t; k--) {
-			path[k] = w->first[t->id];
-			t = path[k]->ref;
-		}
+		const ForeignKey **path = edge_path(m, w, e);
 		StrBuf sb = STRBUF_INIT;
-		sb_adds(&sb, disp(m->arena, r->t));
-		for (int k = 0; k < n; k++)
-			sb_addf(&sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
+		add_path_text(m, &sb, r, path, n);
 		sb_addf(&sb, ": ON DELETE %s blocks DELETE FROM %s%s", fk_action_sql(e->on_delete),
 		        disp(m->arena, r->t), blocks_suffix(blocks, outcome, single));
 		Finding *f = arena_alloc(m->arena, sizeof(*f));
@@ -895,6 +903,125 @@ static void owner_findings(Model *m, const Analysis *an, const AnalysisOptions *
 	}
 }
 
+/*
+ * cascade-deletes-other-owners for one root: a table T of the closure has
+ * owner columns of its own (an FK to the root, or a column named like an
+ * owner column with no FK), and a closure edge e: T -> P (P not the root)
+ * that does not carry them onto a pure tuple of P: the cascade through e
+ * reaches rows of T whatever their owner, so deleting one owner deletes
+ * other owners' rows (at once when the path cascades, once fix makes it
+ * cascade otherwise). One finding per edge.
+ */
+static void shared_findings(Model *m, const Graph *g, const Walk *w, Owners *own,
+                            const AnalysisOptions *opt)
+{
+	Arena *a = m->arena;
+	const Root *r = w->root;
+	int nk = r->ncols;
+	if (nk <= 0)
+		return;
+	const char *defpat = arena_printf(a, "%s_id", singular(a, r->t->name));
+	const char *const *pats = opt->nowner ? opt->owner_patterns : &defpat;
+	int npats = opt->nowner ? opt->nowner : 1;
+	PGC_VEC(const char **) tuples = {0};
+	PGC_VEC(const ForeignKey *) tfks = {0};
+	for (int t = 0; t < g->ntables; t++) {
+		if (w->level[t] <= 0)
+			continue; /* not reached, or the root */
+		const Table *T = m->tables.items[t];
+		/* T's owner tuples: its FKs to the root key, then name matches. */
+		tuples.n = tfks.n = 0;
+		for (int i = own->chead[t]; i >= 0; i = own->cnext[i]) {
+			const ForeignKey *f = m->fks.items[i];
+			if (f->ref != r->t || f->nref_cols != nk)
+				continue;
+			const char **oc = image(a, f, r->cols, nk);
+			if (oc) {
+				VEC_PUSH(a, tuples, oc);
+				VEC_PUSH(a, tfks, f);
+			}
+		}
+		if (nk == 1)
+			for (size_t ci = 0; ci < T->cols.n; ci++) {
+				const Column *c = T->cols.items[ci];
+				bool match = false, dup = false;
+				for (int k = 0; k < npats && !match && !c->dropped; k++)
+					match = glob_match(pats[k], c->name);
+				for (size_t k = 0; k < tuples.n && match; k++)
+					dup |= strcmp(tuples.items[k][0], c->name) == 0;
+				if (!match || dup)
+					continue;
+				const char **oc = arena_alloc(a, 2 * sizeof(*oc));
+				oc[0] = c->name;
+				VEC_PUSH(a, tuples, oc);
+				VEC_PUSH(a, tfks, NULL);
+			}
+		if (tuples.n == 0)
+			continue;
+		for (int k = g->out_off[t]; k < g->out_off[t + 1]; k++) {
+			const ForeignKey *e = g->out[k];
+			if (e->ref == r->t || w->level[e->ref->id] < 0)
+				continue;
+			/* The first owner tuple e does not carry onto a pure tuple of P. */
+			size_t bad = tuples.n;
+			for (size_t q = 0; q < tuples.n && bad == tuples.n; q++) {
+				bool tied = false;
+				for (int u = own->head[e->ref->id]; u >= 0 && !tied; u = own->tuples.items[u].next)
+					tied = own->tuples.items[u].pure && maps(e, tuples.items[q], own->tuples.items[u].cols, nk);
+				if (!tied)
+					bad = q;
+			}
+			if (bad == tuples.n)
+				continue;
+			int n = w->level[e->ref->id] + 1;
+			const ForeignKey **path = edge_path(m, w, e);
+			StrBuf cols = STRBUF_INIT;
+			for (int i = 0; i < nk; i++)
+				sb_addf(&cols, "%s%s", i ? ", " : "", tuples.items[bad][i]);
+			StrBuf sb = STRBUF_INIT;
+			add_path_text(m, &sb, r, path, n);
+			sb_addf(&sb, ": deleting a row of %s also deletes the rows of %s that belong to other "
+			        "%s (%s.%s)%s", disp(a, r->t), disp(a, T), r->t->name, disp(a, T), cols.buf,
+			        e->on_delete == FK_CASCADE ? "" : ", once this edge cascades");
+			Finding *f = arena_alloc(a, sizeof(*f));
+			f->rule = "cascade-deletes-other-owners";
+			f->severity = SEV_WARNING;
+			f->schema = T->schema;
+			f->table = T->name;
+			f->constraint = e->name;
+			f->depth = n;
+			f->message = arena_strdup(a, sb.buf);
+			f->loc = e->ref_loc.file ? e->ref_loc : e->origin;
+			f->path = arena_alloc(a, (size_t)(n + 1) * sizeof(*f->path));
+			for (int i = 0; i < n; i++)
+				f->path[i] = path[i]->name;
+			f->npath = n;
+			f->fk = e;
+			f->start_fk = path[0];
+			f->owner_column = arena_strdup(a, cols.buf);
+			f->root_schema = r->t->schema;
+			f->root_table = r->t->name;
+			const ForeignKey *st = path[0];
+			bool nullable = st->on_delete != FK_SET_NULL;
+			for (int i = 0; i < st->ncols && nullable; i++) {
+				const Column *c = table_column(st->table, st->cols[i]);
+				nullable = c && !column_not_null(st->table, c);
+			}
+			if (nullable)
+				f->help = arena_printf(a, "ON DELETE SET NULL on %s (%s) keeps the shared %s rows "
+				                       "(pgcascade fix --shared-parent=set-null)",
+				                       disp(a, st->table), st->name, disp(a, st->table));
+			else
+				f->help = arena_printf(a, "decide: tie %s to its owner with a composite key, or keep "
+				                       "the shared %s rows (%s (%s) is NOT NULL)",
+				                       disp(a, T), disp(a, st->table), disp(a, st->table), st->name);
+			sb_release(&sb);
+			sb_release(&cols);
+			VEC_PUSH(a, m->findings, f);
+		}
+	}
+}
+
 static int strcmp0(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
@@ -956,7 +1083,10 @@ int analyze(Model *m, const AnalysisOptions *opt, Analysis *out, Err *err)
 		Walk w;
 		closure_walk(m, &g, out->roots.items[i], &w);
 		closure_entries(m, &g, &w, out);
-		blocks_findings(m, &g, &w, done, stamp, &gen, queue, &budget);
+		Owners own;
+		owners_build(m, &g, &w, &own);
+		blocks_findings(m, &g, &w, &own, done, stamp, &gen, queue, &budget);
+		shared_findings(m, &g, &w, &own, opt);
 	}
 	closure_sort(out);
 	set_null_findings(m);

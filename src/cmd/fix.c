@@ -21,7 +21,7 @@
 
 enum {
 	OPT_OUT = OPT_FIRST_COMMAND_OPTION, OPT_NAME, OPT_DEPTH, OPT_MINIMAL, OPT_CHECK, OPT_FORCE,
-	OPT_LOCK_TIMEOUT,
+	OPT_LOCK_TIMEOUT, OPT_SHARED_PARENT,
 };
 
 const struct option fix_options[] = {
@@ -32,6 +32,7 @@ const struct option fix_options[] = {
 	{"check", no_argument, NULL, OPT_CHECK},
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"shared-parent", required_argument, NULL, OPT_SHARED_PARENT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -53,6 +54,12 @@ static void fix_usage(FILE *f)
 	           "  --check               write nothing; exit 1 when a fix is needed\n"
 	           "  --force               replace existing output files\n"
 	           "  --lock-timeout T      lock_timeout for each step (default: 5s)\n"
+	           "  --shared-parent WHAT  where a cascade deletes other owners' rows\n"
+	           "                        (cascade-deletes-other-owners): cascade (default: fix as\n"
+	           "                        usual, the header and stderr list those paths), set-null\n"
+	           "                        (ON DELETE SET NULL on the nullable root edge that starts\n"
+	           "                        the path, so the shared rows outlive the owner), leave\n"
+	           "                        (do not re-create the edges that reach other owners' rows)\n"
 	           "\nexit: 0 written or nothing to fix, 1 --check and a fix is needed,\n"
 	           "      2 usage/input error, 3 database error, 4 write error\n",
 	        common_options_help);
@@ -196,6 +203,7 @@ int cmd_fix(int argc, char **argv)
 	const char *out_dir = NULL, *name = NULL, *lock_timeout = "5s";
 	int depth = 0;
 	bool minimal = false, check = false, force = false;
+	int shared_parent = SHARED_CASCADE;
 	struct option *longopts = options_table(a, fix_options);
 	int c;
 	optind = 1;
@@ -233,6 +241,15 @@ int cmd_fix(int argc, char **argv)
 			continue;
 		case OPT_LOCK_TIMEOUT:
 			lock_timeout = optarg;
+			continue;
+		case OPT_SHARED_PARENT:
+			shared_parent = fix_shared_parent_parse(optarg);
+			if (shared_parent < 0) {
+				err_set(&err, PGC_EXIT_USAGE,
+				        "invalid --shared-parent \"%s\": expected cascade, set-null or leave", optarg);
+				ret = die_with(&err);
+				goto out;
+			}
 			continue;
 		default:
 			break;
@@ -274,6 +291,41 @@ int cmd_fix(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
+	/* --shared-parent=set-null: make the nullable start edges SET NULL in
+	 * the model and analyse again (the shared tables may leave the
+	 * closure, or other paths may still reach them), until nothing new. */
+	PGC_VEC(const ForeignKey *) set_null = {0};
+	PGC_VEC(char) set_null_was = {0};
+	for (int round = 0; shared_parent == SHARED_SET_NULL && round < 64; round++) {
+		size_t before = set_null.n;
+		for (size_t i = 0; i < an.findings.n; i++) {
+			const Finding *f = an.findings.items[i];
+			ForeignKey *st = (ForeignKey *)f->start_fk;
+			if (strcmp(f->rule, "cascade-deletes-other-owners") != 0 || !st ||
+			    st->on_delete == FK_SET_NULL)
+				continue;
+			bool nullable = st->ncols > 0;
+			for (int k = 0; k < st->ncols && nullable; k++) {
+				const Column *col = table_column(st->table, st->cols[k]);
+				nullable = col && !col->not_null;
+				for (int j = 0; nullable && st->table->pk && j < st->table->pk->ncols; j++)
+					nullable = !st->table->pk->cols[j] || strcmp(st->table->pk->cols[j], st->cols[k]) != 0;
+			}
+			if (!nullable)
+				continue;
+			VEC_PUSH(a, set_null, st);
+			VEC_PUSH(a, set_null_was, st->on_delete);
+			st->on_delete = FK_SET_NULL;
+		}
+		if (set_null.n == before)
+			break;
+		if (analyze(m, &ao, &an, &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < set_null.n; i++)
+		((ForeignKey *)set_null.items[i])->on_delete = set_null_was.items[i];
 	for (size_t i = 0; i < an.findings.n; i++)
 		if (strcmp(an.findings.items[i]->rule, "parse-error") == 0) {
 			log_warning("the sources have parse errors (see pgcascade audit); the migration covers "
@@ -297,13 +349,18 @@ int cmd_fix(int argc, char **argv)
 	FixOptions fo = {
 		.depth = depth, .minimal = minimal, .command_line = command_line(a, argc, argv),
 		.lock_timeout = lock_timeout, .up_name = names.up, .validate_name = names.validate,
-		.down_name = names.down,
+		.down_name = names.down, .shared_parent = shared_parent,
+		.set_null = set_null.items, .set_null_was = set_null_was.items, .nset_null = (int)set_null.n,
 	};
 	FixOutput fx;
 	if (fix_build(m, &an, &fo, &fx, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
+	if (fx.nshared && shared_parent == SHARED_CASCADE)
+		log_warning("%d cascade path%s delete%s other owners' rows (cascade-deletes-other-owners); "
+		            "the header lists them; see --shared-parent", fx.nshared, fx.nshared == 1 ? "" : "s",
+		            fx.nshared == 1 ? "s" : "");
 	if (fx.nchanges == 0) {
 		fprintf(stderr, "pgcascade: nothing to fix: no foreign key blocks the delete%s%s",
 		        depth || minimal ? " within the chosen scope" : "",

@@ -6,6 +6,7 @@
 #include "cli/common.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
+#include "cli/timeout.h"
 #include "lint/config.h"
 #include "util/strbuf.h"
 #include "verify/cluster.h"
@@ -18,7 +19,7 @@
 
 enum {
 	OPT_WITH_FIX = OPT_FIRST_COMMAND_OPTION, OPT_KEEP, OPT_CLEANUP, OPT_ALLOW_UNSEEDED, OPT_TIMINGS, OPT_EXTRA,
-	OPT_TOLERATE, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_TOLERATE, OPT_CONFIG, OPT_NO_CONFIG, OPT_RETAIN, OPT_LOCK_TIMEOUT,
 };
 
 const struct option verify_options[] = {
@@ -31,6 +32,8 @@ const struct option verify_options[] = {
 	{"tolerate", required_argument, NULL, OPT_TOLERATE},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"retain", required_argument, NULL, OPT_RETAIN},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -38,9 +41,14 @@ static void verify_usage(FILE *f)
 {
 	fprintf(f, "usage: pgcascade verify [options] [--with-fix] [--extra FILE]... PATH...\n"
 	           "       pgcascade verify [options] --db URL\n\n"
-	           "Proves on a real database that DELETE FROM <root> removes every row of the\n"
-	           "deletion closure: seeds a root row and one row per FK path into every closure\n"
-	           "table, deletes the root row, and counts what is left.\n\n"
+	           "Proves on a real database that DELETE FROM <root> removes every row of one\n"
+	           "owner and only what a cascade path ties to it: seeds two root rows A and B, one\n"
+	           "row per FK path for each, rows of B that reference A's rows and of A that\n"
+	           "reference B's, and each owner's key in owner columns without an FK; deletes A\n"
+	           "and checks that the delete succeeds, none of A's rows is left (unless its table\n"
+	           "is retained), B's rows are gone only through ON DELETE CASCADE paths, and SET\n"
+	           "NULL rows stay with the column nulled; and that no NO ACTION / RESTRICT edge\n"
+	           "is left inside the closure.\n\n"
 	           "Without --db it starts its own throwaway PostgreSQL (Unix socket only, removed\n"
 	           "afterwards), applies PATH... in order, then with --with-fix the migration that\n"
 	           "`pgcascade fix` writes, then each --extra FILE. With --db it works inside one\n"
@@ -52,18 +60,25 @@ static void verify_usage(FILE *f)
 	           "                        SQLSTATEs, as the project's migration runner does\n"
 	           "                        (statements the audit ignores are always skipped)\n"
 	           "  --config FILE         policy file (default: the nearest " CONFIG_FILE_NAME "; its\n"
-	           "                        tolerate = adds SQLSTATEs)\n"
+	           "                        tolerate = adds SQLSTATEs, [erase] retain = tables)\n"
 	           "  --no-config           do not read a policy file\n"
 	           "  --keep                keep the embedded cluster running and say how to connect\n"
 	           "  --cleanup             only remove the cluster directories killed runs left behind\n"
 	           "                        (under $TMPDIR or /tmp), say which, and exit\n"
 	           "  --allow-unseeded      a closure table that could not be seeded is not a failure\n"
 	           "  --timings             print startup, apply, load, seed and delete times to stderr\n"
+	           "  --retain TABLE        A's rows may stay in TABLE (schema.table), repeatable;\n"
+	           "                        adds to [erase] retain of the policy file\n"
+	           "  --lock-timeout T      lock_timeout of the live session (default 2s; statement_timeout\n"
+	           "                        is the larger of 30s and T, unless the session already has\n"
+	           "                        a stricter one)\n"
 	           "\nformats: text (default), json\n"
 	           "environment: PGCASCADE_PG_BINDIR  directory of initdb and postgres\n"
 	           "             PGCASCADE_VERIFY_APPLY=statement|savepoint  apply statement by statement (bench)\n"
-	           "exit: 0 the delete removed everything, 1 it failed or left rows or a table could\n"
-	           "      not be seeded, 2 usage/input error, 3 database error\n",
+	           "             PGCASCADE_VERIFY_ONE_OWNER=1  seed owner A only (bench baseline)\n"
+	           "exit: 0 the proof passed, 1 the delete failed, left rows of A, removed rows of B\n"
+	           "      no cascade explains, or a table could not be seeded, 2 usage/input error,\n"
+	           "      3 database error (a lock or statement timeout included)\n",
 	        common_options_help);
 }
 
@@ -96,7 +111,12 @@ int cmd_verify(int argc, char **argv)
 	CommonOptions o;
 	common_init(&o);
 	bool with_fix = false, keep = false, allow_unseeded = false, timings = false, no_config = false;
-	const char *config_path = NULL;
+	const char *config_path = NULL, *lock_timeout = "2s";
+	long lock_ms = 2000;
+	const char **retains = NULL;
+	int nretains = 0;
+	LintConfig cfg;
+	config_init(&cfg);
 	const char **extras = NULL;
 	int nextras = 0;
 	ApplyOptions ap;
@@ -140,6 +160,21 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 			continue;
+		case OPT_RETAIN: {
+			const char **nv = arena_alloc(a, (size_t)(nretains + 1) * sizeof(*nv));
+			if (nretains)
+				memcpy(nv, retains, (size_t)nretains * sizeof(*nv));
+			nv[nretains++] = optarg;
+			retains = nv;
+			continue;
+		}
+		case OPT_LOCK_TIMEOUT:
+			lock_timeout = optarg;
+			if (timeout_parse("--lock-timeout", optarg, &lock_ms, &err) < 0) {
+				ret = die_with(&err);
+				goto out;
+			}
+			continue;
 		case OPT_CONFIG:
 			config_path = optarg;
 			continue;
@@ -171,8 +206,6 @@ int cmd_verify(int argc, char **argv)
 	if (!config_path && !no_config)
 		config_path = config_find(a, ".");
 	if (config_path && !no_config) {
-		LintConfig cfg;
-		config_init(&cfg);
 		if (config_load(a, config_path, &cfg, &err) < 0) {
 			ret = die_with(&err);
 			goto out;
@@ -184,6 +217,12 @@ int cmd_verify(int argc, char **argv)
 				goto out;
 			}
 	}
+	/* --retain adds to the policy file's [erase] retain */
+	for (int i = 0; i < nretains; i++)
+		if (policy_add_retain(a, &cfg.erase, retains[i], &err) < 0) {
+			ret = die_with(&err);
+			goto out;
+		}
 	/* a malformed --root is a usage error before any server starts */
 	for (int i = 0; i < o.nroots; i++) {
 		Root r;
@@ -202,6 +241,9 @@ int cmd_verify(int argc, char **argv)
 	p.quiet = o.quiet;
 	p.progress = isatty(STDERR_FILENO) && !o.quiet;
 	p.apply = &ap;
+	p.policy = &cfg.erase;
+	p.lock_timeout = lock_timeout;
+	p.lock_ms = lock_ms;
 	SourceList extra_src = {0};
 	if (o.use_db) {
 		if (o.npaths > 0 || with_fix || nextras || keep) {
@@ -221,7 +263,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 		/* read everything first: input errors come before any server starts */
-		if (sources_collect(a, o.paths, o.npaths, &o.sources, &err) < 0 ||
+		if (collect_sources(a, &o, &err) < 0 ||
 		    (nextras && sources_collect(a, extras, nextras, &extra_src, &err) < 0)) {
 			ret = die_with(&err);
 			goto out;
@@ -245,8 +287,8 @@ int cmd_verify(int argc, char **argv)
 		verify_report_text(stdout, &rep, o.color);
 	if (timings) {
 		fprintf(stderr, "timings: startup %.0f ms, apply %.0f ms (fix and extras %.0f ms), load %.0f ms, "
-		        "seed %.0f ms, delete %.0f ms, total %.0f ms\n",
-		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.del, tm.total);
+		        "seed %.0f ms (CPU %.0f ms), delete %.0f ms, total %.0f ms\n",
+		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.seed_cpu, tm.del, tm.total);
 		if (rep.embedded)
 			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n"
 			        "timings: apply ran %d statement%s one by one (a failed file is rerun so), skipped %d\n",

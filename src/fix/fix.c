@@ -68,6 +68,7 @@
 
 typedef struct Change {
 	const ForeignKey *fk;
+	char from, to;          /* ON DELETE before and after (to: CASCADE or SET NULL) */
 	const Finding *f;       /* the finding with the smallest depth for this FK */
 	const char *why;        /* left alone: the reason; NULL for a change */
 	const char *path;       /* path from the root, for comments (sanitized) */
@@ -83,6 +84,7 @@ typedef struct Ctx {
 	PGC_VEC(Change) changes;       /* to re-create */
 	PGC_VEC(Change) left;          /* fk-blocks-delete left alone, with the reason */
 	PGC_VEC(const Finding *) decisions; /* set-null-not-null */
+	PGC_VEC(const Finding *) shared;    /* cascade-deletes-other-owners */
 	int *change_at, *left_at;      /* by fk->id: 1 + index in changes / left, or 0 */
 	FkList *incoming;              /* by table id: live FKs referencing it */
 	int nvalidate;                 /* PostgreSQL: constraints the validate file validates */
@@ -275,6 +277,17 @@ static int cmp_finding_fk(const void *pa, const void *pb)
 	return r;
 }
 
+/* fk is the last edge of a cascade-deletes-other-owners path. */
+static bool reaches_others(const Ctx *c, const ForeignKey *fk)
+{
+	for (size_t i = 0; i < c->an->findings.n; i++) {
+		const Finding *f = c->an->findings.items[i];
+		if (f->fk == fk && strcmp(f->rule, "cascade-deletes-other-owners") == 0)
+			return true;
+	}
+	return false;
+}
+
 static int select_changes(Ctx *c, Err *err)
 {
 	Arena *a = c->m->arena;
@@ -287,6 +300,10 @@ static int select_changes(Ctx *c, Err *err)
 		const Finding *f = c->an->findings.items[i];
 		if (strcmp(f->rule, "set-null-not-null") == 0) {
 			VEC_PUSH(a, c->decisions, f);
+			continue;
+		}
+		if (strcmp(f->rule, "cascade-deletes-other-owners") == 0) {
+			VEC_PUSH(a, c->shared, f);
 			continue;
 		}
 		if (strcmp(f->rule, "fk-blocks-delete") != 0)
@@ -303,13 +320,15 @@ static int select_changes(Ctx *c, Err *err)
 			why = arena_printf(a, "depth %d > --depth %d", f->depth, c->opt->depth);
 		else if (c->opt->minimal && f->blocks && strcmp(f->blocks, "not-on-postgres") == 0)
 			why = "--minimal: blocks: not-on-postgres";
+		else if (c->opt->shared_parent == SHARED_LEAVE && reaches_others(c, fk))
+			why = "--shared-parent=leave: cascading it deletes other owners' rows";
 		if (!why) {
 			int at = c->change_at[fk->id];
 			if (at) {
 				if (f->depth < c->changes.items[at - 1].f->depth)
 					c->changes.items[at - 1].f = f;
 			} else {
-				Change ch = {fk, f, NULL, NULL};
+				Change ch = {fk, fk->on_delete, FK_CASCADE, f, NULL, NULL};
 				VEC_PUSH(a, c->changes, ch);
 				c->change_at[fk->id] = (int)c->changes.n;
 			}
@@ -320,10 +339,30 @@ static int select_changes(Ctx *c, Err *err)
 			if (f->depth < c->left.items[at - 1].f->depth)
 				c->left.items[at - 1].f = f;
 		} else {
-			Change ch = {fk, f, why, NULL};
+			Change ch = {fk, fk->on_delete, FK_CASCADE, f, why, NULL};
 			VEC_PUSH(a, c->left, ch);
 			c->left_at[fk->id] = (int)c->left.n;
 		}
+	}
+	/* --shared-parent=set-null: the start edges the caller chose. */
+	for (int i = 0; i < c->opt->nset_null; i++) {
+		const ForeignKey *fk = c->opt->set_null[i];
+		if (!fk || c->change_at[fk->id])
+			continue;
+		Finding *f = arena_alloc(a, sizeof(*f));
+		f->rule = "cascade-deletes-other-owners";
+		f->fk = fk;
+		f->depth = 1;
+		f->blocks = "-";
+		f->path = arena_alloc(a, sizeof(*f->path));
+		f->path[0] = fk->name;
+		f->npath = 1;
+		f->root_schema = fk->ref->schema;
+		f->root_table = fk->ref->name;
+		Change ch = {fk, c->opt->set_null_was ? c->opt->set_null_was[i] : fk->on_delete, FK_SET_NULL, f,
+		             NULL, NULL};
+		VEC_PUSH(a, c->changes, ch);
+		c->change_at[fk->id] = (int)c->changes.n;
 	}
 	/* An FK that one root needs changed is not "left alone" for another. */
 	size_t keep = 0;
@@ -379,6 +418,35 @@ static void add_pairs(StrBuf *sb, Ctx *c, bool unvalidated)
 	}
 }
 
+/* "'c'", or a CASE giving 'n' for the SET NULL changes. */
+static void add_want_action(StrBuf *sb, Ctx *c)
+{
+	bool any = false;
+	for (size_t i = 0; i < c->changes.n; i++)
+		any |= c->changes.items[i].to != FK_CASCADE;
+	if (!any) {
+		sb_adds(sb, "'c'");
+		return;
+	}
+	sb_adds(sb, "CASE WHEN (c.conrelid, c.conname) IN (");
+	int k = 0;
+	for (size_t i = 0; i < c->changes.n; i++) {
+		const ForeignKey *fk = c->changes.items[i].fk;
+		if (c->changes.items[i].to == FK_CASCADE)
+			continue;
+		StrBuf one = STRBUF_INIT;
+		sb_adds(sb, k++ ? ",\n--          " : "\n--          ");
+		sb_addch(&one, '(');
+		add_regclass_literal(&one, fk->table);
+		sb_adds(&one, "::regclass, ");
+		sb_add_literal(&one, fk->name);
+		sb_addch(&one, ')');
+		add_comment_text(sb, one.buf);
+		sb_release(&one);
+	}
+	sb_adds(sb, ") THEN 'n' ELSE 'c' END");
+}
+
 static void add_verification_query(StrBuf *sb, Ctx *c)
 {
 	sb_adds(sb, c->crdb ? "-- Verification query (expect zero rows once the up migration ran):\n"
@@ -392,13 +460,73 @@ static void add_verification_query(StrBuf *sb, Ctx *c)
 		if (!c->changes.items[i].fk->validated)
 			any_unvalidated = true;
 	if (any_unvalidated) {
-		sb_adds(sb, ")\n--      AND (c.confdeltype <> 'c' OR (NOT c.convalidated\n"
+		sb_adds(sb, ")\n--      AND (c.confdeltype <> ");
+		add_want_action(sb, c);
+		sb_adds(sb, " OR (NOT c.convalidated\n"
 		            "--           AND (c.conrelid, c.conname) NOT IN (");
 		add_pairs(sb, c, true);
 		sb_adds(sb, ")));\n"
 		            "--   (the NOT IN list: constraints that were NOT VALID before and stay so)\n");
 	} else {
-		sb_adds(sb, ")\n--      AND (c.confdeltype <> 'c' OR NOT c.convalidated);\n");
+		sb_adds(sb, ")\n--      AND (c.confdeltype <> ");
+		add_want_action(sb, c);
+		sb_adds(sb, " OR NOT c.convalidated);\n");
+	}
+}
+
+/* Nullable columns: ON DELETE SET NULL can keep the parent row. */
+static bool fk_nullable(const ForeignKey *fk)
+{
+	for (int i = 0; i < fk->ncols; i++) {
+		const Column *col = table_column(fk->table, fk->cols[i]);
+		if (!col || col->not_null)
+			return false;
+		const Index *pk = fk->table->pk;
+		for (int j = 0; pk && !pk->dropped && j < pk->ncols; j++)
+			if (pk->cols[j] && strcmp(pk->cols[j], fk->cols[i]) == 0)
+				return false;
+	}
+	return fk->ncols > 0;
+}
+
+/* cascade-deletes-other-owners: the paths through which deleting one owner
+ * deletes other owners' rows, and what --shared-parent does about them. */
+static void add_shared(StrBuf *sb, Ctx *c)
+{
+	Arena *a = c->m->arena;
+	if (c->shared.n == 0)
+		return;
+	sb_addf(sb, "--\n-- Deletes rows of other owners (%zu cascade-deletes-other-owners finding%s;\n"
+	            "-- --shared-parent=%s):\n", c->shared.n, c->shared.n == 1 ? "" : "s",
+	        fix_shared_parent_name(c->opt->shared_parent));
+	for (size_t i = 0; i < c->shared.n; i++) {
+		const Finding *f = c->shared.items[i];
+		StrBuf p = STRBUF_INIT;
+		add_path(&p, c, f);
+		sb_addf(sb, "--   %s: rows of %s.%s that belong to other owners (%s)\n--     path: ",
+		        cm(a, f->fk ? fk_label(a, f->fk) : f->constraint), cm(a, f->schema), cm(a, f->table),
+		        cm(a, f->owner_column));
+		add_comment_text(sb, p.buf);
+		sb_release(&p);
+		sb_addch(sb, '\n');
+		const ForeignKey *st = f->start_fk;
+		if (!st)
+			continue;
+		bool offer = fk_nullable(st) && st->on_delete != FK_SET_NULL;
+		if (c->opt->shared_parent == SHARED_SET_NULL)
+			sb_addf(sb, offer ? "--     %s: ON DELETE SET NULL (see above)\n"
+			                  : "--     %s has NOT NULL columns: no SET NULL possible; decide by hand\n",
+			        cm(a, fk_label(a, st)));
+		else if (offer)
+			sb_addf(sb, "--     offered: ON DELETE SET NULL on %s keeps them\n"
+			            "--     (pgcascade fix --shared-parent=set-null)%s\n",
+			        cm(a, fk_label(a, st)),
+			        c->opt->shared_parent == SHARED_LEAVE ? "" : "; kept as a cascade here (--shared-parent=cascade)");
+		else
+			sb_addf(sb, "--     %s has NOT NULL columns, so no SET NULL is offered; %s\n",
+			        cm(a, fk_label(a, st)),
+			        c->opt->shared_parent == SHARED_LEAVE ? "left alone here"
+			                                              : "kept as a cascade here (--shared-parent=cascade)");
 	}
 }
 
@@ -436,23 +564,45 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_adds(sb, "; not --minimal: edges classified blocks: not-on-postgres are re-created too");
 	sb_adds(sb, ".\n--\n");
 
+	size_t ncascade = 0;
+	for (size_t i = 0; i < c->changes.n; i++)
+		ncascade += c->changes.items[i].to == FK_CASCADE;
 	sb_addf(sb, "-- What and why: %zu foreign key%s block%s the delete (fk-blocks-delete). Each is\n"
 	            "-- re-created with ON DELETE CASCADE; its name, columns, referenced columns,\n"
 	            "-- ON UPDATE, MATCH, DEFERRABLE and INITIALLY are kept.\n",
-	        c->changes.n, c->changes.n == 1 ? "" : "s", c->changes.n == 1 ? "s" : "");
+	        ncascade, ncascade == 1 ? "" : "s", ncascade == 1 ? "s" : "");
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const Change *ch = &c->changes.items[i];
+		if (ch->to != FK_CASCADE)
+			continue;
 		sb_addf(sb, "--   %s (depth %d, blocks: %s)\n", cm(a, fk_label(a, ch->fk)), ch->f->depth,
 		        cm(a, ch->f->blocks ? ch->f->blocks : "always"));
 		sb_adds(sb, "--     path: ");
 		sb_adds(sb, ch->path);
 		sb_adds(sb, "\n--     was:  ");
 		StrBuf d = STRBUF_INIT;
-		add_fk_def(&d, ch->fk, ch->fk->on_delete, !ch->fk->validated);
+		add_fk_def(&d, ch->fk, ch->from, !ch->fk->validated);
 		add_comment_text(sb, d.buf);
 		sb_release(&d);
 		sb_addch(sb, '\n');
 	}
+	if (ncascade < c->changes.n) {
+		sb_addf(sb, "--\n-- ON DELETE SET NULL (--shared-parent=set-null): %zu foreign key%s at the start of\n"
+		            "-- a path that deletes other owners' rows; the shared rows now outlive the owner:\n",
+		        c->changes.n - ncascade, c->changes.n - ncascade == 1 ? "" : "s");
+		for (size_t i = 0; i < c->changes.n; i++) {
+			const Change *ch = &c->changes.items[i];
+			if (ch->to == FK_CASCADE)
+				continue;
+			sb_addf(sb, "--   %s\n--     was:  ", cm(a, fk_label(a, ch->fk)));
+			StrBuf d = STRBUF_INIT;
+			add_fk_def(&d, ch->fk, ch->from, !ch->fk->validated);
+			add_comment_text(sb, d.buf);
+			sb_release(&d);
+			sb_addch(sb, '\n');
+		}
+	}
+	add_shared(sb, c);
 	if (c->left.n) {
 		sb_addf(sb, "--\n-- Left alone (%zu):\n", c->left.n);
 		for (size_t i = 0; i < c->left.n; i++) {
@@ -795,7 +945,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 		const Change *ch = &c->changes.items[i];
 		add_step_title(&up, c, i, ch);
 		add_lock_comment_swap(&up, c, ch->fk);
-		add_pg_swap_step(&up, c, ch->fk, ch->fk->on_delete, FK_CASCADE);
+		add_pg_swap_step(&up, c, ch->fk, ch->from, ch->to);
 		sb_addch(&up, '\n');
 	}
 	sb_adds(&up, "RESET lock_timeout;\n");
@@ -815,7 +965,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 				continue;
 			add_step_title(&val, c, i, ch);
 			add_validate_lock_comment(&val, c, ch->fk);
-			add_pg_validate_step(&val, c, ch->fk, FK_CASCADE, before);
+			add_pg_validate_step(&val, c, ch->fk, ch->to, before);
 			sb_addch(&val, '\n');
 		}
 		sb_adds(&val, "RESET lock_timeout;\n");
@@ -830,7 +980,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 		const Change *ch = &c->changes.items[i];
 		add_step_title(&down, c, i, ch);
 		add_lock_comment_swap(&down, c, ch->fk);
-		add_pg_swap_step(&down, c, ch->fk, FK_CASCADE, ch->fk->on_delete);
+		add_pg_swap_step(&down, c, ch->fk, ch->to, ch->from);
 		sb_addch(&down, '\n');
 	}
 	for (size_t i = c->changes.n; i-- > 0;) {
@@ -839,7 +989,7 @@ static void build_pg(Ctx *c, FixOutput *out)
 			continue;
 		add_step_title(&down, c, i, ch);
 		add_validate_lock_comment(&down, c, ch->fk);
-		add_pg_validate_step(&down, c, ch->fk, ch->fk->on_delete, "The step above should have restored it.");
+		add_pg_validate_step(&down, c, ch->fk, ch->from, "The step above should have restored it.");
 		sb_addch(&down, '\n');
 	}
 	sb_adds(&down, "RESET lock_timeout;\n");
@@ -889,12 +1039,12 @@ static void build_crdb(Ctx *c, FixOutput *out)
 	add_header(&up, c, "Up");
 	add_crdb_steps_comment(&up);
 	for (size_t i = 0; i < c->changes.n; i++)
-		add_crdb_swap(&up, c, i, &c->changes.items[i], FK_CASCADE);
+		add_crdb_swap(&up, c, i, &c->changes.items[i], c->changes.items[i].to);
 	add_header(&down, c, "Down");
 	sb_adds(&down, "-- Restores every constraint exactly as it was before the up migration.\n");
 	add_crdb_steps_comment(&down);
 	for (size_t i = c->changes.n; i-- > 0;)
-		add_crdb_swap(&down, c, i, &c->changes.items[i], c->changes.items[i].fk->on_delete);
+		add_crdb_swap(&down, c, i, &c->changes.items[i], c->changes.items[i].from);
 	out->up = arena_strdup(a, up.buf);
 	out->down = arena_strdup(a, down.buf);
 	out->validate = NULL;
@@ -902,6 +1052,24 @@ static void build_crdb(Ctx *c, FixOutput *out)
 	out->no_transaction = true;
 	sb_release(&up);
 	sb_release(&down);
+}
+
+int fix_shared_parent_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "cascade") == 0)
+		return SHARED_CASCADE;
+	if (strcmp(s, "set-null") == 0)
+		return SHARED_SET_NULL;
+	if (strcmp(s, "leave") == 0)
+		return SHARED_LEAVE;
+	return -1;
+}
+
+const char *fix_shared_parent_name(int v)
+{
+	return v == SHARED_SET_NULL ? "set-null" : v == SHARED_LEAVE ? "leave" : "cascade";
 }
 
 int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *out, Err *err)
@@ -946,6 +1114,10 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 		if (fk->name_predicted)
 			out->npredicted++;
 	}
+	out->nshared = (int)c.shared.n;
+	out->nset_null = 0;
+	for (size_t i = 0; i < c.changes.n; i++)
+		out->nset_null += c.changes.items[i].to != FK_CASCADE;
 	out->nleft = (int)c.left.n;
 	out->ndecisions = (int)c.decisions.n;
 	out->nchanges = (int)c.changes.n;

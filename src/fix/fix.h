@@ -20,7 +20,24 @@ typedef struct FixOptions {
 	/* Added for the header (all optional): the file names the migration
 	 * is written to, so that each file can name the others. */
 	const char *up_name, *validate_name, *down_name;
+	/* cascade-deletes-other-owners (doc/rules/cascade-deletes-other-owners.md):
+	 * SHARED_CASCADE (default) re-creates the blocking edges as usual and
+	 * lists, in the header, every path that deletes other owners' rows;
+	 * SHARED_SET_NULL re-creates the listed start edges with ON DELETE
+	 * SET NULL (set_null, chosen by the caller, who re-analysed the model
+	 * with them SET NULL; set_null_was: their actions before);
+	 * SHARED_LEAVE leaves the blocking edges of those paths alone. */
+	int shared_parent;
+	const ForeignKey *const *set_null;
+	const char *set_null_was;
+	int nset_null;
 } FixOptions;
+
+enum { SHARED_CASCADE = 0, SHARED_SET_NULL, SHARED_LEAVE };
+
+/* "cascade", "set-null", "leave" -> SHARED_*; -1 when unknown. */
+int fix_shared_parent_parse(const char *s);
+const char *fix_shared_parent_name(int v);
 
 typedef struct FixOutput {
 	int nchanges;           /* constraints re-created; 0 means nothing to fix */
@@ -34,6 +51,8 @@ typedef struct FixOutput {
 	int nleft;              /* fk-blocks-delete edges left alone (--depth, --minimal) */
 	int ndecisions;         /* set-null-not-null findings listed as needing a decision */
 	int npredicted;         /* re-created constraints whose name was predicted, not read */
+	int nshared;            /* cascade-deletes-other-owners findings listed in the header */
+	int nset_null;          /* start edges re-created with ON DELETE SET NULL */
 } FixOutput;
 
 /* Builds the migration. Returns 0, or -1 with err. Strings live in m->arena. */

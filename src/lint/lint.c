@@ -25,6 +25,8 @@ const LintRule lint_rules[] = {
 	 "ON DELETE SET NULL or SET DEFAULT on a NOT NULL column fails at run time."},
 	{"user-column-no-fk", SEV_WARNING,
 	 "A column named after the root has no foreign key, so its rows outlive the root row."},
+	{"cascade-deletes-other-owners", SEV_WARNING,
+	 "A table with its own owner column is reached by a cascade that does not go through it, so deleting one owner deletes other owners' rows."},
 	{"fk-unindexed", SEV_WARNING,
 	 "A foreign key that a delete from the root reaches has no index on its columns, so each delete scans the table."},
 	{"on-delete-policy", SEV_ERROR,
@@ -352,7 +354,7 @@ static void check_suppressions(Model *m, const LintConfig *cfg, FileState *st, F
 			if (!lint_rule_find(s->rules[r])) {
 				sup_finding(m, out, cfg, "unused-suppression", s->loc,
 				            arena_printf(m->arena, "%s names unknown rule \"%s\"", kind, s->rules[r]),
-				            "rules: fk-blocks-delete, set-null-not-null, user-column-no-fk, fk-unindexed, on-delete-policy, parse-error, dynamic-sql");
+				            "rules: fk-blocks-delete, set-null-not-null, user-column-no-fk, cascade-deletes-other-owners, fk-unindexed, on-delete-policy, parse-error, dynamic-sql");
 				continue;
 			}
 			/* a rule switched off reports nothing: its ignores are not stale */

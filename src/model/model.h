@@ -177,8 +177,10 @@ typedef struct Finding {
 	 * (the level rule of findings.c). */
 	const char *single_owner_blocks;
 	const char *single_owner_outcome;
-	/* cascade-deletes-other-owners: the owner edge of table the path does not go through */
-	const ForeignKey *owner_fk;
+	/* cascade-deletes-other-owners: the edge from the root that starts the path
+	 * (path[0]), whose ON DELETE SET NULL would keep the shared parent */
+	const ForeignKey *start_fk;
+	const char *owner_column;   /* cascade-deletes-other-owners: table's owner column the path bypasses */
 } Finding;
 
 typedef struct Model {

@@ -55,6 +55,8 @@ json_object *report_finding_json(const Finding *f)
 			json_object_object_add(so, "order_outcome", jstr(f->single_owner_outcome));
 		json_object_object_add(o, "single_owner", so);
 	}
+	if (f->owner_column)
+		json_object_object_add(o, "owner_column", jstr(f->owner_column));
 	if (f->npath)
 		json_object_object_add(o, "path", jstrs(f->path, f->npath));
 	if (f->help)

@@ -53,6 +53,161 @@ static void path_to(Seeder *s, const Analysis *an, Root *root, const ForeignKey 
 }
 
 
+/* Owner A's rows: those the delete must remove. */
+static bool row_is_a(const Row *r)
+{
+	return r->owner == 0 && (r->linked || r->by_owner_col);
+}
+
+/* Rows the delete must leave (or remove only through a cascade). */
+static bool row_is_other(const Row *r)
+{
+	return r->owner == 1 || r->boundary;
+}
+
+/* Sets Row.present for t's tracked rows (one query). Returns 0, 1 (retry) or -1. */
+static int mark_present(Seeder *s, TState *t)
+{
+	StrBuf arr = STRBUF_INIT;
+	sb_addch(&arr, '{');
+	int nk = 0;
+	for (size_t j = 0; j < t->rows.n; j++) {
+		const Row *row = t->rows.items[j];
+		if (!row_is_a(row) && !row_is_other(row))
+			continue;
+		if (nk++)
+			sb_addch(&arr, ',');
+		sd_array_elem(&arr, row->key);
+	}
+	sb_addch(&arr, '}');
+	if (!nk) {
+		sb_release(&arr);
+		return 0;
+	}
+	StrBuf q = STRBUF_INIT;
+	sb_addf(&q, "SELECT %s FROM ", t->keyexpr);
+	sb_add_qualified(&q, t->t->schema, t->t->name);
+	sb_addf(&q, " WHERE %s = ANY($1::text[])", t->keyexpr);
+	const char *p1[1] = {arr.buf};
+	PGresult *res = PQexecParams(s->conn, q.buf, 1, NULL, p1, NULL, NULL, 0);
+	sb_release(&q);
+	sb_release(&arr);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		sd_db_fail(s, "counting the rows left failed", res);
+		bool retry = strcmp(sd_field(res, PG_DIAG_SQLSTATE), "40001") == 0;
+		PQclear(res);
+		return retry ? 1 : -1;
+	}
+	for (size_t j = 0; j < t->rows.n; j++) {
+		Row *row = t->rows.items[j];
+		row->present = false;
+		for (int k = 0; k < PQntuples(res) && !row->present; k++)
+			row->present = strcmp(PQgetvalue(res, k, 0), row->key) == 0;
+		/* a SET NULL / SET DEFAULT row of a table without a primary key
+		 * moved to another ctid when the delete updated it: it cannot be
+		 * found again, so checks (c) and (d) skip it */
+		row->unknown = !row->present && row->boundary && t->ctid_key;
+		if (row->unknown)
+			row->present = true;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* Does row of t point through fk at a row gone with an explanation? */
+static bool cascaded(Seeder *s, TState *t, const Row *row, const ForeignKey *fk)
+{
+	TState *p = sd_st_of(s, fk->ref);
+	for (size_t j = 0; p && j < p->rows.n; j++) {
+		const Row *pr = p->rows.items[j];
+		if (pr->present || !pr->explained)
+			continue;
+		bool eq = true;
+		for (int k = 0; eq && k < fk->ncols && k < fk->nref_cols; k++) {
+			int c = sd_col_index(t, fk->cols[k]), pc = sd_col_index(p, fk->ref_cols[k]);
+			eq = c >= 0 && pc >= 0 && row->v[c] && pr->v[pc] && strcmp(row->v[c], pr->v[pc]) == 0;
+		}
+		if (eq)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Check (c): every tracked row that is gone is owner A's, or points
+ * through an ON DELETE CASCADE edge at a row gone that way (a fixed
+ * point over the rows in memory). Check (d): a row seeded through a SET
+ * NULL edge at a row that is gone is still there with those columns
+ * NULL. Failures go to out->problems.
+ */
+static void explain(Seeder *s, SeedResult *out)
+{
+	for (size_t i = 0; i < s->nts; i++)
+		for (size_t j = 0; s->ts[i].t && j < s->ts[i].rows.n; j++) {
+			Row *row = s->ts[i].rows.items[j];
+			row->explained = !row->present && row_is_a(row);
+		}
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < s->nts; i++) {
+			TState *t = &s->ts[i];
+			for (size_t j = 0; t->t && j < t->rows.n; j++) {
+				Row *row = t->rows.items[j];
+				if (row->present || row->explained || !row_is_other(row))
+					continue;
+				for (size_t f = 0; f < t->fks.n && !row->explained; f++)
+					if (t->fks.items[f]->on_delete == FK_CASCADE && cascaded(s, t, row, t->fks.items[f]))
+						row->explained = grew = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < s->nts; i++) {
+		TState *t = &s->ts[i];
+		for (size_t j = 0; t->t && j < t->rows.n; j++) {
+			Row *row = t->rows.items[j];
+			if (!row_is_other(row))
+				continue;
+			if (!row->present && !row->explained) {
+				ProofProblem pp = {'c', t->t->schema, t->t->name, row->edge ? row->edge->name : NULL,
+				                   arena_printf(s->a, "%s row %s was removed, but no ON DELETE CASCADE "
+				                                "path from the deleted rows explains it",
+				                                row->owner == 1 ? "another owner's" : "a",
+				                                row->key)};
+				VEC_PUSH(s->a, out->problems, pp);
+				continue;
+			}
+			if (!row->present || row->unknown || !row->boundary || !row->edge || !row->parent || row->parent->present ||
+			    row->edge->on_delete != FK_SET_NULL)
+				continue;
+			/* (d): the SET NULL columns are NULL now */
+			const ForeignKey *e = row->edge;
+			StrBuf q = STRBUF_INIT;
+			sb_adds(&q, "SELECT count(*) FROM ");
+			sb_add_qualified(&q, t->t->schema, t->t->name);
+			sb_addf(&q, " WHERE %s = $1", t->keyexpr);
+			const char **cols = e->nset_cols ? e->set_cols : e->cols;
+			int ncols = e->nset_cols ? e->nset_cols : e->ncols;
+			for (int k = 0; k < ncols; k++) {
+				sb_adds(&q, " AND ");
+				sb_add_ident(&q, cols[k]);
+				sb_adds(&q, " IS NULL");
+			}
+			const char *p1[1] = {row->key};
+			PGresult *res = PQexecParams(s->conn, q.buf, 1, NULL, p1, NULL, NULL, 0);
+			sb_release(&q);
+			if (PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) == 1) {
+				PQclear(res);
+				continue;
+			}
+			PQclear(res);
+			ProofProblem pp = {'d', t->t->schema, t->t->name, e->name,
+			                   arena_printf(s->a, "row %s is still there, but %s did not set its "
+			                                "columns to NULL", row->key, e->name)};
+			VEC_PUSH(s->a, out->problems, pp);
+		}
+	}
+}
+
 int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
                SeedResult *out, Err *err)
 {
@@ -154,44 +309,30 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 	}
 	out->delete_ms = sd_now_ms() - t1;
 
-	/* count what is left of our rows */
+	/* which of the tracked rows are still there */
+	for (size_t i = 0; i < s->nts; i++) {
+		TState *t = &s->ts[i];
+		if (!t->t || !t->rows.n)
+			continue;
+		int r = mark_present(s, t);
+		if (r)
+			return r;
+	}
+	if (out->deleted)
+		explain(s, out);
 	for (size_t i = 0; i < out->tables.n; i++) {
 		SeedTable *st = &out->tables.items[i];
 		TState *t = sd_st_of(s, model_find_table(m, st->schema, st->table));
 		if (!t)
 			continue;
-		StrBuf arr = STRBUF_INIT;
-		sb_addch(&arr, '{');
-		int nk = 0;
+		st->left = 0;
 		for (size_t j = 0; j < t->rows.n; j++) {
-			if (!t->rows.items[j]->linked)
-				continue;
-			if (nk++)
-				sb_addch(&arr, ',');
-			sd_array_elem(&arr, t->rows.items[j]->key);
+			const Row *row = t->rows.items[j];
+			if (row_is_a(row))
+				st->left += row->present;
+			else if (row_is_other(row))
+				st->other_removed += !row->present;
 		}
-		sb_addch(&arr, '}');
-		if (!nk) {
-			st->left = 0;
-			sb_release(&arr);
-			continue;
-		}
-		StrBuf q = STRBUF_INIT;
-		sb_addf(&q, "SELECT count(*) FROM ");
-		sb_add_qualified(&q, st->schema, st->table);
-		sb_addf(&q, " WHERE %s = ANY($1::text[])", t->keyexpr);
-		const char *p1[1] = {arr.buf};
-		res = PQexecParams(conn, q.buf, 1, NULL, p1, NULL, NULL, 0);
-		sb_release(&q);
-		sb_release(&arr);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			sd_db_fail(s, "counting the rows left failed", res);
-			bool retry = strcmp(sd_field(res, PG_DIAG_SQLSTATE), "40001") == 0;
-			PQclear(res);
-			return retry ? 1 : -1;
-		}
-		st->left = atoi(PQgetvalue(res, 0, 0));
-		PQclear(res);
 	}
 
 	/* the verification query: no NO ACTION / RESTRICT edge inside the
@@ -254,8 +395,10 @@ bool seed_passed(const SeedResult *r, bool allow_unseeded)
 		return false;
 	if (r->unseeded.n && !allow_unseeded)
 		return false;
+	if (r->problems.n)
+		return false;
 	for (size_t i = 0; i < r->tables.n; i++)
-		if (r->tables.items[i].left != 0)
+		if (r->tables.items[i].left != 0 && !r->tables.items[i].retained)
 			return false;
 	return true;
 }

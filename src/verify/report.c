@@ -59,21 +59,34 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			if (l > w)
 				w = l;
 		}
-		fprintf(out, "  %-*s %5s %7s %5s\n", (int)w, "table", "depth", "seeded", "left");
-		int total = 0, left = 0;
+		fprintf(out, "  %-*s %5s %7s %5s %6s %8s\n", (int)w, "table", "depth", "seeded", "left", "other",
+		        "removed");
+		int total = 0, left = 0, other = 0, removed = 0;
 		for (size_t k = 0; k < r->tables.n; k++) {
 			const SeedTable *t = &r->tables.items[k];
-			char lbuf[16];
+			char lbuf[16], dbuf[16];
 			if (t->left < 0)
 				snprintf(lbuf, sizeof(lbuf), "-");
 			else
 				snprintf(lbuf, sizeof(lbuf), "%d", t->left);
+			if (t->depth < 0)
+				snprintf(dbuf, sizeof(dbuf), "-");
+			else
+				snprintf(dbuf, sizeof(dbuf), "%d", t->depth);
 			const char *name = qual(q, sizeof(q), t->schema, t->table);
-			fprintf(out, "  %s%*s %5d %7d %s%5s%s\n", name, w - width(name), "",
-			        t->depth, t->seeded, t->left > 0 || t->seeded == 0 ? red : "", lbuf,
-			        t->left > 0 || t->seeded == 0 ? reset : "");
+			bool bad = (t->left > 0 && !t->retained) || t->seeded == 0;
+			fprintf(out, "  %s%*s %5s %7d %s%5s%s %6d %8d", name, w - width(name), "", dbuf, t->seeded,
+			        bad ? red : "", lbuf, bad ? reset : "", t->other_seeded, t->other_removed);
+			if (t->owner_column)
+				fprintf(out, "  (owner column %s, no foreign key)", t->owner_column);
+			if (t->retained)
+				fprintf(out, "  retained");
+			fputc('\n', out);
 			total += t->seeded;
-			left += t->left > 0 ? t->left : 0;
+			if (!t->retained)
+				left += t->left > 0 ? t->left : 0;
+			other += t->other_seeded;
+			removed += t->other_removed;
 		}
 		if (r->helper_rows)
 			fprintf(out, "  (%d parent row%s inserted in tables outside the closure)\n", r->helper_rows,
@@ -110,15 +123,37 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			fprintf(out, "  %sblocking edge%s: %s on %s is ON DELETE %s inside the closure\n", red, reset,
 			        b->constraint, qual(q, sizeof(q), b->schema, b->table), b->action);
 		}
+		for (size_t k = 0; k < r->problems.n; k++) {
+			const ProofProblem *p = &r->problems.items[k];
+			fprintf(out, "  %s%s%s: %s: %s%s%s%s\n", red,
+			        p->check == 'c' ? "another owner's row removed" : "SET NULL not applied", reset,
+			        qual(q, sizeof(q), p->schema, p->table), p->message, p->constraint ? " (seeded through " : "",
+			        p->constraint ? p->constraint : "", p->constraint ? ")" : "");
+		}
+		/* which checks ran (issue 9 item 5) */
+		fprintf(out, "  checks: static - NO ACTION / RESTRICT edges left inside the closure: %zu;\n",
+		        r->blockers.n);
+		if (r->owners == 2)
+			fprintf(out, "          data - two owners: A's root row deleted, B's kept; %d row%s of one owner "
+			        "referencing the other's (%d edge%s allowed none)\n",
+			        r->cross_rows, r->cross_rows == 1 ? "" : "s", r->cross_skipped,
+			        r->cross_skipped == 1 ? "" : "s");
+		else
+			fprintf(out, "          data - %sONE owner only%s: %s\n", red, reset,
+			        r->one_owner_reason ? r->one_owner_reason : "the root row could not be inserted");
 		bool ok = seed_passed(r, rep->allow_unseeded);
 		if (ok)
-			fprintf(out, "%sPASS%s: deleting the root row removed all %d seeded row%s in %zu table%s\n",
-			        green, reset, total, total == 1 ? "" : "s", r->tables.n, r->tables.n == 1 ? "" : "s");
+			fprintf(out, "%sPASS%s: deleting A removed all %d of A's row%s in %zu table%s; of the other %d "
+			        "row%s, %d went through cascade paths, the rest stayed%s\n",
+			        green, reset, total, total == 1 ? "" : "s", r->tables.n, r->tables.n == 1 ? "" : "s",
+			        other, other == 1 ? "" : "s", removed,
+			        r->owners == 2 ? "" : " (proof with one owner only)");
 		else
 			fprintf(out, "%sFAIL%s: %s\n", red, reset,
 			        !r->deleted ? (r->sqlstate || r->message ? "the root row could not be deleted"
 			                                                 : "no root row could be inserted")
-			        : left ? "seeded rows survived the delete"
+			        : left ? "rows of the deleted owner survived the delete"
+			        : r->problems.n ? "the delete touched another owner's rows in a way no cascade path explains"
 			        : r->blockers.n ? "NO ACTION / RESTRICT edges remain inside the closure"
 			                        : "some tables of the closure could not be seeded (--allow-unseeded accepts that)");
 	}
@@ -134,6 +169,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(verify_ok(rep)));
+	json_object *problems = json_object_new_array(), *retained = json_object_new_array();
 	json_object *roots = json_object_new_array(), *tables = json_object_new_array(),
 	            *unseeded = json_object_new_array(), *blockers = json_object_new_array();
 	json_object *error = NULL;
@@ -145,6 +181,14 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_object_add(ro, "ok", json_object_new_boolean(seed_passed(r, rep->allow_unseeded)));
 		json_object_object_add(ro, "deleted", json_object_new_boolean(r->deleted));
 		json_object_object_add(ro, "helper_rows", json_object_new_int(r->helper_rows));
+		json_object_object_add(ro, "owners", json_object_new_int(r->owners));
+		json_object_object_add(ro, "one_owner_reason", jstr(r->one_owner_reason));
+		json_object_object_add(ro, "cross_rows", json_object_new_int(r->cross_rows));
+		json_object_object_add(ro, "cross_skipped", json_object_new_int(r->cross_skipped));
+		json_object *checks = json_object_new_array();
+		json_object_array_add(checks, json_object_new_string("static"));
+		json_object_array_add(checks, json_object_new_string(r->owners == 2 ? "data-two-owners" : "data-one-owner"));
+		json_object_object_add(ro, "checks", checks);
 		json_object_object_add(ro, "helper_rows_closure", json_object_new_int(r->helper_rows_closure));
 		json_object_array_add(roots, ro);
 		for (size_t k = 0; k < r->tables.n; k++) {
@@ -154,7 +198,11 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 			json_object_object_add(to, "table", jstr(t->table));
 			json_object_object_add(to, "seeded", json_object_new_int(t->seeded));
 			json_object_object_add(to, "left", json_object_new_int(t->left));
-			json_object_object_add(to, "depth", json_object_new_int(t->depth));
+			json_object_object_add(to, "other_seeded", json_object_new_int(t->other_seeded));
+			json_object_object_add(to, "other_removed", json_object_new_int(t->other_removed));
+			json_object_object_add(to, "depth", t->depth < 0 ? NULL : json_object_new_int(t->depth));
+			json_object_object_add(to, "owner_column", jstr(t->owner_column));
+			json_object_object_add(to, "retained", json_object_new_boolean(t->retained));
 			json_object_object_add(to, "root", jstr(r->root->table));
 			json_object_array_add(tables, to);
 		}
@@ -167,6 +215,23 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 			json_object_object_add(uo, "constraint", jstr(u->constraint));
 			json_object_array_add(unseeded, uo);
 		}
+		for (size_t k = 0; k < r->problems.n; k++) {
+			const ProofProblem *p = &r->problems.items[k];
+			json_object *po = json_object_new_object();
+			json_object_object_add(po, "check", json_object_new_string(p->check == 'c' ? "c" : "d"));
+			json_object_object_add(po, "schema", jstr(p->schema));
+			json_object_object_add(po, "table", jstr(p->table));
+			json_object_object_add(po, "constraint", jstr(p->constraint));
+			json_object_object_add(po, "message", jstr(p->message));
+			json_object_object_add(po, "root", jstr(r->root->table));
+			json_object_array_add(problems, po);
+		}
+		for (size_t k = 0; i == 0 && k < r->tables.n; k++)
+			if (r->tables.items[k].retained) {
+				char q[300];
+				json_object_array_add(retained, json_object_new_string(
+					qual(q, sizeof(q), r->tables.items[k].schema, r->tables.items[k].table)));
+			}
 		for (size_t k = 0; k < r->blockers.n; k++) {
 			const Blocker *b = &r->blockers.items[k];
 			json_object *bo = json_object_new_object();
@@ -194,6 +259,8 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 	json_object_object_add(o, "error", error);
 	json_object_object_add(o, "roots", roots);
 	json_object_object_add(o, "blockers", blockers);
+	json_object_object_add(o, "problems", problems);
+	json_object_object_add(o, "retained", retained);
 	json_object_object_add(o, "mode", jstr(rep->embedded ? "embedded" : "live"));
 	if (rep->embedded) {
 		json_object_object_add(o, "applied", json_object_new_int(rep->napplied));
@@ -209,6 +276,8 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_object_add(t, "fix_apply_ms", json_object_new_double(vt->fix));
 		json_object_object_add(t, "load_ms", json_object_new_double(vt->load));
 		json_object_object_add(t, "seed_ms", json_object_new_double(vt->seed));
+		if (vt->seed_cpu >= 0)
+			json_object_object_add(t, "seed_cpu_ms", json_object_new_double(vt->seed_cpu));
 		json_object_object_add(t, "delete_ms", json_object_new_double(vt->del));
 		json_object_object_add(t, "total_ms", json_object_new_double(vt->total));
 		json_object_object_add(o, "timings", t);

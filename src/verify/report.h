@@ -14,6 +14,7 @@ typedef struct VerifyTimings {
 	                                                       apply: the sources, fix: fix + extras */
 	double teardown;                                    /* stopping and removing the cluster */
 	int apply_alone, apply_skipped;                     /* statements run one by one / skipped */
+	double seed_cpu;        /* CPU ms (pgcascade + server backend) of the seed phase; < 0 unknown */
 } VerifyTimings;
 
 typedef struct VerifyReport {

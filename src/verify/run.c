@@ -122,10 +122,45 @@ static int exec_ok(PGconn *conn, const char *sql, Err *err)
  * commit (--keep in embedded mode); run again on a CockroachDB retry
  * error. Returns 0 or -1 with err.
  */
-static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embedded, bool commit,
-                      SeedResult **results, int *nresults, VerifyTimings *tm, Err *err)
+/*
+ * Live mode: lock_timeout and statement_timeout for the session, so the
+ * proof never queues long behind (or blocks) production traffic. A
+ * timeout then fails the statement (SQLSTATE 55P03 / 57014): a database
+ * error, exit 3.
+ */
+static int set_timeouts(PGconn *conn, const char *lock_timeout, long lock_ms, bool crdb, Err *err)
 {
-	SeedOptions so = {crdb, embedded, progress};
+	char stmt_ms[32];
+	long want = lock_ms == 0 ? 0 : lock_ms > 30000 ? lock_ms : 30000;
+	snprintf(stmt_ms, sizeof(stmt_ms), "%ldms", want);
+	/* a stricter statement_timeout the session already has (role,
+	 * database, conninfo options) stays */
+	bool keep_stmt = false;
+	PGresult *cur = PQexec(conn, "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'statement_timeout'");
+	if (PQresultStatus(cur) == PGRES_TUPLES_OK && PQntuples(cur) == 1) {
+		long have = atol(PQgetvalue(cur, 0, 0));
+		keep_stmt = have > 0 && (want == 0 || have <= want);
+	}
+	PQclear(cur);
+	const char *names[2] = {"lock_timeout", "statement_timeout"};
+	const char *values[2] = {lock_timeout, stmt_ms};
+	for (int i = 0; i < (keep_stmt ? 1 : 2); i++) {
+		const char *pv[2] = {names[i], values[i]};
+		PGresult *r = PQexecParams(conn, "SELECT set_config($1, $2, false)", 2, NULL, pv, NULL, NULL, 0);
+		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+		PQclear(r);
+		if (!ok && !(crdb && i == 0)) /* older CockroachDB has no lock_timeout */
+			return err_set(err, PGC_EXIT_DB, "could not set %s = %s: %s", names[i], values[i],
+			               PQerrorMessage(conn));
+	}
+	return 0;
+}
+
+static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embedded, bool commit,
+                      const ErasePolicy *policy, SeedResult **results, int *nresults,
+                      VerifyTimings *tm, Err *err)
+{
+	SeedOptions so = {.crdb = crdb, .commit_seed = embedded, .policy = policy, .progress = progress};
 	*nresults = (int)an->roots.n;
 	*results = arena_alloc(m->arena, (an->roots.n + 1) * sizeof(**results));
 	for (size_t i = 0; i < an->roots.n; i++) {
@@ -147,6 +182,7 @@ static int run_proofs(PGconn *conn, Model *m, Analysis *an, bool crdb, bool embe
 		if (r < 0)
 			return -1;
 		tm->seed += (*results)[i].seed_ms;
+		tm->seed_cpu = tm->seed_cpu < 0 || (*results)[i].seed_cpu_ms < 0 ? -1 : tm->seed_cpu + (*results)[i].seed_cpu_ms;
 		tm->del += (*results)[i].delete_ms;
 	}
 	return 0;
@@ -273,12 +309,16 @@ int verify_run(Arena *a, const VerifyParams *p, VerifyReport *rep, VerifyTimings
 	PGconn *conn = NULL;
 	bool crdb = false;
 	g_progress = p->progress;
-	*tm = (VerifyTimings){-1, -1, 0, -1, 0, 0, 0, 0, 0, 0};
+	*tm = (VerifyTimings){-1, -1, 0, -1, 0, 0, 0, 0, 0, 0, 0};
 	rep->with_fix = p->with_fix;
 
 	if (p->db) {
 		conn = db_connect(p->db, err);
 		if (!conn || detect_crdb(conn, &crdb, err) < 0)
+			goto out;
+		/* a busy database: wait at most this long behind other sessions */
+		if (set_timeouts(conn, p->lock_timeout ? p->lock_timeout : "2s", p->lock_timeout ? p->lock_ms : 2000,
+		                 crdb, err) < 0)
 			goto out;
 	} else {
 		Plan pl;
@@ -309,10 +349,12 @@ int verify_run(Arena *a, const VerifyParams *p, VerifyReport *rep, VerifyTimings
 	Analysis *an = arena_alloc(a, sizeof(*an));
 	if (analyze(live, &p->ao, an, err) < 0)
 		goto out;
+	if (p->policy && policy_check(p->policy, live, err) < 0)
+		goto out;
 	SeedResult *results = NULL;
 	int nresults = 0;
-	if (run_proofs(conn, live, an, crdb, rep->embedded, rep->embedded && p->keep, &results, &nresults, tm,
-	               err) < 0) {
+	if (run_proofs(conn, live, an, crdb, rep->embedded, rep->embedded && p->keep, p->policy, &results,
+	               &nresults, tm, err) < 0) {
 		if (rep->embedded && err->code == PGC_EXIT_DB && server_gone(&cl))
 			log_error("the embedded PostgreSQL server died during verify");
 		goto out;

@@ -35,6 +35,9 @@ typedef struct VerifyParams {
 	AnalysisOptions ao;
 	bool with_fix, keep, quiet, progress;
 	ApplyOptions *apply;          /* tolerance (--tolerate); must not be NULL in embedded mode */
+	ErasePolicy *policy;          /* retained tables (--retain, [erase] retain); may be NULL */
+	const char *lock_timeout;     /* live mode: lock_timeout (checked by timeout_parse) */
+	long lock_ms;                 /* the same in milliseconds */
 } VerifyParams;
 
 /*

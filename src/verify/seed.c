@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define MAX_ATTEMPTS 40
 
@@ -163,6 +165,7 @@ void sd_prepare(Seeder *s, TState *t)
 		sb_adds(&sb, ")");
 	} else {
 		sb_adds(&sb, s->opt->crdb ? "rowid::text" : "ctid::text");
+		t->ctid_key = !s->opt->crdb;
 	}
 	t->keyexpr = arena_strdup(s->a, sb.buf);
 	sb_release(&sb);
@@ -172,11 +175,12 @@ void sd_prepare(Seeder *s, TState *t)
 
 /* Finds a linked row of p whose ref columns agree with the values fixed so far. */
 static Row *matching_parent(TState *p, const ForeignKey *fk, const TState *t, char **vals,
-                            const ColPlan *plan, bool want_linked)
+                            const ColPlan *plan, bool want_linked, int owner)
 {
 	for (size_t r = 0; r < p->rows.n; r++) {
 		Row *row = p->rows.items[r];
-		if (row->linked != want_linked)
+		if (row->linked != want_linked || row->cross || row->by_owner_col ||
+		    (want_linked && row->owner != owner))
 			continue;
 		bool ok = true;
 		for (int k = 0; ok && k < fk->ncols; k++) {
@@ -193,8 +197,17 @@ static Row *matching_parent(TState *p, const ForeignKey *fk, const TState *t, ch
 	return NULL;
 }
 
-int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
-                      char **forced, int depth, Row **out);
+/* Has the owner a row of p that reaches its root (not a cross row)? */
+static bool owner_row(const TState *p, int owner)
+{
+	for (size_t r = 0; r < p->rows.n; r++) {
+		const Row *row = p->rows.items[r];
+		if (row->linked && row->owner == owner && !row->cross)
+			return true;
+	}
+	return false;
+}
+
 
 /*
  * Fills the columns of one FK of t (not the seeding edge). Returns
@@ -215,10 +228,21 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		if (t->cols[c]->not_null || t->hints[c].must_fill)
 			all_nullable = false;
 	}
-	if (nfixed == fk->ncols)
-		return INS_OK; /* already decided (an overlapping FK); the server checks it */
+	TState *p = sd_st_of(s, fk->ref);
+	if (nfixed == fk->ncols) {
+		/* already decided (an overlapping FK); the server checks it */
+		if (s->fill_all && linked && depth == 0 && p && p->in_closure &&
+		    matching_parent(p, fk, t, vals, plan, true, s->owner))
+			s->tied++;
+		return INS_OK;
+	}
+	/* a cross row is tied to its owner through every closure FK the
+	 * owner has a row for */
+	bool tie = s->fill_all && linked && depth == 0 && p && p->in_closure && owner_row(p, s->owner);
 	/* NULLs skip the check: MATCH SIMPLE needs one NULL column, MATCH FULL all */
-	if (fk->match != 'f') {
+	if (tie) {
+		/* fill it below */
+	} else if (fk->match != 'f') {
 		for (int k = 0; k < fk->ncols; k++) {
 			int c = sd_col_index(t, fk->cols[k]);
 			if (!plan[c].fixed && !t->cols[c]->not_null && !t->hints[c].must_fill) {
@@ -237,18 +261,16 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		}
 		return INS_OK;
 	}
-	TState *p = sd_st_of(s, fk->ref);
 	if (!p)
 		return INS_OK;
 	sd_prepare(s, p);
 	Row *pr = NULL;
 	if (p->in_closure && linked) {
-		pr = matching_parent(p, fk, t, vals, plan, true);
+		pr = matching_parent(p, fk, t, vals, plan, true, s->owner);
+		if (pr && depth == 0)
+			s->tied++;
 		if (!pr) {
-			bool any = false;
-			for (size_t r = 0; r < p->rows.n; r++)
-				any |= p->rows.items[r]->linked;
-			if (!any) {
+			if (!owner_row(p, s->owner)) {
 				snprintf(s->reason, sizeof(s->reason),
 				         "no row of %s.%s reaches the root yet (for %s)", p->t->schema, p->t->name, fk->name);
 				return INS_WAIT;
@@ -266,7 +288,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			int c = sd_col_index(t, fk->cols[k]);
 			unique_cols |= c >= 0 && t->in_unique[c];
 		}
-		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false) : unique_cols ? NULL : p->helper;
+		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false, -1) : unique_cols ? NULL : p->helper;
 		if (!pr) {
 			if (depth >= MAX_HELPER_DEPTH) {
 				snprintf(s->reason, sizeof(s->reason),
@@ -352,6 +374,7 @@ static int blame(Seeder *s, TState *t, const PGresult *r, bool *mark)
 static Row *take_row(Seeder *s, TState *t, const PGresult *r)
 {
 	Row *row = arena_alloc(s->a, sizeof(*row));
+	row->owner = -1;
 	row->v = arena_alloc(s->a, (size_t)(t->ncols + 1) * sizeof(*row->v));
 	row->key = arena_strdup(s->a, PQgetvalue(r, 0, 0));
 	for (int c = 0; c < t->ncols && c + 1 < PQnfields(r); c++)
@@ -418,6 +441,11 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				return r;
 		}
 
+	if (s->fill_all && depth == 0 && s->tied == 0) {
+		snprintf(s->reason, sizeof(s->reason), "no other foreign key of %s.%s ties the row to its owner",
+		         t->t->schema, t->t->name);
+		return INS_FAIL;
+	}
 	bool full = false;
 	StrBuf sql = STRBUF_INIT;
 	const char **params = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*params));
@@ -439,8 +467,15 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				v = plan[c].how == P_VALUE ? vals[c] : NULL;
 				if (col->identity == 'a' && plan[c].how == P_VALUE)
 					overriding = true;
-			} else if (col->generated || col->identity) {
+			} else if (col->generated) {
 				include = false;
+			} else if (sd_seq_fed(col)) {
+				/* an explicit value: a sequence advanced by a rolled-back
+				 * transaction stays advanced (live mode changes nothing) */
+				v = sd_candidate(s, t, c, plan[c].variant, rowno);
+				include = true;
+				if (col->identity == 'a')
+					overriding = true;
 			} else if (col->default_expr && !plan[c].force_gen &&
 			           !(t->hints[c].must_fill && t->hints[c].vals.n)) {
 				/* the default, unless a referencing table's checks want a value */
@@ -564,7 +599,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				fixed_blamed |= mark[c];
 				continue;
 			}
-			if (t->cols[c]->generated || t->cols[c]->identity)
+			if (t->cols[c]->generated)
 				continue;
 			if (strcmp(st, "23505") == 0 || strcmp(st, "23502") == 0) {
 				if (!plan[c].force_gen && t->cols[c]->default_expr) {
@@ -597,6 +632,33 @@ out:
 
 /* ---------- seeding the closure ---------- */
 
+/*
+ * CPU time so far, in ms, of this process and of the server backend
+ * behind conn (from /proc when the server runs on this machine, as the
+ * embedded one does; -1 when it cannot be read). For --timings.
+ */
+static double cpu_ms(PGconn *conn)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double ms = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
+	            ru.ru_stime.tv_usec / 1e3;
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", PQbackendPID(conn));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	unsigned long ut = 0, st = 0;
+	/* after the name: state, then fields 4..13, then utime (14), stime (15) */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return ms + (double)(ut + st) * 1e3 / (double)sysconf(_SC_CLK_TCK);
+}
+
 typedef struct Task {
 	TState *t;
 	const ForeignKey *edge;
@@ -619,11 +681,11 @@ static bool edge_covered(Seeder *s, TState *t, const ForeignKey *fk)
 	TState *p = sd_st_of(s, fk->ref);
 	for (size_t i = 0; i < t->rows.n; i++) {
 		Row *row = t->rows.items[i];
-		if (!row->linked)
+		if (!row->linked || row->owner != 0)
 			continue;
 		for (size_t j = 0; j < p->rows.n; j++) {
 			Row *pr = p->rows.items[j];
-			if (!pr->linked)
+			if (!pr->linked || pr->owner != 0)
 				continue;
 			bool eq = true;
 			for (int k = 0; eq && k < fk->ncols; k++) {
@@ -640,8 +702,9 @@ static bool edge_covered(Seeder *s, TState *t, const ForeignKey *fk)
 static int cmp_tables(const void *x, const void *y)
 {
 	const SeedTable *a = x, *b = y;
-	if (a->depth != b->depth)
-		return a->depth < b->depth ? -1 : 1;
+	unsigned da = (unsigned)a->depth, db = (unsigned)b->depth; /* -1 (owner column) last */
+	if (da != db)
+		return da < db ? -1 : 1;
 	int c = strcmp(a->schema, b->schema);
 	return c ? c : strcmp(a->table, b->table);
 }
@@ -728,6 +791,134 @@ void sd_init(Seeder *s, PGconn *conn, Model *m, const SeedOptions *opt, Err *err
 	}
 }
 
+/* The first row of p that reaches owner's root (not a cross row), or NULL. */
+static Row *owner_first(TState *p, int owner)
+{
+	for (size_t j = 0; p && j < p->rows.n; j++) {
+		Row *r = p->rows.items[j];
+		if (r->linked && r->owner == owner && !r->cross)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Runs the tasks for s->owner until none makes progress. need (by
+ * Table.id, or NULL for all) restricts them to some tables. Returns 0
+ * or INS_DBERR.
+ */
+static int run_tasks(Seeder *s, Task *tasks, size_t n, const unsigned char *need)
+{
+	bool progress = true;
+	while (progress) {
+		progress = false;
+		for (size_t i = 0; i < n; i++) {
+			Task *tk = &tasks[i];
+			if (tk->done || (need && !need[tk->t->t->id]))
+				continue;
+			TState *p = sd_st_of(s, tk->edge->ref);
+			Row *pr = owner_first(p, s->owner);
+			if (!pr)
+				continue;
+			Row *row = NULL;
+			s->boundary = tk->boundary;
+			int r = sd_insert_row(s, tk->t, tk->edge, pr, NULL, 0, &row);
+			s->boundary = false;
+			if (r == INS_DBERR)
+				return INS_DBERR;
+			if (r == INS_WAIT) {
+				if (*s->reason)
+					tk->waited = arena_strdup(s->a, s->reason);
+				continue;
+			}
+			tk->done = true;
+			progress = true;
+			if (r == INS_OK) {
+				row->linked = !tk->boundary;
+				row->owner = tk->boundary ? -1 : s->owner;
+				row->boundary = tk->boundary;
+				row->edge = tk->edge;
+				row->parent = pr;
+			} else {
+				tk->reason = arena_strdup(s->a, s->reason);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Does some other closure edge of t than e lead to a row of owner? */
+static bool tied_elsewhere(Seeder *s, const ClosureEntry *ce, const ForeignKey *e, int owner)
+{
+	for (int k = 0; ce && k < ce->nvia; k++)
+		if (ce->via[k] != e && owner_first(sd_st_of(s, ce->via[k]->ref), owner))
+			return true;
+	return false;
+}
+
+/*
+ * A row of owner o in t that points through e at the other owner's row
+ * of e's parent, its other closure FKs at o's rows. Returns 0 or
+ * INS_DBERR; a row the constraints refuse is counted as skipped.
+ */
+static int cross_row(Seeder *s, TState *t, const ClosureEntry *ce, const ForeignKey *e, int o,
+                     SeedResult *out)
+{
+	Row *pr = owner_first(sd_st_of(s, e->ref), 1 - o);
+	if (!pr || !tied_elsewhere(s, ce, e, o)) {
+		out->cross_skipped++;
+		return 0;
+	}
+	s->owner = o;
+	s->fill_all = true;
+	s->tied = 0;
+	Row *row = NULL;
+	int r = sd_insert_row(s, t, e, pr, NULL, 0, &row);
+	s->fill_all = false;
+	s->owner = 0;
+	if (r == INS_DBERR)
+		return INS_DBERR;
+	if (r != INS_OK) {
+		out->cross_skipped++;
+		return 0;
+	}
+	/* a row that points through e straight at a root row is that
+	 * root's owner's (A's comment on B's note, by its author_id) */
+	row->linked = true;
+	row->boundary = e->on_delete == FK_SET_NULL || e->on_delete == FK_SET_DEFAULT;
+	row->owner = pr->edge == NULL && !row->boundary ? pr->owner : o; /* pr is a root row */
+	row->cross = true;
+	row->edge = e;
+	row->parent = pr;
+	out->cross_rows++;
+	return 0;
+}
+
+/*
+ * The owner columns without a foreign key (user-column-no-fk): a row of
+ * owner o with the owner's key in the column. Returns 0 or INS_DBERR.
+ */
+static int owner_col_row(Seeder *s, TState *t, const char *col, Row *ownerrow, int keycol, int o)
+{
+	sd_prepare(s, t);
+	int c = sd_col_index(t, col);
+	if (c < 0 || keycol < 0 || !ownerrow->v[keycol])
+		return 0;
+	char **forced = arena_alloc(s->a, (size_t)(t->ncols + 1) * sizeof(*forced));
+	forced[c] = ownerrow->v[keycol];
+	s->owner = o;
+	Row *row = NULL;
+	int r = sd_insert_row(s, t, NULL, NULL, forced, 0, &row);
+	s->owner = 0;
+	if (r == INS_DBERR)
+		return INS_DBERR;
+	if (r == INS_OK) {
+		row->owner = o;
+		row->by_owner_col = true;
+	}
+	return 0;
+}
+
 int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, Row **rootrow_out)
 {
 	Model *m = s->m;
@@ -736,6 +927,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	rt->in_closure = true;
 	rt->depth = 0;
 	PGC_VEC(Task) tasks = {0};
+	const ClosureEntry **entry = arena_alloc(s->a, (s->nts + 1) * sizeof(*entry));
 	for (size_t i = 0; i < an->closure.n; i++) {
 		const ClosureEntry *e = an->closure.items[i];
 		if (e->root != root)
@@ -743,6 +935,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 		TState *t = sd_st_of(s, e->table);
 		if (!t)
 			continue;
+		entry[t->t->id] = e;
 		if (t != rt) {
 			t->in_closure = true;
 			t->depth = e->depth;
@@ -752,6 +945,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
+	size_t ntree = tasks.n;
 	/* SET NULL / SET DEFAULT edges into the closure: the delete updates
 	 * those rows, which fails on a NOT NULL column or a default that
 	 * references nothing. One row each exercises that. */
@@ -766,7 +960,31 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
-	double t0 = sd_now_ms();
+	/* Owner B needs rows only where a cross row points or is tied:
+	 * the parents of every edge into a table reached more than one way
+	 * (and of every SET NULL edge), and their ancestors. */
+	unsigned char *need = arena_alloc(s->a, s->nts + 1);
+	need[rt->t->id] = 1;
+	for (size_t i = 0; i < tasks.n; i++) {
+		const Task *tk = &tasks.items[i];
+		const ClosureEntry *ce = entry[tk->t->t->id];
+		if (!ce || (i < ntree && ce->nvia < 2))
+			continue;
+		for (int k = 0; k < ce->nvia; k++)
+			need[ce->via[k]->ref->id] = 1;
+		need[tk->edge->ref->id] = 1;
+	}
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < ntree; i++) {
+			const Task *tk = &tasks.items[i];
+			if (need[tk->t->t->id] && !need[tk->edge->ref->id])
+				need[tk->edge->ref->id] = grew = 1;
+		}
+	}
+	double t0 = sd_now_ms(), c0 = cpu_ms(s->conn);
+	/* bench/verify.sh's baseline: the proof with one owner, as before issue 9 */
+	bool one_owner = getenv("PGCASCADE_VERIFY_ONE_OWNER") != NULL;
 	int ntables = 1;
 	for (size_t i = 0; i < an->closure.n; i++)
 		ntables += an->closure.items[i]->root == root && an->closure.items[i]->table != root->t;
@@ -775,9 +993,11 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	if (!opt->crdb && sd_run(s, "SET CONSTRAINTS ALL IMMEDIATE") < 0)
 		return s->retry ? 1 : -1;
 
-	/* the root row */
+	/* owner A: the root row, then the tasks until no progress */
 	Row *rootrow = NULL;
 	*rootrow_out = NULL;
+	out->owners = 1;
+	s->owner = 0;
 	int r = sd_insert_row(s, rt, NULL, NULL, NULL, 0, &rootrow);
 	if (r == INS_DBERR)
 		return s->retry ? 1 : -1;
@@ -785,40 +1005,9 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 		add_unseeded(s, out, rt, NULL, *s->reason ? s->reason : "could not insert the root row");
 	} else {
 		rootrow->linked = true;
-		/* the tasks, until no progress */
-		bool progress = true;
-		while (progress) {
-			progress = false;
-			for (size_t i = 0; i < tasks.n; i++) {
-				Task *tk = &tasks.items[i];
-				if (tk->done)
-					continue;
-				TState *p = sd_st_of(s, tk->edge->ref);
-				Row *pr = NULL;
-				for (size_t j = 0; p && j < p->rows.n && !pr; j++)
-					if (p->rows.items[j]->linked)
-						pr = p->rows.items[j];
-				if (!pr)
-					continue;
-				Row *row = NULL;
-				s->boundary = tk->boundary;
-				r = sd_insert_row(s, tk->t, tk->edge, pr, NULL, 0, &row);
-				s->boundary = false;
-				if (r == INS_DBERR)
-					return s->retry ? 1 : -1;
-				if (r == INS_WAIT) {
-					if (*s->reason)
-						tk->waited = arena_strdup(s->a, s->reason);
-					continue;
-				}
-				tk->done = true;
-				progress = true;
-				if (r == INS_OK)
-					row->linked = !tk->boundary;
-				else
-					tk->reason = arena_strdup(s->a, s->reason);
-			}
-		}
+		rootrow->owner = 0;
+		if (run_tasks(s, tasks.items, tasks.n, NULL) == INS_DBERR)
+			return s->retry ? 1 : -1;
 		for (size_t i = 0; i < tasks.n; i++) {
 			Task *tk = &tasks.items[i];
 			if ((tk->done && !tk->reason) || tk->boundary)
@@ -844,22 +1033,88 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			}
 			add_unseeded(s, out, tk->t, tk->edge, why);
 		}
+		/* owner B: a second root row (a key that cannot hold two
+		 * values leaves the proof with one owner, said so) */
+		Row *brow = NULL;
+		s->owner = 1;
+		r = one_owner ? INS_FAIL : sd_insert_row(s, rt, NULL, NULL, NULL, 0, &brow);
+		if (r == INS_DBERR)
+			return s->retry ? 1 : -1;
+		if (one_owner) {
+			out->one_owner_reason = "PGCASCADE_VERIFY_ONE_OWNER is set (benchmark baseline)";
+		} else if (r != INS_OK) {
+			out->one_owner_reason = arena_printf(s->a, "a second %s row could not be inserted: %s",
+			                                     root->table, *s->reason ? s->reason : "no value fits");
+		} else {
+			out->owners = 2;
+			brow->linked = true;
+			brow->owner = 1;
+			for (size_t i = 0; i < ntree; i++) {
+				tasks.items[i].done = false;
+				tasks.items[i].reason = NULL;
+				tasks.items[i].waited = NULL;
+			}
+			if (run_tasks(s, tasks.items, ntree, need) == INS_DBERR)
+				return s->retry ? 1 : -1;
+			s->owner = 0;
+			/* cross rows, both ways, through every edge into a table
+			 * reached more than one way and every SET NULL edge */
+			for (size_t i = 0; i < tasks.n; i++) {
+				const Task *tk = &tasks.items[i];
+				const ClosureEntry *ce = entry[tk->t->t->id];
+				if (!ce || (i < ntree && ce->nvia < 2))
+					continue;
+				/* with two closure edges, A's row that points at B's
+				 * data through one is B's row that points at A's
+				 * through the other: seeded once */
+				for (int o = 1; o >= 0; o--)
+					if ((o == 1 || i >= ntree || ce->nvia > 2) &&
+					    cross_row(s, tk->t, ce, tk->edge, o, out) == INS_DBERR)
+						return s->retry ? 1 : -1;
+			}
+		}
+		s->owner = 0;
+		/* owner columns without a foreign key: each owner's key */
+		int keycol = root->ncols == 1 ? sd_col_index(rt, root->cols[0]) : -1;
+		for (size_t i = 0; i < an->findings.n && !one_owner; i++) {
+			const Finding *f = an->findings.items[i];
+			if (strcmp(f->rule, "user-column-no-fk") != 0 || !f->column || !f->root_table ||
+			    strcmp(f->root_table, root->t->name) != 0 ||
+			    (f->root_schema && strcmp(f->root_schema, root->t->schema) != 0))
+				continue;
+			Table *tb = model_find_table(m, f->schema, f->table);
+			TState *t = tb ? sd_st_of(s, tb) : NULL;
+			if (!t)
+				continue;
+			t->owner_column = f->column;
+			if (owner_col_row(s, t, f->column, rootrow, keycol, 0) == INS_DBERR ||
+			    (brow && owner_col_row(s, t, f->column, brow, keycol, 1) == INS_DBERR))
+				return s->retry ? 1 : -1;
+		}
 	}
 	out->helper_rows = s->helper_rows;
 	out->helper_rows_closure = s->helper_rows_closure;
 	out->seed_ms = sd_now_ms() - t0;
+	double c1 = c0 < 0 ? -1 : cpu_ms(s->conn);
+	out->seed_cpu_ms = c1 < 0 ? -1 : c1 - c0;
 
-	/* the tables of the closure, root first */
+	/* the tables of the closure, root first, then those tied by an owner column */
 	for (size_t i = 0; i < s->nts; i++) {
 		TState *t = &s->ts[i];
-		if (!t->t || !t->in_closure)
+		if (!t->t || (!t->in_closure && !t->owner_column))
 			continue;
-		int linked = 0;
-		for (size_t j = 0; j < t->rows.n; j++)
-			linked += t->rows.items[j]->linked;
-		SeedTable st = {t->t->schema, t->t->name, t->depth, linked, -1};
+		SeedTable st = {t->t->schema, t->t->name, t->in_closure ? t->depth : -1, 0, -1, 0, 0,
+		                t->owner_column, opt->policy && policy_retained(opt->policy, t->t)};
+		for (size_t j = 0; j < t->rows.n; j++) {
+			const Row *row = t->rows.items[j];
+			if (row->owner == 0 && (row->linked || row->by_owner_col))
+				st.seeded++;
+			else if (row->owner == 1 || row->boundary)
+				st.other_seeded++;
+		}
 		VEC_PUSH(s->a, out->tables, st);
 	}
-	qsort(out->tables.items, out->tables.n, sizeof(*out->tables.items), cmp_tables);	*rootrow_out = rootrow;
+	qsort(out->tables.items, out->tables.n, sizeof(*out->tables.items), cmp_tables);
+	*rootrow_out = rootrow;
 	return 0;
 }

@@ -17,6 +17,7 @@
 #define PGC_SEED_H
 
 #include "analysis/analysis.h"
+#include "policy/policy.h"
 #include "util/err.h"
 
 #include <libpq-fe.h>
@@ -25,10 +26,22 @@
 
 typedef struct SeedTable {
 	const char *schema, *table;
-	int depth;               /* 0 for the root table */
-	int seeded;              /* rows inserted that reach the root */
+	int depth;               /* 0 for the root table; -1 for a table reached only by an
+	                            owner column without a foreign key */
+	int seeded;              /* owner A's rows (the owner deleted) */
 	int left;                /* of those, still there after the delete (-1: not counted) */
+	int other_seeded;        /* rows of owner B and of nobody (SET NULL rows) */
+	int other_removed;       /* of those, removed by the delete */
+	const char *owner_column;/* user-column-no-fk: the owner column seeded with the key */
+	bool retained;           /* --retain / [erase] retain: A's rows may stay */
 } SeedTable;
+
+typedef struct ProofProblem { /* a failed check of the two-owner proof */
+	char check;              /* 'c': another owner's row removed without a cascade path,
+	                            'd': a SET NULL / SET DEFAULT row not updated as declared */
+	const char *schema, *table, *constraint;
+	const char *message;
+} ProofProblem;
 
 typedef struct Unseeded {
 	const char *schema, *table;
@@ -46,7 +59,12 @@ typedef struct SeedResult {
 	PGC_VEC(SeedTable) tables;     /* root first, then closure order (depth, schema, table) */
 	PGC_VEC(Unseeded) unseeded;
 	PGC_VEC(Blocker) blockers;
+	PGC_VEC(ProofProblem) problems;
 	int helper_rows;               /* parent rows inserted outside the closure */
+	int owners;                    /* 2, or 1 when the root key cannot hold two values */
+	const char *one_owner_reason;  /* why owners is 1 */
+	int cross_rows;                /* rows referencing the other owner's rows */
+	int cross_skipped;             /* closure edges whose constraints allow no such row */
 	int helper_rows_closure;       /* rows of closure tables that do not reach the root
 	                                  (parents of rows that must not reach it either) */
 	bool deleted;                  /* the DELETE of the root row succeeded */
@@ -55,11 +73,13 @@ typedef struct SeedResult {
 	const char **path;             /* constraint names from the root to the blocking edge */
 	int npath;
 	double seed_ms, delete_ms;
+	double seed_cpu_ms;            /* CPU of pgcascade and the backend while seeding; -1 unknown */
 } SeedResult;
 
 typedef struct SeedOptions {
 	bool crdb;               /* the server is CockroachDB */
 	bool commit_seed;        /* commit the seeded rows before the delete (embedded mode) */
+	const ErasePolicy *policy; /* retained tables (--retain, [erase] retain), or NULL */
 	void (*progress)(const char *what, int n); /* may be NULL */
 } SeedOptions;
 

@@ -15,11 +15,21 @@
 
 #define MAX_HELPER_DEPTH 16
 
-typedef struct Row {
+typedef struct Row Row;
+struct Row {
 	char **v;                 /* text value per live column; NULL = SQL NULL */
 	const char *key;          /* key expression's value, to count it later */
-	bool linked;              /* reaches the root */
-} Row;
+	bool linked;              /* reaches its owner's root row through closure edges */
+	int owner;                /* 0: owner A (deleted), 1: owner B (kept), -1: nobody's */
+	bool cross;               /* references the other owner's row through edge */
+	bool boundary;            /* seeded through a SET NULL / SET DEFAULT edge (edge) */
+	bool by_owner_col;        /* tied to its owner only by an owner column without FK */
+	const ForeignKey *edge;   /* the edge it was seeded through, or NULL */
+	Row *parent;              /* the row edge points at, or NULL */
+	bool present;             /* after the delete: still there */
+	bool explained;           /* after the delete: gone, and a cascade explains it */
+	bool unknown;             /* after the delete: cannot be found again (ctid changed) */
+};
 
 typedef struct Hints {
 	PGC_VEC(const char *) vals;
@@ -45,6 +55,8 @@ typedef struct TState {
 	bool in_closure;          /* in the closure of the current root, or the root itself */
 	int depth;
 	const char *keyexpr;      /* SQL for the row key, e.g. ROW("id")::text */
+	const char *owner_column; /* an owner column without FK (user-column-no-fk), or NULL */
+	bool ctid_key;            /* no primary key: rows are known by ctid, which an UPDATE changes */
 	bool prepared;
 } TState;
 
@@ -59,6 +71,9 @@ typedef struct Seeder {
 	int helper_rows, helper_rows_closure;
 	bool retry;               /* 40001 seen */
 	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
+	int owner;                /* the owner whose rows are being seeded (0 = A, 1 = B) */
+	bool fill_all;            /* cross rows: closure FKs point at the owner's rows, not NULL */
+	int tied;                 /* cross rows: FKs that point at the owner's rows */
 	Err *err;
 	char reason[1024];        /* why the last insert failed */
 } Seeder;
@@ -123,5 +138,7 @@ void sd_partition_hints(Seeder *s, TState *t);
 /* Quotes one array element: "..." with \ and " escaped. */
 void sd_array_elem(StrBuf *sb, const char *v);
 const char *sd_candidate(Seeder *s, TState *t, int c, int variant, int rowno);
+/* True when the column's value would come from a sequence (identity, nextval()). */
+bool sd_seq_fed(const Column *col);
 
 #endif

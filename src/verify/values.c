@@ -371,6 +371,36 @@ bool seed_generic_value(const char *type, int k, long serial, char *out, size_t 
 
 /* ---------- the candidate for one column ---------- */
 
+bool sd_seq_fed(const Column *col)
+{
+	if (col->generated)
+		return false;
+	return col->identity || (col->default_expr && strstr(col->default_expr, "nextval("));
+}
+
+/*
+ * A key a sequence would have given, taken from the top of the type's
+ * range instead, where a live table's own keys are unlikely to be (a
+ * clash is a unique violation, and the next candidate is tried).
+ */
+static bool seq_value(const char *type, long serial, char *out, size_t size)
+{
+	char b[128];
+	int m1, m2;
+	base_name(type, b, sizeof(b), &m1, &m2);
+	if (!strcmp(b, "integer") || !strcmp(b, "int") || !strcmp(b, "int4"))
+		snprintf(out, size, "%ld", 2000000000L + serial % 100000000L);
+	else if (!strcmp(b, "bigint") || !strcmp(b, "int8"))
+		snprintf(out, size, "%lld", 9000000000000000000LL + (long long)serial);
+	else if (!strcmp(b, "smallint") || !strcmp(b, "int2"))
+		snprintf(out, size, "%ld", 30000L + serial % 2000L);
+	else if ((!strcmp(b, "numeric") || !strcmp(b, "decimal")) && m1 <= 0)
+		snprintf(out, size, "%lld", 9000000000000000000LL + (long long)serial);
+	else
+		return false;
+	return true;
+}
+
 /*
  * The variant-th candidate for column c of table t: check hints first
  * (rotated by the row number when the column is unique), then generic
@@ -415,6 +445,8 @@ const char *sd_candidate(Seeder *s, TState *t, int c, int variant, int rowno)
 	} else if (u && u->typtype == 'c') {
 		got = k == 0;
 		snprintf(buf, sizeof(buf), "()");
+	} else if (k == 0 && sd_seq_fed(col) && seq_value(type, s->serial++, buf, sizeof(buf))) {
+		got = true;
 	} else {
 		got = generic_scalar(type, k, s->serial++, buf, sizeof(buf));
 	}

@@ -12,15 +12,6 @@
 # subtransaction that is rolled back, and compares PostgreSQL's outcome with
 # what pgcascade says:
 #   - for each blocking edge e, a variant where e is the only blocker
-<<<<<<< HEAD
-#     (every other NO ACTION/RESTRICT edge made CASCADE): "always" must
-#     fail on e, "not-on-postgres" must pass, "order-dependent" must give
-#     the order_outcome pgcascade predicts for the current creation order;
-#   - the minimal fix (every edge but the not-on-postgres ones made
-#     CASCADE) must pass, as must a schema without findings.
-# The model comes from the live loader (pgcascade audit --db), always: when
-# it breaks, the test fails (it never falls back to shapes built by hand).
-=======
 #     (every other NO ACTION/RESTRICT edge made CASCADE): single_owner
 #     "always" must fail on e, "not-on-postgres" must pass,
 #     "order-dependent" must give the single_owner order_outcome pgcascade
@@ -28,10 +19,8 @@
 #   - the minimal fix (every edge but those whose blocks - the class for
 #     any data - is not-on-postgres made CASCADE) must pass, as must a
 #     schema without findings.
-# The model comes from the live loader (pgcascade audit --db) when it is
-# available, else from the same shape built by hand (test_analysis
-# --shape), which tests the classification alone.
->>>>>>> main
+# The model comes from the live loader (pgcascade audit --db), always: when
+# it breaks, the test fails (it never falls back to shapes built by hand).
 source "$(dirname "$0")/../lib/tap.sh"
 # 54 explicit shapes + T0200_SHAPES random ones, the live loader check,
 # 4 corpus checks and 5 checks of the OID rollover.
@@ -344,24 +333,6 @@ check_eq "a_user is created before p_user" "a_user p_user" "$created"
 check_eq "but p_user's trigger fires first (its OID text sorts first)" "p_user a_user" "$order"
 out=$(oidpsql -c "BEGIN" -c "DELETE FROM users" -c "ROLLBACK" 2>&1)
 check_contains "PostgreSQL: c_p blocks (p's rows went first)" 'constraint "c_p"' <(echo "$out")
-<<<<<<< HEAD
 pgc audit --db "host=$OIDDIR port=5432 user=postgres dbname=postgres" --format json
-check_eq "pgcascade predicts it: order-dependent, fails" "order-dependent fails" \
-	"$(jq -r '.findings[] | select(.constraint == "c_p") | "\(.blocks) \(.order_outcome)"' "$TMP/out")"
-=======
-if [ "$SOURCE" = live ]; then
-	pgc audit --db "host=$OIDDIR port=5432 user=postgres dbname=postgres" --format json
-else
-	{
-		echo live
-		for t in users p a c; do echo "t public $t"; done
-		oidpsql -c "SELECT format('f %s public %s %s public %s %s seq=%s', conname, conrelid::regclass,
-		                   (SELECT attname FROM pg_attribute WHERE attrelid = conrelid AND attnum = conkey[1]),
-		                   confrelid::regclass, confdeltype, oid)
-		            FROM pg_constraint WHERE contype = 'f' ORDER BY oid"
-	} >"$TMP/oid-shape.txt"
-	"$PGC_ROOT/build/asan/tests/test_analysis" --shape "$TMP/oid-shape.txt" >"$TMP/out" 2>"$TMP/err" || sed "s/^/# /" "$TMP/err" "$TMP/oid-shape.txt"
-fi
 check_eq "pgcascade predicts it (single owner): order-dependent, fails" "order-dependent fails" \
 	"$(jq -r '.findings[] | select(.constraint == "c_p") | "\(.single_owner.blocks) \(.single_owner.order_outcome)"' "$TMP/out")"
->>>>>>> main

@@ -237,8 +237,18 @@ INSERT INTO decisions VALUES (200, 2, 10);
 BEGIN;
 DELETE FROM users WHERE id = 1;
 ROLLBACK;
+ALTER TABLE decisions DROP CONSTRAINT decisions_profile_id_fkey,
+  ADD CONSTRAINT decisions_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES twin_profiles (id) ON DELETE CASCADE;
+DELETE FROM users WHERE id = 1;
 SQL
 )
+# ... and, as the header's cascade-deletes-other-owners section says, once it
+# cascades (the up file), user 2's decision 200 goes with user 1's profile.
+check_contains "golden pg: the header lists decisions_profile_id_fkey as deleting other owners' rows" \
+	"public.decisions.decisions_profile_id_fkey: rows of public.decisions that belong to other owners (user_id)" \
+	"$GP/060-cascade-cleanup.sql"
+check_eq "golden pg, PostgreSQL: with the up file, deleting user 1 deletes user 2's decision 200" "0" \
+	"$(psql -X -At -d pgc_t0310_golden -c "SELECT count(*) FROM decisions WHERE id = 200")"
 check_eq "golden pg, PostgreSQL: one owner passes, user 2's decision on user 1's profile blocks" \
 	'ERROR:  update or delete on table "twin_profiles" violates foreign key constraint "decisions_profile_id_fkey" on table "decisions"' \
 	"$(grep ERROR <<<"$out")"

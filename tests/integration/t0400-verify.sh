@@ -14,8 +14,8 @@ ZOOFIX="$FIXTURES/verify/type-zoo-fix.sql"
 EXAMPLE=("$PGC_ROOT/examples/skytwin/schema.sql" "$PGC_ROOT/examples/skytwin/migrations")
 shopt -s nullglob
 PGFIX=("$FIXTURES"/pg/*.sql)
-# fixed checks + 2 per fixture (embedded) + 4 per fixture (live)
-plan $((75 + 6 * ${#PGFIX[@]}))
+# fixed checks + 2 per fixture (embedded) + 4 per fixture (live); the example: +3 (usage_events)
+plan $((78 + 6 * ${#PGFIX[@]}))
 
 # Our clusters go under a private TMPDIR, so the checks below see only ours
 # (the postgres user must be able to traverse it).
@@ -44,8 +44,8 @@ check_eq "zoo with fix: 0 rows left" 0 "$(j '[.tables[].left] | add')"
 check_eq "zoo with fix: nothing unseeded" 0 "$(j '.unseeded | length')"
 check_eq "zoo: a parent row went into the tables outside the closure" true \
 	"$(j '.roots[0].helper_rows >= 2')"
-check_eq "zoo: messages gets one row per incoming edge (sender, recipient, reply_to)" 3 \
-	"$(j '.tables[] | select(.table == "messages") | .seeded')"
+check_eq "zoo: messages gets A's row per incoming edge (sender, recipient, reply_to) and cross-owner rows" true \
+	"$(j '.tables[] | select(.table == "messages") | .seeded >= 3 and .other_seeded >= 3')"
 
 # The closure verify seeded is the closure audit computes on the same
 # schema applied by psql to the suite's PostgreSQL (expected from a real server).
@@ -111,11 +111,19 @@ check_eq "example without fix: exit 1" 1 "$RC"
 check_eq "example without fix: a blocking constraint is named" true "$(j '.error.constraint | length > 0')"
 check_eq "example without fix: with its path" true "$(j '.error.path | length > 0')"
 check_eq "example without fix: every closure table seeded" 0 "$(j '.unseeded | length')"
+# usage_events.user_id has no FK (audit: user-column-no-fk): A's row there
+# survives the delete, which fails the proof until the table is retained
 pgc verify --format json --with-fix "${EXAMPLE[@]}"
+check_eq "example with fix: A's usage_events row survives (owner column without FK): exit 1" 1 "$RC"
+check_eq "example with fix: the only rows left are in usage_events" "usage_events 1" \
+	"$(j '[.tables[] | select(.left > 0) | "\(.table) \(.left)"] | join(",")')"
+pgc verify --format json --with-fix --retain usage_events "${EXAMPLE[@]}"
 check_eq "example with fix: exit 0" 0 "$RC"
 [ "$RC" -eq 0 ] && true || { sed 's/^/#   /' "$TMP/err" | head -20; }
 check_eq "example with fix: ok" true "$(j .ok)"
-check_eq "example with fix: 0 left" 0 "$(j '[.tables[].left] | add // -1')"
+check_eq "example with fix: 0 left outside usage_events (retained)" 0 \
+	"$(j '[.tables[] | select(.retained | not) | .left] | add // -1')"
+check_eq "example with fix: usage_events listed as retained" public.usage_events "$(j '.retained | join(",")')"
 check_eq "example with fix: nothing unseeded" 0 "$(j '.unseeded | length')"
 check_eq "example with fix: more than 20 tables seeded" true "$(j '[.tables[] | select(.seeded > 0)] | length > 20')"
 
@@ -140,13 +148,17 @@ for f in "${PGFIX[@]}"; do
 	fi
 	blocking=$(jq '[.findings[] | select(.rule == "fk-blocks-delete" or .rule == "set-null-not-null")] | length' "$TMP/a.json")
 	setnull=$(jq '[.findings[] | select(.rule == "set-null-not-null")] | length' "$TMP/a.json")
-	pgc verify --format json "$f"
+	# owner columns without FK keep A's rows: retain those tables (audit names them)
+	retain=()
+	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
+		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$TMP/a.json")
+	pgc verify --format json "${retain[@]}" "$f"
 	if [ "$blocking" -gt 0 ]; then
 		check_eq "fixture $name: blocked without the fix (exit 1)" 1 "$RC"
 	else
 		check_eq "fixture $name: no blocker, passes without the fix" 0 "$RC"
 	fi
-	pgc verify --format json --with-fix "$f"
+	pgc verify --format json --with-fix "${retain[@]}" "$f"
 	if [ "$setnull" -gt 0 ]; then
 		# the fix re-creates blocking FKs; a SET NULL on a NOT NULL column
 		# still fails at run time, and verify must prove it
@@ -287,7 +299,7 @@ conn=$(grep -o 'psql "[^"]*"' "$TMP/err" | head -1 | sed 's/^psql "//; s/"$//')
 check "--keep prints a psql command" test -n "$conn"
 kept=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$conn")
 n=$(psql -X -At -d "$conn" -c "SELECT count(*) FROM users" 2>/dev/null)
-check_eq "--keep: the kept cluster answers (rows kept after the failed delete)" 1 "$n"
+check_eq "--keep: the kept cluster answers (both owners' rows kept after the failed delete)" 2 "$n"
 stop=$(grep -A1 'stop and remove' "$TMP/err" | tail -1)
 bash -c "$stop" >/dev/null 2>&1
 check "--keep: the printed stop command removes it" test ! -e "$kept"

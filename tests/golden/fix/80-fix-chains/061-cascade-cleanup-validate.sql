@@ -36,6 +36,12 @@
 --     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --
+-- Deletes rows of other owners (1 cascade-deletes-other-owners finding;
+-- --shared-parent=cascade):
+--   public.decisions.decisions_profile_id_fkey: rows of public.decisions that belong to other owners (user_id)
+--     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey) <- public.decisions (decisions_profile_id_fkey)
+--     public.twin_profiles.twin_profiles_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--
 -- Predicted names: these constraints were created without a name; pgcascade
 -- computed the name PostgreSQL gives them. Every step checks the name in
 -- pg_constraint and stops with an error if it is not there:

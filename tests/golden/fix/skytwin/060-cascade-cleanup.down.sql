@@ -84,6 +84,21 @@
 --     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --
+-- Deletes rows of other owners (4 cascade-deletes-other-owners findings;
+-- --shared-parent=cascade):
+--   public.spend_records.spend_records_decision_id_fkey: rows of public.spend_records that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.spend_records (spend_records_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.mempalace_drawers.mempalace_drawers_room_id_fkey: rows of public.mempalace_drawers that belong to other owners (user_id)
+--     path: public.users <- public.mempalace_wings (mempalace_wings_user_id_fkey) <- public.mempalace_rooms (mempalace_rooms_wing_id_fkey) <- public.mempalace_drawers (mempalace_drawers_room_id_fkey)
+--     public.mempalace_wings.mempalace_wings_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.approval_requests.approval_requests_decision_id_fkey: rows of public.approval_requests that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.approval_requests (approval_requests_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.decision_outcomes.decision_outcomes_decision_id_fkey: rows of public.decision_outcomes that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.decision_outcomes (decision_outcomes_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--
 -- Predicted names: these constraints were created without a name; pgcascade
 -- computed the name CockroachDB gives them. Each DROP CONSTRAINT fails if the
 -- name is not there; check with SHOW CONSTRAINTS FROM <table> first:

@@ -51,6 +51,21 @@
 --     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --
+-- Deletes rows of other owners (4 cascade-deletes-other-owners findings;
+-- --shared-parent=cascade):
+--   public.spend_records.spend_records_decision_id_fkey: rows of public.spend_records that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.spend_records (spend_records_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.mempalace_drawers.mempalace_drawers_room_id_fkey: rows of public.mempalace_drawers that belong to other owners (user_id)
+--     path: public.users <- public.mempalace_wings (mempalace_wings_user_id_fkey) <- public.mempalace_rooms (mempalace_rooms_wing_id_fkey) <- public.mempalace_drawers (mempalace_drawers_room_id_fkey)
+--     public.mempalace_wings.mempalace_wings_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.approval_requests.approval_requests_decision_id_fkey: rows of public.approval_requests that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.approval_requests (approval_requests_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--   public.decision_outcomes.decision_outcomes_decision_id_fkey: rows of public.decision_outcomes that belong to other owners (user_id)
+--     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.decision_outcomes (decision_outcomes_decision_id_fkey)
+--     public.decisions.decisions_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
+--
 -- Left alone (11):
 --   public.approval_requests.approval_requests_decision_id_fkey (depth 2, blocks: always): depth 2 > --depth 1
 --   public.candidate_actions.candidate_actions_decision_id_fkey (depth 2, blocks: always): depth 2 > --depth 1
