@@ -11,12 +11,15 @@
  *
  * Paths are cleaned (no "..", no absolute paths, bounded length). When
  * the input starts with "!", each top-level entry is passed as its own
- * argument, in record order; otherwise the root directory is. The tree
+ * argument, in record order; otherwise the root directory is. A first
+ * line "= NAME" forces --layout NAME (the tool layouts of layout.c), and
+ * "= NAME Namespace=x" also sets a pop template option. The tree
  * is built in a private temp dir, then sources_collect and frontend_load
  * run on it, and the tree is removed. Errors are results; crashes,
  * leaks, hangs and sanitizer reports are bugs.
  */
 #include "frontend/frontend.h"
+#include "frontend/layout.h"
 #include "model/model.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -118,6 +121,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	const char *s = (const char *)data, *end = s + size;
 	int per_entry = size > 0 && s[0] == '!';
+	SourceOptions so = {0};
+	char opt_line[128] = "";
+	const char *set[1];
+	if (size > 2 && s[0] == '=' && s[1] == ' ') {
+		const char *nl = memchr(s, '\n', size);
+		size_t n = (size_t)((nl ? nl : s + size) - (s + 2));
+		if (n >= sizeof(opt_line))
+			n = sizeof(opt_line) - 1;
+		memcpy(opt_line, s + 2, n);
+		opt_line[n] = '\0';
+		char *sp = strchr(opt_line, ' ');
+		if (sp) {
+			*sp = '\0';
+			set[0] = sp + 1;
+			so.sets = set;
+			so.nsets = 1;
+		}
+		Err lerr = {0};
+		if (layout_parse(opt_line, &so.layout, &lerr) < 0)
+			so.layout = LAYOUT_AUTO;
+		s = nl ? nl + 1 : s + size;
+	}
+	so.verbose = true;
 	char *tops[MAX_RECORDS];
 	int ntops = 0, nrec = 0;
 	const char *p = s;
@@ -209,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *dir_arg[1] = {root};
 	const char *const *paths = per_entry ? (const char *const *)tops : dir_arg;
 	int npaths = per_entry ? ntops : 1;
-	if (npaths > 0 && sources_collect(a, paths, npaths, &sl, &err) == 0)
+	if (npaths > 0 && sources_collect_with(a, paths, npaths, &so, &sl, &err) == 0)
 		frontend_load(m, &sl, DIALECT_AUTO, &err);
 	arena_free(a);
 	for (int i = 0; i < ntops; i++)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const Command pgc_commands[] = {
-	{"audit", cmd_audit, "find the foreign keys, the deletion closure and what blocks it", NULL,
+	{"audit", cmd_audit, "find the foreign keys, the deletion closure and what blocks it", audit_options,
 	 "text json dot mermaid"},
 	{"fix", cmd_fix, "write the migration that makes the closure cascade", fix_options, NULL},
 	{"verify", cmd_verify, "prove on a real PostgreSQL that deleting the root removes everything",

@@ -16,6 +16,9 @@ const struct option common_long_options[] = {
 	{"color", required_argument, NULL, OPT_COLOR},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"layout", required_argument, NULL, OPT_LAYOUT},
+	{"set", required_argument, NULL, OPT_SET},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
 };
 const int common_long_options_count = sizeof(common_long_options) / sizeof(common_long_options[0]);
 
@@ -28,6 +31,13 @@ const char common_options_help[] =
 	"                        (default: <root in singular>_id, e.g. user_id)\n"
 	"  --format F            output format (see the command's help)\n"
 	"  --color WHEN          auto, always or never (default: auto)\n"
+	"  --layout NAME         how to read directories: auto (default), plain,\n"
+	"                        golang-migrate, goose, dbmate, flyway, liquibase,\n"
+	"                        sqitch, diesel, sqlx, refinery, pop, prisma,\n"
+	"                        supabase, atlas, graphile-migrate (doc/sources.md)\n"
+	"  --set NAME=VALUE      value of a pop template option, repeatable\n"
+	"                        (e.g. --set Namespace=auth)\n"
+	"  --verbose             also name each file the migration tool would not run\n"
 	"  --quiet               no progress messages\n"
 	"  --help                show this help\n";
 
@@ -85,6 +95,20 @@ int common_option(Arena *a, CommonOptions *o, int opt, const char *arg, Err *err
 			return err_set(err, PGC_EXIT_USAGE,
 			               "invalid --color \"%s\": expected auto, always or never", arg);
 		return 1;
+	case OPT_LAYOUT:
+		return layout_parse(arg, &o->src_opts.layout, err) < 0 ? -1 : 1;
+	case OPT_SET: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg)
+			return err_set(err, PGC_EXIT_USAGE, "invalid --set \"%s\": expected NAME=VALUE", arg);
+		const char **v = (const char **)o->src_opts.sets;
+		push(a, &v, &o->src_opts.nsets, arg);
+		o->src_opts.sets = v;
+		return 1;
+	}
+	case OPT_VERBOSE:
+		o->src_opts.verbose = true;
+		return 1;
 	case OPT_QUIET:
 		o->quiet = true;
 		log_set_quiet(1);
@@ -133,11 +157,17 @@ Model *load_model(Arena *a, CommonOptions *o, Err *err)
 		        "no migration files given: name files or directories, or use --db URL");
 		return NULL;
 	}
-	if (sources_collect(a, o->paths, o->npaths, &o->sources, err) < 0)
+	if (collect_sources(a, o, err) < 0)
 		return NULL;
 	if (frontend_load(m, &o->sources, o->dialect, err) < 0)
 		return NULL;
 	return m;
+}
+
+int collect_sources(Arena *a, CommonOptions *o, Err *err)
+{
+	o->src_opts.dialect = o->dialect;
+	return sources_collect_with(a, o->paths, o->npaths, &o->src_opts, &o->sources, err);
 }
 
 void common_analysis_options(const CommonOptions *o, AnalysisOptions *ao)

@@ -8,6 +8,7 @@
 
 #include "analysis/analysis.h"
 #include "frontend/frontend.h"
+#include "frontend/layout.h"
 #include "model/model.h"
 #include "report/report.h"
 #include "util/err.h"
@@ -28,13 +29,14 @@ typedef struct CommonOptions {
 	const char *format;      /* --format, command-specific default */
 	int color;               /* --color=auto|always|never: resolved to 0/1 */
 	bool quiet;
+	SourceOptions src_opts;  /* --layout, --set, --verbose (how directories are read) */
 	SourceList sources;      /* filled by load_model in static mode */
 } CommonOptions;
 
 /* Option ids for the shared long options (values >= 256). */
 enum {
 	OPT_DB = 256, OPT_DIALECT, OPT_ROOT, OPT_OWNER, OPT_FORMAT, OPT_COLOR,
-	OPT_QUIET, OPT_HELP, OPT_FIRST_COMMAND_OPTION = 300,
+	OPT_QUIET, OPT_HELP, OPT_LAYOUT, OPT_SET, OPT_VERBOSE, OPT_FIRST_COMMAND_OPTION = 300,
 };
 
 /* The shared long options; commands copy them into their own table. */
@@ -57,6 +59,9 @@ void common_paths(CommonOptions *o, int argc, char **argv);
  * must then be non-empty). Returns the model (in a) or NULL with err.
  */
 Model *load_model(Arena *a, CommonOptions *o, Err *err);
+
+/* Collects the static sources (paths, --layout, --set) into o->sources. */
+int collect_sources(Arena *a, CommonOptions *o, Err *err);
 
 /* Fills AnalysisOptions from o. */
 void common_analysis_options(const CommonOptions *o, AnalysisOptions *ao);

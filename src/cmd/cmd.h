@@ -13,6 +13,7 @@ int cmd_completion(int argc, char **argv);
  * cli/commands.c; the shared ones are in cli/common.c. */
 #include <getopt.h>
 extern const struct option fix_options[];
+extern const struct option audit_options[];
 extern const struct option verify_options[];
 extern const struct option lint_options[];
 extern const struct option erase_options[];

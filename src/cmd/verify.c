@@ -263,7 +263,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 		/* read everything first: input errors come before any server starts */
-		if (sources_collect(a, o.paths, o.npaths, &o.sources, &err) < 0 ||
+		if (collect_sources(a, &o, &err) < 0 ||
 		    (nextras && sources_collect(a, extras, nextras, &extra_src, &err) < 0)) {
 			ret = die_with(&err);
 			goto out;

@@ -35,6 +35,7 @@
 #include "frontend/classify.h"
 #include "frontend/crdb.h"
 #include "frontend/psql.h"
+#include "frontend/recover.h"
 #include "frontend/replay.h"
 #include "frontend/scan.h"
 #include "util/xalloc.h"
@@ -164,10 +165,10 @@ static const char *slice(Slice *s, const char *text, int off, int len)
 }
 
 
-static void parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
+static Finding *parse_error(Model *m, const Replay *r, int offset, const char *msg, const char *what)
 {
 	SrcLoc l = replay_loc(r, offset);
-	model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
+	return model_add_finding(m, "parse-error", SEV_ERROR, l, "%s%s", msg, what);
 }
 
 /*
@@ -179,7 +180,10 @@ static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, in
 	PgQuery__ParseResult *tree = NULL;
 	if (pr.error) {
 		int off = first + (pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0);
-		parse_error(m, r, off, pr.error->message, "; the statement is skipped");
+		Recovered rec = recover_statement(m->arena, r, first, end, pr.error->message); /* recover.c */
+		Finding *f = parse_error(m, r, off, pr.error->message, rec.what);
+		if (f && rec.hint)
+			f->help = rec.hint;
 		goto out;
 	}
 	tree = pg_query__parse_result__unpack(USE_BUMP ? &bump->pa : NULL, pr.parse_tree.len,
@@ -386,8 +390,13 @@ static bool all_tokens(const char *text, int from, int to, Slice *sl, TokVec *ou
 	Err e = {0};
 	int eoff;
 	out->n = 0;
-	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0)
-		out->n = 0; /* the splitter read it, so this does not happen */
+	if (classify_scan(slice(sl, text, from, to - from), from, out, &eoff, &e) < 0) {
+		/* a statement the scanner cannot read (split_source resumed
+		 * after it): its tokens up to the failure */
+		out->n = 0;
+		if (classify_scan(slice(sl, text, from, eoff), from, out, &eoff, &e) < 0)
+			out->n = 0;
+	}
 	return true;
 }
 

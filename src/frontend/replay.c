@@ -1477,6 +1477,46 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 	}
 }
 
+/*
+ * The name PostgreSQL gives an output column without an alias
+ * (parse_target.c FigureColnameInternal), for the common cases: a
+ * column reference gives its last name, a function call its name, a
+ * cast its argument's name (else the type's), CASE "case"; "*" cannot
+ * be known without the source table (NULL); anything else "?column?".
+ */
+static const char *figure_colname(const PgQuery__Node *n)
+{
+	if (!n)
+		return "?column?";
+	if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+		const PgQuery__ColumnRef *cr = n->column_ref;
+		if (cr->n_fields == 0)
+			return "?column?";
+		const PgQuery__Node *last = cr->fields[cr->n_fields - 1];
+		if (last->node_case == PG_QUERY__NODE__NODE_A_STAR)
+			return NULL;
+		const char *s = str_of(last);
+		return s ? s : "?column?";
+	}
+	if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
+		const PgQuery__FuncCall *fc = n->func_call;
+		const char *s = fc->n_funcname ? str_of(fc->funcname[fc->n_funcname - 1]) : NULL;
+		return s ? s : "?column?";
+	}
+	if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+		const PgQuery__TypeCast *tc = n->type_cast;
+		const char *s = figure_colname(tc->arg);
+		if (s && strcmp(s, "?column?") != 0)
+			return s;
+		if (tc->type_name && tc->type_name->n_names)
+			return str_of(tc->type_name->names[tc->type_name->n_names - 1]);
+		return "?column?";
+	}
+	if (n->node_case == PG_QUERY__NODE__NODE_CASE_EXPR)
+		return "case";
+	return "?column?";
+}
+
 static void create_table_as(Replay *r, const PgQuery__CreateTableAsStmt *cs)
 {
 	if (cs->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !cs->into || !cs->into->rel)
@@ -1489,12 +1529,54 @@ static void create_table_as(Replay *r, const PgQuery__CreateTableAsStmt *cs)
 		return;
 	schema_note(r, schema);
 	Table *t = model_add_table(r->m, schema, rv->relname, r->loc);
-	/* Column types come from the query, which we do not plan; names only. */
-	for (size_t i = 0; i < cs->into->n_col_names; i++) {
+	/* Column types come from the query, which we do not plan; names
+	 * only: the column list, else the query's target list (a name in
+	 * the column list overrides the target's, PostgreSQL's rule). */
+	size_t given = cs->into->n_col_names;
+	for (size_t i = 0; i < given; i++) {
 		const char *cn = str_of(cs->into->col_names[i]);
 		if (cn)
-			model_add_column(r->m, t, cn, "");
+			model_add_column(r->m, t, cn, "")->typtype = 0;
 	}
+	const PgQuery__Node *q = cs->query;
+	if (!q || q->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+		return;
+	const PgQuery__SelectStmt *ss = q->select_stmt;
+	while (ss && ss->op != PG_QUERY__SET_OPERATION__SETOP_NONE && ss->larg)
+		ss = ss->larg; /* UNION ...: the first branch names the columns */
+	for (size_t i = given; ss && i < ss->n_target_list; i++) {
+		const PgQuery__Node *tn = ss->target_list[i];
+		if (tn->node_case != PG_QUERY__NODE__NODE_RES_TARGET)
+			continue;
+		const PgQuery__ResTarget *rt = tn->res_target;
+		const char *cn = opt(rt->name) ? rt->name : figure_colname(rt->val);
+		if (!cn)
+			continue; /* "*": unknown */
+		if (!table_column(t, cn))
+			model_add_column(r->m, t, cn, "")->typtype = 0;
+	}
+}
+
+const char *replay_recovered_table(Replay *r, const char *schema, const char *name,
+                                   const char *const *cols, size_t ncols, int first, int end)
+{
+	r->first = first;
+	r->end = end;
+	r->loc = replay_loc(r, first);
+	schema = creation_schema(r, schema);
+	if (model_find_table(r->m, schema, name))
+		return NULL;
+	schema_note(r, schema);
+	Table *t = model_add_table(r->m, schema, name, r->loc);
+	for (size_t i = 0; i < ncols; i++)
+		if (!table_column(t, cols[i]))
+			model_add_column(r->m, t, cols[i], "")->typtype = 0;
+	return schema;
+}
+
+const char *replay_source_text(const Replay *r)
+{
+	return r->text;
 }
 
 /* ---- ALTER TABLE ------------------------------------------------------- */

@@ -38,4 +38,17 @@ SrcLoc replay_loc(const Replay *r, int offset);
  */
 void replay_stmt(Replay *r, const PgQuery__Node *stmt, int base, int first, int end);
 
+/*
+ * Parse-error recovery (recover.c): the table a statement PostgreSQL
+ * 15 could not parse creates, known from its tokens: name (schema may
+ * be NULL: resolved like CREATE TABLE does), column names (types
+ * unknown). Nothing happens when the table exists. Returns the schema
+ * the table was put in, or NULL.
+ */
+const char *replay_recovered_table(Replay *r, const char *schema, const char *name,
+                                   const char *const *cols, size_t ncols, int first, int end);
+
+/* The text of the current source (as set by replay_set_source). */
+const char *replay_source_text(const Replay *r);
+
 #endif

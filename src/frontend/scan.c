@@ -14,6 +14,7 @@
  * cut; the splitter's state carries over from chunk to chunk.
  */
 #include "frontend/scan.h"
+#include "frontend/recover.h"
 
 #include "exitcodes.h"
 #include "util/xalloc.h"
@@ -291,6 +292,25 @@ int scan_source(Arena *a, const char *text, int len, CrdbDetect *det, bool *foun
 			const char *m2 = NULL;
 			if (errpos <= pos || scan_range(a, &mem, text, pos, errpos, ulen, &v, &c2, &m2) != 0)
 				v.n = 0;
+			/* a token of a newer PostgreSQL (0x1F): recover.c says where
+			 * reading goes on; the statement up to there is planned (it
+			 * fails to parse, and is reported and recovered, in its turn) */
+			size_t bpos = pos; /* cursorpos counts characters: the byte */
+			for (int cc = 1; bpos < ulen && cc < cursor; cc++)
+				for (bpos++; bpos < ulen && ((unsigned char)text[bpos] & 0xC0) == 0x80; bpos++)
+					;
+			int resume = end == ulen ? recover_resume(text, len, (int)bpos, msg) : -1;
+			if (resume > 0) {
+				feed(&sp, det, found, v.items, v.n, false);
+				if (sp.toks.n > sp.cur)
+					plan_push(&sp, sp.toks.items + sp.cur, (int)(sp.toks.n - sp.cur), resume - 1);
+				sp.keyword = false;
+				sp.open_parens = 0;
+				sp.toks.n = sp.cur = 0;
+				sp.stmtstart = resume;
+				pos = (size_t)resume;
+				continue;
+			}
 			if (end == ulen) {
 				/* genuine: the splitter's message and position (a
 				 * character count from the start of the text, read as

@@ -11,7 +11,7 @@
  * with spaces so that every byte offset, and so every line:col, is the
  * one in the user's file.
  */
-#include "frontend/frontend.h"
+#include "frontend/layout.h"
 #include "exitcodes.h"
 #include "util/xalloc.h"
 
@@ -20,148 +20,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One numeric version component: digits without leading zeros. */
-typedef struct VerPart {
-	const char *digits;
-	size_t len;
-} VerPart;
-
-#define MAX_VER_PARTS 8
-
-typedef struct Entry {
-	char *rel;       /* path relative to the directory argument */
-	int rank;        /* 0 unversioned, 1 versioned, 2 Flyway repeatable (R__) */
-	VerPart ver[MAX_VER_PARTS];
-	int nver;
-} Entry;
-
-typedef PGC_VEC(Entry) EntryVec;
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && memcmp(s + n - m, suf, m) == 0;
-}
-
-static const char *digits_run(const char *p, size_t *len)
-{
-	const char *s = p;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	*len = (size_t)(p - s);
-	return s;
-}
-
-static void push_part(Entry *e, const char *d, size_t n)
-{
-	while (n > 1 && *d == '0') { /* 000001 == 1 */
-		d++;
-		n--;
-	}
-	if (e->nver < MAX_VER_PARTS)
-		e->ver[e->nver++] = (VerPart){d, n};
-}
-
-/*
- * Reads the version from a file or subdirectory name:
- *   Flyway V1__x, V1_1__x, V1.1__x  -> [1], [1,1], [1,1]
- *   leading digit runs joined by one '-', '_' or '.'
- *                                   -> [2], [20240101120000], [1], [2024,1,1,0]
- *                                      (2-x, 20240101120000_x, 000001_x.up,
- *                                       diesel's 2024-01-01-000000_x)
- *   Flyway repeatable R__x          -> rank 2 (after every versioned file)
- *   anything else                   -> rank 0 (before every versioned file)
- */
-static void parse_version(const char *name, Entry *e)
-{
-	size_t n;
-	e->nver = 0;
-	e->rank = 0;
-	if ((name[0] == 'V' || name[0] == 'v') && name[1] >= '0' && name[1] <= '9') {
-		const char *p = name + 1;
-		for (;;) {
-			const char *d = digits_run(p, &n);
-			if (n == 0)
-				break;
-			push_part(e, d, n);
-			p = d + n;
-			if ((*p == '_' || *p == '.') && p[1] >= '0' && p[1] <= '9')
-				p++;
-			else
-				break;
-		}
-		if (strncmp(p, "__", 2) == 0) {
-			e->rank = 1;
-			return;
-		}
-		e->nver = 0; /* "V2x.sql" is not Flyway: fall through */
-	}
-	if (strncmp(name, "R__", 3) == 0) {
-		e->rank = 2;
-		return;
-	}
-	/* 2-x, 20240101120000_x, 000001_x.up, diesel 2024-01-01-000000_x:
-	 * digit runs joined by one '-', '_' or '.' */
-	const char *p = name;
-	for (;;) {
-		const char *d = digits_run(p, &n);
-		if (n == 0)
-			break;
-		push_part(e, d, n);
-		e->rank = 1;
-		p = d + n;
-		if ((*p == '-' || *p == '_' || *p == '.') && p[1] >= '0' && p[1] <= '9')
-			p++;
-		else
-			break;
-	}
-}
-
-static int cmp_part(const VerPart *a, const VerPart *b)
-{
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return memcmp(a->digits, b->digits, a->len);
-}
-
-static int cmp_entry(const void *pa, const void *pb)
-{
-	const Entry *a = pa, *b = pb;
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	for (int i = 0; i < a->nver && i < b->nver; i++) {
-		int c = cmp_part(&a->ver[i], &b->ver[i]);
-		if (c)
-			return c;
-	}
-	if (a->nver != b->nver)
-		return a->nver < b->nver ? -1 : 1;
-	return strcmp(a->rel, b->rel);
-}
-
-/* Down migrations found in a directory are never applied. */
-static bool is_down(const char *base)
-{
-	if (strcmp(base, "down.sql") == 0 || has_suffix(base, ".down.sql"))
-		return true;
-	/* Flyway undo: U<version>__<description>.sql */
-	return base[0] == 'U' && base[1] >= '0' && base[1] <= '9' && strstr(base, "__") != NULL;
-}
-
-static char *join_path(Arena *a, const char *dir, const char *rel)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 1 && dir[0] == '/')
-		return arena_printf(a, "/%s", rel);
-	return arena_printf(a, "%.*s/%s", (int)n, dir, rel);
-}
-
-static int stat_error(Err *err, const char *path, int e)
+int sources_stat_error(Err *err, const char *path, int e)
 {
 	if (e == ELOOP)
 		return err_set(err, PGC_EXIT_USAGE, "%s: symbolic link loop", path);
@@ -288,6 +151,89 @@ static void dbmate_blank(Source *s)
 }
 
 /*
+ * goose (pressly/goose v3, internal/sqlparser/parser.go): annotations
+ * are comment lines "-- +goose <word>". Only the statements after
+ * "-- +goose Up" and before "-- +goose Down" run going up; everything
+ * from "Down" on is the down migration. "StatementBegin" ... "StatementEnd"
+ * is one statement, sent as is, and it ends at StatementEnd even when
+ * its last line has no ';'.
+ *
+ * Returns the keyword after "+goose" (case-insensitive match of what),
+ * or false.
+ */
+static bool goose_marker(const char *p, const char *end, const char *what)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 2 || p[0] != '-' || p[1] != '-')
+		return false;
+	p += 2;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 6 || memcmp(p, "+goose", 6) != 0)
+		return false;
+	p += 6;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	size_t n = strlen(what);
+	if ((size_t)(end - p) < n || strncasecmp(p, what, n) != 0)
+		return false;
+	p += n;
+	return p == end || *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t';
+}
+
+/*
+ * Keeps the Up section of a goose file: every other byte (lines before
+ * "-- +goose Up", the Down section, the annotation lines) becomes a
+ * space, newlines stay; a StatementEnd line becomes ';' so that the
+ * statement ends there as goose ends it (an extra ';' after one that
+ * already ended is an empty statement, which changes nothing).
+ */
+static void goose_blank(Source *s)
+{
+	char *t = s->text, *end = t + s->len;
+	bool found = false;
+	for (char *p = t; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		if (goose_marker(p, le, "up")) {
+			found = true;
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!found)
+		return;
+	bool keep = false, down = false;
+	for (char *p = t; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		bool blank_line = !keep;
+		bool semi = false;
+		if (!down && goose_marker(p, le, "up")) {
+			keep = true;
+			blank_line = true;
+		} else if (goose_marker(p, le, "down")) {
+			keep = false;
+			down = true;
+			blank_line = true;
+		} else if (keep && goose_marker(p, le, "statementend")) {
+			blank_line = true;
+			semi = true;
+		} else if (keep && (goose_marker(p, le, "statementbegin") ||
+		                    goose_marker(p, le, "no") || goose_marker(p, le, "envsub"))) {
+			blank_line = true;
+		}
+		if (blank_line) {
+			memset(p, ' ', (size_t)(le - p));
+			if (semi && le > p)
+				*p = ';';
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/*
  * Reads the whole file into the arena. The size from fstat() lets a
  * 100 MB migration cost 100 MB; a file that reports no size (/proc,
  * pipes) or grows while read continues on the heap and is copied once.
@@ -299,7 +245,7 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOENT)
-			return stat_error(err, path, errno);
+			return sources_stat_error(err, path, errno);
 		return err_set(err, PGC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
 	}
 	struct stat st;
@@ -353,7 +299,7 @@ out:
 	return ret;
 }
 
-static int load_file(Arena *a, const char *shown, SourceList *out, Err *err)
+int sources_load_file(Arena *a, const char *shown, SourceList *out, Err *err)
 {
 	Source s = {shown, NULL, 0};
 	if (read_file(a, shown, &s, err) != 0)
@@ -364,97 +310,13 @@ static int load_file(Arena *a, const char *shown, SourceList *out, Err *err)
 	if (s.len >= 3 && memcmp(s.text, "\xEF\xBB\xBF", 3) == 0)
 		memset(s.text, ' ', 3);
 	dbmate_blank(&s);
+	goose_blank(&s);
 	VEC_PUSH(a, *out, s);
 	return 0;
 }
 
-static void add_entry(EntryVec *v, Arena *tmp, const char *rel, const char *vername)
-{
-	Entry e = {0};
-	e.rel = arena_strdup(tmp, rel);
-	parse_version(arena_strdup(tmp, vername), &e); /* Entry.ver points into it: d_name is reused by readdir */
-	VEC_PUSH(tmp, *v, e);
-}
-
-/* Is dir/rel something we may read? ELOOP and friends are errors. */
-static int probe(const char *full, bool relevant, bool *is_file, bool *is_dir, Err *err)
-{
-	struct stat st;
-	*is_file = *is_dir = false;
-	if (stat(full, &st) != 0) {
-		if (errno == ENOENT && relevant && lstat(full, &st) == 0)
-			return err_set(err, PGC_EXIT_USAGE, "%s: dangling symbolic link", full);
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		return stat_error(err, full, errno);
-	}
-	*is_file = S_ISREG(st.st_mode);
-	*is_dir = S_ISDIR(st.st_mode);
-	return 0;
-}
-
-static int collect_dir(Arena *a, const char *dir, SourceList *out, Err *err)
-{
-	int ret = -1;
-	Arena *tmp = arena_new();
-	EntryVec v = {0};
-	DIR *d = opendir(dir);
-	if (!d) {
-		if (errno == ELOOP || errno == ENOENT)
-			stat_error(err, dir, errno);
-		else
-			err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, strerror(errno));
-		goto out;
-	}
-	struct dirent *de;
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
-		if (name[0] == '.')
-			continue; /* ., .., hidden files and directories */
-		char *full = join_path(tmp, dir, name);
-		bool is_file, is_dir;
-		if (probe(full, has_suffix(name, ".sql"), &is_file, &is_dir, err) != 0)
-			goto out;
-		if (is_file && has_suffix(name, ".sql") && !is_down(name)) {
-			add_entry(&v, tmp, name, name);
-		} else if (is_dir) {
-			/* Prisma <ts>_name/migration.sql, diesel <ts>_name/up.sql */
-			static const char *const nested[] = {"migration.sql", "up.sql"};
-			for (size_t i = 0; i < sizeof(nested) / sizeof(nested[0]); i++) {
-				char *rel = arena_printf(tmp, "%s/%s", name, nested[i]);
-				char *sub = join_path(tmp, dir, rel);
-				bool f, dd;
-				if (probe(sub, true, &f, &dd, err) != 0)
-					goto out;
-				if (f)
-					add_entry(&v, tmp, rel, name);
-			}
-		}
-	}
-	if (errno != 0) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (v.n == 0) {
-		err_set(err, PGC_EXIT_USAGE,
-		        "%s: directory contains no SQL migration files (*.sql, */migration.sql or */up.sql; down migrations are not counted)",
-		        dir);
-		goto out;
-	}
-	qsort(v.items, v.n, sizeof(Entry), cmp_entry);
-	for (size_t i = 0; i < v.n; i++) {
-		if (load_file(a, join_path(a, dir, v.items[i].rel), out, err) != 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	if (d)
-		closedir(d);
-	arena_free(tmp);
-	return ret;
-}
-
-int sources_collect(Arena *a, const char *const *paths, int npaths, SourceList *out, Err *err)
+int sources_collect_with(Arena *a, const char *const *paths, int npaths, const SourceOptions *o,
+                         SourceList *out, Err *err)
 {
 	for (int i = 0; i < npaths; i++) {
 		const char *p = paths[i];
@@ -465,17 +327,23 @@ int sources_collect(Arena *a, const char *const *paths, int npaths, SourceList *
 			int e = errno;
 			if (e == ENOENT && lstat(p, &st) == 0)
 				return err_set(err, PGC_EXIT_USAGE, "%s: dangling symbolic link", p);
-			return stat_error(err, p, e);
+			return sources_stat_error(err, p, e);
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (collect_dir(a, p, out, err) != 0)
+			if (layout_collect_dir(a, p, o, out, err) != 0)
 				return -1;
 		} else if (S_ISREG(st.st_mode)) {
-			if (load_file(a, arena_strdup(a, p), out, err) != 0)
+			if (sources_load_file(a, arena_strdup(a, p), out, err) != 0)
 				return -1;
 		} else {
 			return err_set(err, PGC_EXIT_USAGE, "%s: not a regular file or directory", p);
 		}
 	}
 	return 0;
+}
+
+int sources_collect(Arena *a, const char *const *paths, int npaths, SourceList *out, Err *err)
+{
+	SourceOptions o = {0};
+	return sources_collect_with(a, paths, npaths, &o, out, err);
 }

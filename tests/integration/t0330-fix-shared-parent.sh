@@ -13,6 +13,7 @@
 #     message; the down file restores the constraint;
 #   - --shared-parent=leave: a NO ACTION messages.workspace_id stays NO ACTION.
 source "$(dirname "$0")/../lib/tap.sh"
+plan 24
 
 cat >"$TMP/ws.sql" <<'SQL'
 CREATE TABLE users (id int PRIMARY KEY);
