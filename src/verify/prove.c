@@ -140,7 +140,7 @@ static bool cascaded(Seeder *s, TState *t, const Row *row, const ForeignKey *fk)
  * NULL edge at a row that is gone is still there with those columns
  * NULL. Failures go to out->problems.
  */
-static void explain(Seeder *s, SeedResult *out)
+static int explain(Seeder *s, SeedResult *out)
 {
 	for (size_t i = 0; i < s->nts; i++)
 		for (size_t j = 0; s->ts[i].t && j < s->ts[i].rows.n; j++) {
@@ -195,7 +195,14 @@ static void explain(Seeder *s, SeedResult *out)
 			const char *p1[1] = {row->key};
 			PGresult *res = PQexecParams(s->conn, q.buf, 1, NULL, p1, NULL, NULL, 0);
 			sb_release(&q);
-			if (PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) == 1) {
+			if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+				/* not a verdict on the schema: a database error */
+				sd_db_fail(s, "checking a SET NULL row failed", res);
+				bool retry = strcmp(sd_field(res, PG_DIAG_SQLSTATE), "40001") == 0;
+				PQclear(res);
+				return retry ? 1 : -1;
+			}
+			if (atoi(PQgetvalue(res, 0, 0)) == 1) {
 				PQclear(res);
 				continue;
 			}
@@ -206,6 +213,7 @@ static void explain(Seeder *s, SeedResult *out)
 			VEC_PUSH(s->a, out->problems, pp);
 		}
 	}
+	return 0;
 }
 
 int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
@@ -318,8 +326,11 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		if (r)
 			return r;
 	}
-	if (out->deleted)
-		explain(s, out);
+	if (out->deleted) {
+		int r = explain(s, out);
+		if (r)
+			return r;
+	}
 	for (size_t i = 0; i < out->tables.n; i++) {
 		SeedTable *st = &out->tables.items[i];
 		TState *t = sd_st_of(s, model_find_table(m, st->schema, st->table));

@@ -137,7 +137,12 @@ static int set_timeouts(PGconn *conn, const char *lock_timeout, long lock_ms, bo
 	 * database, conninfo options) stays */
 	bool keep_stmt = false;
 	PGresult *cur = PQexec(conn, "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'statement_timeout'");
-	if (PQresultStatus(cur) == PGRES_TUPLES_OK && PQntuples(cur) == 1) {
+	if (PQresultStatus(cur) != PGRES_TUPLES_OK) {
+		err_set(err, PGC_EXIT_DB, "reading statement_timeout failed: %s", PQerrorMessage(conn));
+		PQclear(cur);
+		return -1;
+	}
+	if (PQntuples(cur) == 1) {
 		long have = atol(PQgetvalue(cur, 0, 0));
 		keep_stmt = have > 0 && (want == 0 || have <= want);
 	}
