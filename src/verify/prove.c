@@ -216,6 +216,25 @@ static int explain(Seeder *s, SeedResult *out)
 	return 0;
 }
 
+/*
+ * True when the analysis classes the NO ACTION edge b `not-on-postgres`
+ * for root: harmless for ANY data on PostgreSQL (doc/rules/fk-blocks-delete.md),
+ * the only edges `fix --minimal` leaves alone. Never asked on CockroachDB.
+ */
+static bool proven_harmless(const Analysis *an, const Root *root, const Blocker *b)
+{
+	for (size_t i = 0; i < an->findings.n; i++) {
+		const Finding *f = an->findings.items[i];
+		if (strcmp(f->rule, "fk-blocks-delete") == 0 && f->blocks &&
+		    strcmp(f->blocks, "not-on-postgres") == 0 && f->constraint && f->schema && f->table &&
+		    strcmp(f->constraint, b->constraint) == 0 && strcmp(f->schema, b->schema) == 0 &&
+		    strcmp(f->table, b->table) == 0 && f->root_table && strcmp(f->root_table, root->table) == 0 &&
+		    (!f->root_schema || strcmp(f->root_schema, root->schema) == 0))
+			return true;
+	}
+	return false;
+}
+
 int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const SeedOptions *opt,
                SeedResult *out, Err *err)
 {
@@ -394,7 +413,10 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		Blocker b = {arena_strdup(s->a, PQgetvalue(res, i, 0)), arena_strdup(s->a, PQgetvalue(res, i, 1)),
 		             arena_strdup(s->a, PQgetvalue(res, i, 2)),
 		             PQgetvalue(res, i, 3)[0] == 'r' ? "restrict" : "no action"};
-		VEC_PUSH(s->a, out->blockers, b);
+		if (PQgetvalue(res, i, 3)[0] == 'a' && proven_harmless(an, root, &b))
+			VEC_PUSH(s->a, out->harmless, b);
+		else
+			VEC_PUSH(s->a, out->blockers, b);
 	}
 	PQclear(res);
 	return 0;

@@ -123,6 +123,12 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			fprintf(out, "  %sblocking edge%s: %s on %s is ON DELETE %s inside the closure\n", red, reset,
 			        b->constraint, qual(q, sizeof(q), b->schema, b->table), b->action);
 		}
+		for (size_t k = 0; k < r->harmless.n; k++) {
+			const Blocker *b = &r->harmless.items[k];
+			fprintf(out, "  left alone: %s on %s is ON DELETE %s inside the closure, harmless for any data "
+			        "on PostgreSQL (blocks: not-on-postgres)\n",
+			        b->constraint, qual(q, sizeof(q), b->schema, b->table), b->action);
+		}
 		for (size_t k = 0; k < r->problems.n; k++) {
 			const ProofProblem *p = &r->problems.items[k];
 			fprintf(out, "  %s%s%s: %s: %s%s%s%s\n", red,
@@ -131,8 +137,11 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			        p->constraint ? p->constraint : "", p->constraint ? ")" : "");
 		}
 		/* which checks ran (issue 9 item 5) */
-		fprintf(out, "  checks: static - NO ACTION / RESTRICT edges left inside the closure: %zu;\n",
+		fprintf(out, "  checks: static - NO ACTION / RESTRICT edges left inside the closure: %zu",
 		        r->blockers.n);
+		if (r->harmless.n)
+			fprintf(out, " (and %zu proven harmless)", r->harmless.n);
+		fputs(";\n", out);
 		if (r->owners == 2)
 			fprintf(out, "          data - two owners: A's root row deleted, B's kept; %d row%s of one owner "
 			        "referencing the other's (%d edge%s allowed none)\n",
@@ -165,13 +174,27 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* One edge of `blockers` or `left_alone` (with its blocks class). */
+static json_object *blocker_json(const Blocker *b, const char *blocks)
+{
+	json_object *bo = json_object_new_object();
+	json_object_object_add(bo, "schema", jstr(b->schema));
+	json_object_object_add(bo, "table", jstr(b->table));
+	json_object_object_add(bo, "constraint", jstr(b->constraint));
+	json_object_object_add(bo, "on_delete", jstr(b->action));
+	if (blocks)
+		json_object_object_add(bo, "blocks", jstr(blocks));
+	return bo;
+}
+
 int verify_report_json(FILE *out, const VerifyReport *rep)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ok", json_object_new_boolean(verify_ok(rep)));
 	json_object *problems = json_object_new_array(), *retained = json_object_new_array();
 	json_object *roots = json_object_new_array(), *tables = json_object_new_array(),
-	            *unseeded = json_object_new_array(), *blockers = json_object_new_array();
+	            *unseeded = json_object_new_array(), *blockers = json_object_new_array(),
+	            *left_alone = json_object_new_array();
 	json_object *error = NULL;
 	for (int i = 0; i < rep->nresults; i++) {
 		const SeedResult *r = &rep->results[i];
@@ -232,15 +255,10 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 				json_object_array_add(retained, json_object_new_string(
 					qual(q, sizeof(q), r->tables.items[k].schema, r->tables.items[k].table)));
 			}
-		for (size_t k = 0; k < r->blockers.n; k++) {
-			const Blocker *b = &r->blockers.items[k];
-			json_object *bo = json_object_new_object();
-			json_object_object_add(bo, "schema", jstr(b->schema));
-			json_object_object_add(bo, "table", jstr(b->table));
-			json_object_object_add(bo, "constraint", jstr(b->constraint));
-			json_object_object_add(bo, "on_delete", jstr(b->action));
-			json_object_array_add(blockers, bo);
-		}
+		for (size_t k = 0; k < r->blockers.n; k++)
+			json_object_array_add(blockers, blocker_json(&r->blockers.items[k], NULL));
+		for (size_t k = 0; k < r->harmless.n; k++)
+			json_object_array_add(left_alone, blocker_json(&r->harmless.items[k], "not-on-postgres"));
 		if (!error && !r->deleted && (r->sqlstate || r->message)) {
 			error = json_object_new_object();
 			json_object_object_add(error, "sqlstate", jstr(r->sqlstate));
@@ -259,6 +277,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 	json_object_object_add(o, "error", error);
 	json_object_object_add(o, "roots", roots);
 	json_object_object_add(o, "blockers", blockers);
+	json_object_object_add(o, "left_alone", left_alone);
 	json_object_object_add(o, "problems", problems);
 	json_object_object_add(o, "retained", retained);
 	json_object_object_add(o, "mode", jstr(rep->embedded ? "embedded" : "live"));

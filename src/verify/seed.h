@@ -59,6 +59,9 @@ typedef struct SeedResult {
 	PGC_VEC(SeedTable) tables;     /* root first, then closure order (depth, schema, table) */
 	PGC_VEC(Unseeded) unseeded;
 	PGC_VEC(Blocker) blockers;
+	PGC_VEC(Blocker) harmless;     /* NO ACTION edges left inside the closure that the analysis
+	                                  proves harmless for any data (blocks: not-on-postgres);
+	                                  they do not fail the proof */
 	PGC_VEC(ProofProblem) problems;
 	int helper_rows;               /* parent rows inserted outside the closure */
 	int owners;                    /* 2, or 1 when the root key cannot hold two values */

@@ -11,7 +11,7 @@
 # the same findings (locations aside), which also checks the golden
 # classification against a real catalog.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 43
+plan 45
 
 G="$PGC_ROOT/tests/golden/audit"
 cd "$G" || { not_ok "golden directory"; exit 1; }

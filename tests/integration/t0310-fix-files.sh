@@ -5,7 +5,7 @@
 # existing files, a bad --out, a failed write (no half file, no file at
 # all), byte-identical reruns, and the golden files of the example.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 78
+plan 80
 
 schema() { # dir file: users + a two-level chain without CASCADE
 	cat >"$1/$2" <<'SQL'
