@@ -6,6 +6,10 @@
 # cross-owner rows and runs the real DELETE of A. PostgreSQL is the judge:
 # the delete must succeed and leave nothing of A (issue 9: "fix --minimal
 # may leave an edge alone only when it is proven harmless for any data").
+# Then the other direction: for every PostgreSQL fixture with a blocking
+# edge, the full fix with ONE of its cascades put back to NO ACTION (an
+# --extra that re-creates that constraint from pg_get_constraintdef without
+# its ON DELETE) must fail the proof, naming that edge.
 source "$(dirname "$0")/../lib/tap.sh"
 
 PGFIX=("$FIXTURES"/pg/*.sql)
@@ -13,7 +17,7 @@ OWNFIX=()
 for f in "$FIXTURES"/verify/owners/*.sql; do
 	case "$f" in *-weaken.sql) ;; *) OWNFIX+=("$f") ;; esac
 done
-plan $((2 + 3 * (${#PGFIX[@]} + ${#OWNFIX[@]})))
+plan $((2 + 3 * (${#PGFIX[@]} + ${#OWNFIX[@]}) + 2 * ${#PGFIX[@]}))
 
 j() { jq -r "$1" "$TMP/out"; }
 
@@ -59,4 +63,34 @@ for f in "${PGFIX[@]}" "${OWNFIX[@]}"; do
 	fi
 	check_eq "$name: the proof ran with two owners" "2 true" \
 		"$(j '[.roots[0].owners, (.roots[0].checks | index("data-two-owners") != null)] | map(tostring) | join(" ")')"
+done
+
+# --- a hand-weakened fix fails, naming the weakened edge -----------------------
+weaken() { # CONSTRAINT: SQL that puts that FK back to NO ACTION, keeping the rest
+	cat <<EOF
+DO \$w\$ DECLARE t regclass; d text; BEGIN
+	SELECT conrelid::regclass, pg_get_constraintdef(oid) INTO t, d
+	  FROM pg_constraint WHERE contype = 'f' AND conname = '$1' LIMIT 1;
+	EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I %s', t, '$1', '$1',
+	               replace(d, ' ON DELETE CASCADE', ''));
+END \$w\$;
+EOF
+}
+for f in "${PGFIX[@]}"; do
+	name=${f#"$FIXTURES"/}
+	"$PGC" audit --format json "$f" >"$TMP/a.json" 2>/dev/null
+	# an edge the fix re-creates with CASCADE and that blocks for some data
+	edge=$(jq -r '[.findings[] | select(.rule == "fk-blocks-delete" and .blocks == "always") | .constraint] | sort | .[0] // empty' "$TMP/a.json")
+	if [ -z "$edge" ] || [ "$(jq '[.findings[] | select(.rule == "set-null-not-null")] | length' "$TMP/a.json")" -gt 0 ]; then
+		skip 2 "$name: no always-blocking edge for the fix to cascade (or SET NULL on NOT NULL fails anyway)"
+		continue
+	fi
+	retain=()
+	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
+		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$TMP/a.json")
+	weaken "$edge" >"$TMP/weaken.sql"
+	pgc verify --format json --with-fix "${retain[@]}" --extra "$TMP/weaken.sql" "$f"
+	check_eq "$name: fix weakened at $edge: verify fails (exit 1)" 1 "$RC"
+	check_eq "$name: fix weakened at $edge: the failure names it" true \
+		"$(jq --arg e "$edge" '([.blockers[].constraint] + [.error.constraint // empty]) | index($e) != null' "$TMP/out")"
 done
