@@ -11,7 +11,7 @@
 #   - --emit-sql: the script does what erase does; --check finds it stale;
 #   - bad input: unknown key, wrong type, missing --yes, bad policy.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 55
+plan 70
 OWNERS="$FIXTURES/erase/owners.sql"
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 RSCHEMA="$PGC_ROOT/doc/schema/erase-receipt.schema.json"
