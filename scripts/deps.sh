@@ -25,6 +25,7 @@ fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if ! command -v npm >/dev/null 2>&1; then
 	echo "deps: installing npm" >&2
+	${SUDO:-} apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq npm >/dev/null
 fi
 if [ ! -x "$ROOT/tests/tools/node_modules/.bin/dbmate" ]; then
