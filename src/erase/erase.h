@@ -115,6 +115,9 @@ void erase_reach_sql(const ErasePlan *p, const EraseNode *n, bool cascade_only, 
 /* "WITH [RECURSIVE] pgc_r0 AS (...), ..." up to and including node upto
  * (every node when upto < 0); both walks when both. */
 void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb);
+/* Appends "UPDATE t x SET c = <policy value>, ..." for n's anonymised
+ * columns (the policy's anonymize entries of n's table). */
+void erase_anonymize_head(const ErasePlan *p, const EraseNode *n, StrBuf *sb);
 /* The counting query: one row per (kind, index, count). */
 void erase_count_sql(const ErasePlan *p, StrBuf *sb);
 /* Appends "x.c = $1 AND ..." (the root row) for alias x. */

@@ -689,9 +689,8 @@ void erase_count_sql(const ErasePlan *p, StrBuf *sb)
 #undef NEXT
 }
 
-static void anonymize_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
+void erase_anonymize_head(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 {
-	erase_with_sql(p, n->idx, false, sb);
 	sb_adds(sb, "UPDATE ");
 	sb_add_qualified(sb, n->t->schema, n->t->name);
 	sb_adds(sb, " x SET ");
@@ -710,6 +709,12 @@ static void anonymize_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 		else
 			sb_adds(sb, "NULL");
 	}
+}
+
+static void anonymize_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
+{
+	erase_with_sql(p, n->idx, false, sb);
+	erase_anonymize_head(p, n, sb);
 	sb_adds(sb, " WHERE ");
 	erase_id_expr(p, n, "x", sb);
 	sb_adds(sb, " IN (SELECT ");

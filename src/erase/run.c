@@ -260,24 +260,7 @@ static int fetch_ids(ErasePlan *p, PGconn *conn, EraseNode *n, PGresult **out, E
 void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 {
 	if (n->anonymize) {
-		sb_adds(sb, "UPDATE ");
-		sb_add_qualified(sb, n->t->schema, n->t->name);
-		sb_adds(sb, " x SET ");
-		bool first = true;
-		for (size_t i = 0; i < p->policy->anonymize.n; i++) {
-			const PolicyEntry *e = &p->policy->anonymize.items[i];
-			if (e->t != n->t)
-				continue;
-			if (!first)
-				sb_adds(sb, ", ");
-			first = false;
-			sb_add_ident(sb, e->column);
-			sb_adds(sb, " = ");
-			if (e->value)
-				sb_add_literal(sb, e->value);
-			else
-				sb_adds(sb, "NULL");
-		}
+		erase_anonymize_head(p, n, sb);
 	} else {
 		sb_adds(sb, "DELETE FROM ");
 		sb_add_qualified(sb, n->t->schema, n->t->name);
