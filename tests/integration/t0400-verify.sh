@@ -149,10 +149,7 @@ for f in "${PGFIX[@]}"; do
 	# edges classed not-on-postgres are harmless for any data (left alone)
 	blocking=$(jq '[.findings[] | select((.rule == "fk-blocks-delete" and .blocks != "not-on-postgres") or .rule == "set-null-not-null")] | length' "$TMP/a.json")
 	setnull=$(jq '[.findings[] | select(.rule == "set-null-not-null")] | length' "$TMP/a.json")
-	# owner columns without FK keep A's rows: retain those tables (audit names them)
-	retain=()
-	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
-		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$TMP/a.json")
+	retain_from_audit "$TMP/a.json"
 	pgc verify --format json "${retain[@]}" "$f"
 	if [ "$blocking" -gt 0 ]; then
 		check_eq "fixture $name: blocked without the fix (exit 1)" 1 "$RC"

@@ -41,9 +41,7 @@ for f in "${PGFIX[@]}" "${OWNFIX[@]}"; do
 		continue
 	fi
 	setnull=$(jq '[.findings[] | select(.rule == "set-null-not-null")] | length' "$TMP/a.json")
-	retain=()
-	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
-		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$TMP/a.json")
+	retain_from_audit "$TMP/a.json"
 	out="$TMP/fix-$(basename "$f" .sql)"
 	pgc fix --minimal --out "$out" "$f"
 	extras=()
@@ -85,9 +83,7 @@ for f in "${PGFIX[@]}"; do
 		skip 2 "$name: no always-blocking edge for the fix to cascade (or SET NULL on NOT NULL fails anyway)"
 		continue
 	fi
-	retain=()
-	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
-		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$TMP/a.json")
+	retain_from_audit "$TMP/a.json"
 	weaken "$edge" >"$TMP/weaken.sql"
 	pgc verify --format json --with-fix "${retain[@]}" --extra "$TMP/weaken.sql" "$f"
 	check_eq "$name: fix weakened at $edge: verify fails (exit 1)" 1 "$RC"

@@ -57,14 +57,12 @@ files() {
 	done <"$d/order.txt"
 }
 
-# retains ROOT FILES...: --retain for every table audit names user-column-no-fk
-# (an owner column without a FK: its rows survive DELETE FROM the root, and
-# the two-owner proof fails on them unless the project keeps them on purpose)
+# retains ROOT FILES...: --retain (array `retain`) for every table audit
+# names user-column-no-fk (see retain_from_audit in tests/lib/tap.sh)
 retains() {
 	local root=$1; shift
-	ret=()
-	while read -r t; do [ -n "$t" ] && ret+=(--retain "$t"); done < <("$PGC" audit --format json --root "$root" "$@" 2>/dev/null |
-		jq -r '[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]')
+	"$PGC" audit --format json --root "$root" "$@" >"$TMP/retains.json" 2>/dev/null
+	retain_from_audit "$TMP/retains.json"
 }
 
 # proves NAME ROOT [extra args]: the with-fix and without-fix checks
@@ -72,7 +70,7 @@ proves() {
 	local name=$1 root=$2; shift 2
 	mapfile -t fl < <(files "$name")
 	retains "$root" "${fl[@]}"
-	pgc verify --format json --with-fix --root "$root" "${ret[@]}" "$@" "${fl[@]}"
+	pgc verify --format json --with-fix --root "$root" "${retain[@]}" "$@" "${fl[@]}"
 	check_eq "$name --with-fix: exit 0" 0 "$RC"
 	[ "$RC" -eq 0 ] || { j '.unseeded[] | "#   unseeded: \(.table): \(.reason)"' | head -5; grep -v 'ignored' "$TMP/err" | head -3 | sed 's/^/#   /'; }
 	check_eq "$name --with-fix: every closure table seeded, nothing left outside retained tables, nothing unseeded" "0 0 0" \
@@ -81,7 +79,7 @@ proves() {
 	j '.tables[] | select(.depth != null) | .schema + "." + .table' | sort >"$TMP/$name.closure"
 	tail -n +2 "$C/$name/truth_closure.tsv" | cut -f1 | sort >"$TMP/$name.truth"
 	check_files "$name --with-fix: the closure is the catalog's (truth_closure.tsv)" "$TMP/$name.truth" "$TMP/$name.closure"
-	pgc verify --format json --root "$root" "${ret[@]}" "$@" "${fl[@]}"
+	pgc verify --format json --root "$root" "${retain[@]}" "$@" "${fl[@]}"
 	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f2 | sort >"$TMP/$name.tb"
 	if [ -s "$TMP/$name.tb" ]; then
 		check_eq "$name without the fix: exit 1" 1 "$RC"
@@ -105,7 +103,7 @@ proves hatchet 'public."User"'           # goose (Go), NO TRANSACTION, a Go migr
 # --- ente (golang-migrate): applies as published; two tables the seeder cannot fill yet
 mapfile -t fl < <(files ente)
 retains public.users "${fl[@]}"
-pgc verify --format json --with-fix --root public.users "${ret[@]}" "${fl[@]}"
+pgc verify --format json --with-fix --root public.users "${retain[@]}" "${fl[@]}"
 check_eq "ente --with-fix: applied, proved, not yet all seeded (exit 1)" 1 "$RC"
 check_eq "ente --with-fix: nothing left after the delete outside retained tables" 0 "$(j '[.tables[] | select(.retained | not) | .left] | add')"
 check_eq "ente --with-fix: the unseeded tables, each with its refusing CHECK" \

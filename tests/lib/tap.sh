@@ -67,6 +67,17 @@ pgc() {
 	return 0
 }
 
+# retain_from_audit AUDIT_JSON: sets the array `retain` to --retain for every
+# table that audit names user-column-no-fk (an owner column without a FK:
+# its rows survive DELETE FROM the root, which fails verify's proof unless
+# the table is kept on purpose).
+retain_from_audit() {
+	local t
+	retain=()
+	while read -r t; do [ -n "$t" ] && retain+=(--retain "$t"); done < <(jq -r \
+		'[.findings[] | select(.rule == "user-column-no-fk") | "\(.schema).\(.table)"] | unique | .[]' "$1")
+}
+
 # fresh_db NAME: drops and creates a database in the test server; prints its conninfo.
 fresh_db() {
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\"" >/dev/null || return 1
