@@ -4,10 +4,14 @@
 # (empty) database that the PG* environment names, then reads pg_catalog and
 # writes, in the format of the other corpora's truth files (README.md):
 #   OUTDIR/truth_fks.tsv       every FK (contype 'f', conparentid 0)
-#   OUTDIR/truth_closure.tsv   the root at depth 0 and every table reachable
-#                              by following FKs backwards: BFS depth, one
-#                              shortest path, whether that path is all-CASCADE,
-#                              whether some all-CASCADE path reaches the table
+#   OUTDIR/truth_closure.tsv   the deletion closure: the root at depth 0 and
+#                              every table reachable by following CASCADE,
+#                              NO ACTION and RESTRICT FKs backwards (a SET NULL
+#                              or SET DEFAULT FK keeps the child row, so the
+#                              walk stops there; the first five corpora's
+#                              files follow every FK): BFS depth, one shortest
+#                              path, whether that path is all-CASCADE, whether
+#                              some all-CASCADE path reaches the table
 #   OUTDIR/truth_blockers.tsv  every NO ACTION / RESTRICT FK inside the
 #                              closure; "definite" when its parent's rows are
 #                              deleted by the root delete (root or reached by an
@@ -47,7 +51,7 @@ SELECT n.nspname, c.relname, k.conname,
 walk_sql="
 WITH RECURSIVE e AS (
   SELECT k.conrelid AS child, k.confrelid AS parent, k.conname, k.confdeltype AS act
-    FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0
+    FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0 AND k.confdeltype IN ('c', 'a', 'r')
 ), w(tbl, depth, path, allc, seen) AS (
   SELECT :'root'::regclass::oid, 0, ''::text COLLATE \"C\", true, ARRAY[:'root'::regclass::oid]
   UNION ALL
