@@ -10,6 +10,7 @@
 #include "lint/lint.h"
 #include "exitcodes.h"
 #include "lint/suppress.h"
+#include "report/words.h"
 #include "util/hashmap.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
@@ -224,15 +225,15 @@ static const char *policy_help(Arena *a, const ActionPolicy *p)
 {
 	for (const char *c = p->actions; *c; c++)
 		if (!blocking(*c))
-			return arena_printf(a, "+ ON DELETE %s", fk_action_sql(*c));
-	return arena_printf(a, "+ ON DELETE %s", fk_action_sql(p->actions[0]));
+			return arena_printf(a, "+ %s", words_action(*c));
+	return arena_printf(a, "+ %s", words_action(p->actions[0]));
 }
 
 static const char *policy_list(Arena *a, const ActionPolicy *p)
 {
 	StrBuf sb = STRBUF_INIT;
 	for (const char *c = p->actions; *c; c++)
-		sb_addf(&sb, "%s%s", c == p->actions ? "" : ", ", fk_action_name(*c));
+		sb_addf(&sb, "%s%s", c == p->actions ? "" : ", ", words_action(*c));
 	const char *s = arena_strdup(a, sb.buf);
 	sb_release(&sb);
 	return s;
@@ -256,10 +257,14 @@ static void policy_findings(Model *m, const LintConfig *cfg, const bool *blocked
 		f->constraint = fk->name;
 		f->fk = fk;
 		f->loc = fk_loc(fk);
+		StrBuf edge = STRBUF_INIT, parent = STRBUF_INIT;
+		words_edge(&edge, fk);
+		words_table(&parent, fk->ref->schema, fk->ref->name);
 		f->message = arena_printf(m->arena,
-		        "foreign key %s on %s uses ON DELETE %s, but the policy for references to %s allows only %s",
-		        fk->name, fk->table->name, fk_action_sql(fk->on_delete), fk->ref->name,
-		        policy_list(m->arena, p));
+		        "%s: %s, but the policy for references to %s allows only %s", edge.buf,
+		        words_action(fk->on_delete), parent.buf, policy_list(m->arena, p));
+		sb_release(&edge);
+		sb_release(&parent);
 		f->help = policy_help(m->arena, p);
 		VEC_PUSH(m->arena, *out, f);
 	}

@@ -5,6 +5,8 @@
 #include "exitcodes.h"
 #include "fix/fix.h"
 #include "loader/live.h"
+#include "report/words.h"
+#include "util/strbuf.h"
 #include "verify/cluster.h"
 #include "verify/seed.h"
 
@@ -216,7 +218,12 @@ static int plan_build(Arena *a, const VerifyParams *p, Plan *pl, VerifyReport *r
 	Dialect d = stat->dialect == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	p->apply->crdb = d == DIALECT_COCKROACH;
 	if (d == DIALECT_COCKROACH && p->dialect == DIALECT_AUTO && !p->quiet)
-		log_info("verify: translating the CockroachDB sources for PostgreSQL (--dialect postgres turns this off)");
+	{
+		StrBuf sb = STRBUF_INIT;
+		words_dialect(&sb, d, NULL, "verify translates the sources for PostgreSQL; --dialect postgres turns this off");
+		log_info("%s", sb.buf);
+		sb_release(&sb);
+	}
 	FixOutput fx;
 	memset(&fx, 0, sizeof(fx));
 	if (p->with_fix) {
@@ -365,6 +372,7 @@ int verify_run(Arena *a, const VerifyParams *p, VerifyReport *rep, VerifyTimings
 		goto out;
 	}
 	tm->total = now_ms() - t_start;
+	rep->model = live;
 	rep->results = results;
 	rep->nresults = nresults;
 	ret = 0;
