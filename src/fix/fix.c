@@ -59,6 +59,7 @@
  */
 #include "fix/fix.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
 #include "version.h"
@@ -74,7 +75,6 @@ typedef struct Change {
 	const char *path;       /* path from the root, for comments (sanitized) */
 } Change;
 
-typedef PGC_VEC(const ForeignKey *) FkList;
 
 typedef struct Ctx {
 	Model *m;
@@ -86,7 +86,6 @@ typedef struct Ctx {
 	PGC_VEC(const Finding *) decisions; /* set-null-not-null */
 	PGC_VEC(const Finding *) shared;    /* cascade-deletes-other-owners */
 	int *change_at, *left_at;      /* by fk->id: 1 + index in changes / left, or 0 */
-	FkList *incoming;              /* by table id: live FKs referencing it */
 	int nvalidate;                 /* PostgreSQL: constraints the validate file validates */
 } Ctx;
 
@@ -199,43 +198,15 @@ static const char *fk_label(Arena *a, const ForeignKey *fk)
 	return s;
 }
 
-/* The path from the root: "public.users <- public.a (a_user_id_fkey) <- ...". */
+/* The path from the root, as every report writes it (words_path_names). */
 static void add_path(StrBuf *sb, Ctx *c, const Finding *f)
 {
-	const Table *cur = f->root_table ? model_find_table(c->m, f->root_schema ? f->root_schema : "public",
-	                                                    f->root_table) : NULL;
-	if (cur)
-		add_qualified_table(sb, cur);
-	else
-		sb_adds(sb, f->root_table ? f->root_table : "(root)");
-	for (int i = 0; i < f->npath; i++) {
-		const ForeignKey *step = NULL;
-		const FkList *in = cur ? &c->incoming[cur->id] : NULL;
-		for (size_t k = 0; in && k < in->n; k++)
-			if (strcmp(in->items[k]->name, f->path[i]) == 0) {
-				step = in->items[k];
-				break;
-			}
-		if (i == f->npath - 1 && f->fk)
-			step = f->fk;
-		sb_adds(sb, " <- ");
-		if (step) {
-			add_qualified_table(sb, step->table);
-			cur = step->table;
-		} else {
-			cur = NULL;
-		}
-		sb_adds(sb, " (");
-		sb_add_ident(sb, f->path[i]);
-		sb_addch(sb, ')');
-	}
-	if (f->npath == 0 && f->fk) {
-		sb_adds(sb, " <- ");
-		add_qualified_table(sb, f->fk->table);
-		sb_adds(sb, " (");
-		sb_add_ident(sb, f->fk->name);
-		sb_addch(sb, ')');
-	}
+	const Table *root = f->root_table ? model_find_table(c->m, f->root_schema ? f->root_schema : "public",
+	                                                     f->root_table) : NULL;
+	if (f->npath > 0)
+		words_path_names(sb, c->m, root, f->root_table ? f->root_table : "(root)", f->path, f->npath);
+	else if (f->fk)
+		words_edge(sb, f->fk);
 }
 
 /* Picks a dollar-quote tag that does not occur in body. */
@@ -618,8 +589,8 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		for (size_t i = 0; i < c->decisions.n; i++) {
 			const Finding *f = c->decisions.items[i];
 			if (f->fk) {
-				sb_addf(sb, "--   %s: ON DELETE %s on a NOT NULL column, so the delete fails.\n",
-				        cm(a, fk_label(a, f->fk)), fk_action_sql(f->fk->on_delete));
+				sb_addf(sb, "--   %s: %s on a NOT NULL column, so the delete fails.\n",
+				        cm(a, fk_label(a, f->fk)), words_action(f->fk->on_delete));
 				/* The columns the action writes: SET NULL (cols) names them. */
 				const char **cols = f->fk->nset_cols > 0 ? f->fk->set_cols : f->fk->cols;
 				int ncols = f->fk->nset_cols > 0 ? f->fk->nset_cols : f->fk->ncols;
@@ -879,8 +850,7 @@ static void add_pg_swap_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char from
 	          "Re-run pgcascade fix against the current schema.");
 	sb_addf(&b, "\tELSIF same AND deltype = '%c' THEN\n\t\t", to);
 	add_raise(&b, "NOTICE",
-	          arena_printf(a, "pgcascade: %s already has ON DELETE %s; nothing to do", label,
-	                       fk_action_sql(to)),
+	          arena_printf(a, "pgcascade: %s already has %s; nothing to do", label, words_action(to)),
 	          NULL, NULL);
 	sb_addf(&b, "\tELSIF same AND deltype = '%c' THEN\n\t\t", from);
 	add_swap(&b, fk, to);
@@ -888,8 +858,8 @@ static void add_pg_swap_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char from
 	add_raise(&b, "EXCEPTION",
 	          arena_printf(a, "pgcascade: foreign key %s differs from the definition this migration "
 	                          "was generated from", label),
-	          arena_printf(a, "Expected: %s (or the same with ON DELETE %s)",
-	                       def_text(a, fk, from, false), fk_action_sql(to)),
+	          arena_printf(a, "Expected: %s (or the same with %s)", def_text(a, fk, from, false),
+	                       words_action(to)),
 	          "Re-run pgcascade fix against the current schema.");
 	sb_adds(&b, "\tEND IF;\nEND\n");
 	add_do_block(c, sb, b.buf);
@@ -910,8 +880,8 @@ static void add_pg_validate_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char 
 	          before);
 	sb_addf(&b, "\tELSIF NOT same OR deltype <> '%c' THEN\n\t\t", want);
 	add_raise(&b, "EXCEPTION",
-	          arena_printf(a, "pgcascade: foreign key %s does not have ON DELETE %s with the "
-	                          "expected definition", label, fk_action_sql(want)),
+	          arena_printf(a, "pgcascade: foreign key %s does not have %s with the "
+	                          "expected definition", label, words_action(want)),
 	          arena_printf(a, "Expected: %s", def_text(a, fk, want, false)), before);
 	sb_adds(&b, "\tELSIF NOT valid THEN\n\t\tALTER TABLE ");
 	add_qualified_table(&b, fk->table);
@@ -1091,13 +1061,6 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 		return err_set(err, PGC_EXIT_USAGE,
 		               "--minimal applies to PostgreSQL only: CockroachDB does not document its "
 		               "cascade order, so every blocking edge blocks there");
-	c.incoming = arena_alloc(m->arena, (m->tables.n + 1) * sizeof(FkList));
-	memset(c.incoming, 0, (m->tables.n + 1) * sizeof(FkList));
-	for (size_t i = 0; i < m->fks.n; i++) {
-		const ForeignKey *fk = m->fks.items[i];
-		if (!fk->dropped && fk->ref && fk->ref->id >= 0 && (size_t)fk->ref->id < m->tables.n)
-			VEC_PUSH(m->arena, c.incoming[fk->ref->id], fk);
-	}
 	if (select_changes(&c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c.changes.n; i++) {
