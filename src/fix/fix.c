@@ -507,10 +507,11 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	const FixOptions *o = c->opt;
 	sb_adds(sb, "-- ");
 	sb_adds(sb, kind);
+	sb_adds(sb, FIX_HEADER_MARK);
 	if (strcmp(kind, "Down") == 0)
-		sb_adds(sb, " migration written by pgcascade fix: undoes the migration that makes\n-- DELETE FROM ");
+		sb_adds(sb, "undoes the migration that makes\n-- DELETE FROM ");
 	else
-		sb_adds(sb, " migration written by pgcascade fix: make DELETE FROM ");
+		sb_adds(sb, "make DELETE FROM ");
 	add_roots(sb, c);
 	sb_adds(sb, strcmp(kind, "Down") == 0 ? " cascade through its whole deletion closure.\n--\n"
 	                                       : "\n-- cascade through its whole deletion closure.\n--\n");
@@ -1091,4 +1092,16 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 	else
 		build_pg(&c, out);
 	return 0;
+}
+
+bool fix_generated(const char *text, size_t len)
+{
+	static const char *const kinds[] = {"-- Up", "-- Validate", "-- Down"};
+	size_t ml = strlen(FIX_HEADER_MARK);
+	for (size_t i = 0; text && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t kl = strlen(kinds[i]);
+		if (len >= kl + ml && memcmp(text, kinds[i], kl) == 0 && memcmp(text + kl, FIX_HEADER_MARK, ml) == 0)
+			return true;
+	}
+	return false;
 }
