@@ -467,8 +467,9 @@ static void add_shared(StrBuf *sb, Ctx *c)
 	Arena *a = c->m->arena;
 	if (c->shared.n == 0)
 		return;
-	sb_addf(sb, "--\n-- Deletes rows of other owners (%zu cascade-deletes-other-owners finding%s;\n"
-	            "-- --shared-parent=%s):\n", c->shared.n, c->shared.n == 1 ? "" : "s",
+	sb_addf(sb, "--\n-- Deletes rows of other owners (%zu %s;\n"
+	            "-- --shared-parent=%s):\n", c->shared.n,
+	        words_noun((long)c->shared.n, "cascade-deletes-other-owners finding", "cascade-deletes-other-owners findings"),
 	        fix_shared_parent_name(c->opt->shared_parent));
 	for (size_t i = 0; i < c->shared.n; i++) {
 		const Finding *f = c->shared.items[i];
@@ -539,10 +540,11 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	size_t ncascade = 0;
 	for (size_t i = 0; i < c->changes.n; i++)
 		ncascade += c->changes.items[i].to == FK_CASCADE;
-	sb_addf(sb, "-- What and why: %zu foreign key%s block%s the delete (fk-blocks-delete). Each is\n"
-	            "-- re-created with ON DELETE CASCADE; its name, columns, referenced columns,\n"
+	sb_addf(sb, "-- What and why: %zu %s the delete (fk-blocks-delete). Each is\n"
+	            "-- re-created with %s; its name, columns, referenced columns,\n"
 	            "-- ON UPDATE, MATCH, DEFERRABLE and INITIALLY are kept.\n",
-	        ncascade, ncascade == 1 ? "" : "s", ncascade == 1 ? "s" : "");
+	        ncascade, words_noun((long)ncascade, "foreign key blocks", "foreign keys block"),
+	        words_action(FK_CASCADE));
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const Change *ch = &c->changes.items[i];
 		if (ch->to != FK_CASCADE)
@@ -559,9 +561,10 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_addch(sb, '\n');
 	}
 	if (ncascade < c->changes.n) {
-		sb_addf(sb, "--\n-- ON DELETE SET NULL (--shared-parent=set-null): %zu foreign key%s at the start of\n"
+		size_t nset_null = c->changes.n - ncascade;
+		sb_addf(sb, "--\n-- %s (--shared-parent=set-null): %zu %s at the start of\n"
 		            "-- a path that deletes other owners' rows; the shared rows now outlive the owner:\n",
-		        c->changes.n - ncascade, c->changes.n - ncascade == 1 ? "" : "s");
+		        words_action(FK_SET_NULL), nset_null, words_noun((long)nset_null, "foreign key", "foreign keys"));
 		for (size_t i = 0; i < c->changes.n; i++) {
 			const Change *ch = &c->changes.items[i];
 			if (ch->to == FK_CASCADE)
@@ -585,8 +588,8 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		}
 	}
 	if (c->decisions.n) {
-		sb_addf(sb, "--\n-- Needs a decision (%zu set-null-not-null finding%s; NOT changed here):\n",
-		        c->decisions.n, c->decisions.n == 1 ? "" : "s");
+		sb_addf(sb, "--\n-- Needs a decision (%zu %s; NOT changed here):\n", c->decisions.n,
+		        words_noun((long)c->decisions.n, "set-null-not-null finding", "set-null-not-null findings"));
 		for (size_t i = 0; i < c->decisions.n; i++) {
 			const Finding *f = c->decisions.items[i];
 			if (f->fk) {

@@ -37,7 +37,7 @@ static void progress(const char *what, int n)
 	if (!g_progress)
 		return;
 	if (strcmp(what, "seeding") == 0)
-		fprintf(stderr, "seeding %d table%s\u2026\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, "seeding %d %s\u2026\n", n, words_noun(n, "table", "tables"));
 	else if (strcmp(what, "deleting") == 0)
 		fprintf(stderr, "deleting the root row\u2026\n");
 	else
@@ -284,7 +284,7 @@ static int apply_all(PGconn *conn, Cluster *cl, const Plan *pl, const VerifyPara
 	stall("apply");
 	double t0 = now_ms();
 	if (g_progress)
-		fprintf(stderr, "applying %zu migration%s\u2026\n", pl->all.n, pl->all.n == 1 ? "" : "s");
+		fprintf(stderr, "applying %zu %s\u2026\n", pl->all.n, words_noun((long)pl->all.n, "migration", "migrations"));
 	for (size_t i = 0; i < pl->all.n; i++) {
 		if (i == pl->nsources) {
 			tm->apply = now_ms() - t0; /* the sources; the rest is the fix and extras */
