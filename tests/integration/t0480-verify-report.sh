@@ -3,7 +3,8 @@
 #   - "N files applied" counts the sources; the fix and --extra files are
 #     named apart, not counted twice;
 #   - rows inserted into closure tables that do not reach the root are not
-#     called "parent rows ... outside the closure";
+#     called "parent rows ... outside the closure", and a row of neither
+#     owner inserted into the root table itself is named as such;
 #   - a table whose row kept waiting for another parent is not reported as
 #     "public.users never got a seeded row" when the root was seeded.
 source "$PGC_ROOT/tests/lib/tap.sh"
