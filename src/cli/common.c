@@ -8,25 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void set_color(CommonOptions *o, int always)
-{
-	o->color = always >= 0 ? always : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-}
-
-static int parse_dialect(const char *arg, Dialect *d)
-{
-	if (strcmp(arg, "postgres") == 0 || strcmp(arg, "postgresql") == 0)
-		*d = DIALECT_POSTGRES;
-	else if (strcmp(arg, "cockroach") == 0 || strcmp(arg, "cockroachdb") == 0)
-		*d = DIALECT_COCKROACH;
-	else if (strcmp(arg, "auto") == 0)
-		*d = DIALECT_AUTO;
-	else
-		return -1;
-	return 0;
-}
-
-int common_settings(Arena *a, const Settings *s, CommonOptions *o, Err *err)
+int common_settings(const Settings *s, CommonOptions *o, Err *err)
 {
 	const LintConfig *cfg = &s->cfg;
 	memset(o, 0, sizeof(*o));
@@ -42,7 +24,7 @@ int common_settings(Arena *a, const Settings *s, CommonOptions *o, Err *err)
 	/* flag > file > default */
 	o->dialect = cfg->dialect_set ? cfg->dialect : DIALECT_AUTO;
 	const char *d = opt_str(s, O_DIALECT, NULL);
-	if (d && parse_dialect(d, &o->dialect) < 0)
+	if (d && config_dialect_parse(d, &o->dialect) < 0)
 		return err_set(err, PGC_EXIT_USAGE, "invalid --dialect \"%s\": expected postgres, cockroach or auto", d);
 	o->roots = s->v[O_ROOT].n ? s->v[O_ROOT].vals : cfg->roots.items;
 	o->nroots = s->v[O_ROOT].n ? s->v[O_ROOT].n : (int)cfg->roots.n;
@@ -53,8 +35,12 @@ int common_settings(Arena *a, const Settings *s, CommonOptions *o, Err *err)
 	if (l && layout_parse(l, &o->src_opts.layout, err) < 0)
 		return -1;
 	const char *c = opt_str(s, O_COLOR, "auto");
-	if (strcmp(c, "always") == 0 || strcmp(c, "never") == 0 || strcmp(c, "auto") == 0)
-		set_color(o, strcmp(c, "auto") == 0 ? -1 : c[0] == 'a');
+	if (strcmp(c, "always") == 0)
+		o->color = 1;
+	else if (strcmp(c, "never") == 0)
+		o->color = 0;
+	else if (strcmp(c, "auto") == 0)
+		o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	else
 		return err_set(err, PGC_EXIT_USAGE, "invalid --color \"%s\": expected auto, always or never", c);
 	for (int i = 0; i < s->v[O_SET].n; i++) {
@@ -64,7 +50,6 @@ int common_settings(Arena *a, const Settings *s, CommonOptions *o, Err *err)
 	}
 	o->src_opts.sets = s->v[O_SET].vals;
 	o->src_opts.nsets = s->v[O_SET].n;
-	(void)a;
 	return 0;
 }
 
@@ -73,7 +58,7 @@ int common_parse(Arena *a, const char *command, int argc, char **argv, Settings 
 	int r = cli_parse(a, command_find(command), argc, argv, s, err);
 	if (r != 0)
 		return r;
-	return common_settings(a, s, o, err);
+	return common_settings(s, o, err);
 }
 
 Model *load_model(Arena *a, CommonOptions *o, Err *err)

@@ -39,7 +39,7 @@ typedef struct CommonOptions {
  * .pgcascade.ini (root, owner_column, dialect, layout) > default. Returns
  * 0, or -1 with err (PGC_EXIT_USAGE) on a bad value.
  */
-int common_settings(Arena *a, const Settings *s, CommonOptions *o, Err *err);
+int common_settings(const Settings *s, CommonOptions *o, Err *err);
 
 /*
  * Parses the command's arguments (cli_parse) and fills o. Returns 0; 1

@@ -264,10 +264,8 @@ static int read_config(Arena *a, Settings *s, Err *err)
 {
 	config_init(&s->cfg);
 	const char *path = opt_str(s, O_CONFIG, NULL);
-	if (opt_given(s, O_NO_CONFIG)) {
-		if (path)
-			return err_set(err, PGC_EXIT_USAGE, "--config and --no-config exclude each other");
-		s->config_how = "--no-config";
+	if (opt_given(s, O_NO_CONFIG) && (!path || s->v[O_NO_CONFIG].last > s->v[O_CONFIG].last)) {
+		s->config_how = "--no-config"; /* the last of --config and --no-config wins */
 		return 0;
 	}
 	s->config_how = "--config";
@@ -319,6 +317,7 @@ int cli_parse(Arena *a, const Command *c, int argc, char **argv, Settings *s, Er
 		if (o->id == O_HELP)
 			help = true;
 		push(a, &s->v[o->id], val);
+		s->v[o->id].last = i;
 	}
 	if (help) {
 		cli_help(stdout, c);

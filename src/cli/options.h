@@ -11,8 +11,8 @@
  * meaning, with the same id.
  *
  * cli_parse() also reads the policy file (lint/config.h): --config FILE,
- * --no-config, or the nearest .pgcascade.ini found the way git finds its
- * configuration. Precedence is flag > file > default; common_settings()
+ * --no-config (the last of the two wins), or the nearest .pgcascade.ini
+ * found the way git finds its configuration. Precedence is flag > file > default; common_settings()
  * (cli/common.h) applies it for the keys every command shares.
  */
 #ifndef PGC_CLI_OPTIONS_H
@@ -75,6 +75,7 @@ extern const size_t pgc_noptions;
 typedef struct OptValue {
 	const char **vals;   /* flags: one "" per occurrence */
 	int n;               /* 0: not given */
+	int last;            /* argv index of the last occurrence */
 } OptValue;
 
 typedef struct Settings {
