@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "exitcodes.h"
+#include "util/xalloc.h"
 #include "version.h"
 
 #include <signal.h>
@@ -51,8 +52,8 @@ int main(int argc, char **argv)
 		return PGC_EXIT_OK;
 	}
 	const Command *c = command_find(argv[1]);
-	if (c)
-		return c->fn(argc - 1, argv + 1); /* each parses with cli_parse() (cli/options.h) */
+	if (c) /* each parses with cli_parse() (cli/options.h); out of memory: 4 */
+		return xalloc_run(c->fn, argc - 1, argv + 1);
 	/* A misspelt command: name the nearest visible one, no help dump. */
 	const char *best = NULL;
 	int bestd = 3;
