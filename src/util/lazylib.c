@@ -170,8 +170,12 @@ PQconninfoOption *PQconninfoParse(const char *conninfo, char **errmsg)
 {
 	if (have_pq())
 		return pq.PQconninfoParse(conninfo, errmsg);
-	if (errmsg)
-		*errmsg = strdup(pq_missing());
+	if (errmsg) {
+		char *m = strdup(pq_missing());
+		if (!m)
+			log_error("out of memory");
+		*errmsg = m; /* NULL too: libpq's out-of-memory answer */
+	}
 	return NULL;
 }
 
