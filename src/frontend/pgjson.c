@@ -269,10 +269,16 @@ static bool push(Reader *r, Frame f)
  * bound the JSON did print.
  */
 
-/* The scanner's tokens of text[from, to), or NULL (the caller frees with
- * pg_query__scan_result__free_unpacked). A window that cuts a quote or a
- * comment is cut again before it. */
-static PgQuery__ScanResult *scan_window(const Reader *r, int from, size_t max)
+/*
+ * The scanner's tokens of text[from, from + max), or NULL (the caller
+ * frees with pg_query__scan_result__free_unpacked). A window that cuts a
+ * quote or a comment is cut again before it. *wlen gets the window's
+ * length and *cut whether text goes on after it: then its last token may
+ * be cut too ("12" of "123", ARRAY without its "[3]"), and a token is
+ * trusted only when another one follows it.
+ */
+static PgQuery__ScanResult *scan_window(const Reader *r, int from, size_t max, size_t *wlen,
+                                        bool *cut)
 {
 	char buf[260];
 	if (from < 0 || (size_t)from >= r->len || max >= sizeof(buf))
@@ -283,15 +289,20 @@ static PgQuery__ScanResult *scan_window(const Reader *r, int from, size_t max)
 		buf[n] = '\0';
 		PgQueryScanResult sr = pg_query_scan(buf);
 		PgQuery__ScanResult *t = NULL;
-		size_t cut = 0;
+		size_t again = 0;
 		if (!sr.error)
 			t = pg_query__scan_result__unpack(NULL, sr.pbuf.len, (const uint8_t *)sr.pbuf.data);
 		else if (sr.error->cursorpos > 1)
-			cut = (size_t)sr.error->cursorpos - 1;
+			again = (size_t)sr.error->cursorpos - 1;
 		pg_query_free_scan_result(sr);
-		if (t || !cut || cut >= n)
+		if (t) {
+			*wlen = n;
+			*cut = (size_t)from + n < r->len;
 			return t;
-		n = cut;
+		}
+		if (!again || again >= n)
+			return NULL;
+		n = again;
 	}
 	return NULL;
 }
@@ -315,7 +326,9 @@ static long long iconst(const char *buf, const PgQuery__ScanToken *t)
 
 static bool repair_a_const(const Reader *r, PgQuery__AConst *c)
 {
-	PgQuery__ScanResult *t = scan_window(r, c->location, 64);
+	size_t wlen;
+	bool cut;
+	PgQuery__ScanResult *t = scan_window(r, c->location, 64, &wlen, &cut);
 	bool ok = false;
 	int minus = 0;
 	for (size_t i = 0; t && i < t->n_tokens; i++) {
@@ -326,7 +339,7 @@ static bool repair_a_const(const Reader *r, PgQuery__AConst *c)
 			minus++;
 			continue;
 		}
-		if (k->token == PG_QUERY__TOKEN__ICONST) {
+		if (k->token == PG_QUERY__TOKEN__ICONST && (!cut || (size_t)k->end < wlen)) {
 			long long v = iconst(r->text + c->location, k);
 			/* {} means 0 or negative */
 			if (v == 0 || (v > 0 && minus % 2 == 1)) {
@@ -341,15 +354,22 @@ static bool repair_a_const(const Reader *r, PgQuery__AConst *c)
 	return ok;
 }
 
-static bool repair_bounds(const Reader *r, PgQuery__TypeName *tn)
+static bool repair_bounds_in(const Reader *r, PgQuery__TypeName *tn, size_t window)
 {
-	PgQuery__ScanResult *t = scan_window(r, tn->location, 256);
+	size_t wlen;
+	bool cut;
+	PgQuery__ScanResult *t = scan_window(r, tn->location, window, &wlen, &cut);
 	const char *at = r->text + tn->location;
 	const PgQuery__ScanToken *k[256]; /* the tokens but comments (a window of 256 bytes) */
+	int32_t val[16];                  /* the bounds read (PostgreSQL allows 6) */
 	size_t n = 0, b = 0, i = 0;
 	int depth = 0;
 	if (!t)
 		return false;
+	if (tn->n_array_bounds > sizeof(val) / sizeof(val[0])) {
+		pg_query__scan_result__free_unpacked(t, NULL);
+		return false;
+	}
 	for (size_t j = 0; j < t->n_tokens && n < sizeof(k) / sizeof(k[0]); j++)
 		if (!is_comment(t->tokens[j]))
 			k[n++] = t->tokens[j];
@@ -375,6 +395,8 @@ static bool repair_bounds(const Reader *r, PgQuery__TypeName *tn)
 			    q[2]->token == PG_QUERY__TOKEN__ICONST && q[3]->token == PG_QUERY__TOKEN__ASCII_93) {
 				v = iconst(at, q[2]);
 				i += 4;
+			} else if (left >= 2 && q[1]->token == PG_QUERY__TOKEN__ASCII_91) {
+				break; /* ARRAY '[' but not a whole bound: the window cut it */
 			} else {
 				v = -1;
 				i += 1;
@@ -394,11 +416,20 @@ static bool repair_bounds(const Reader *r, PgQuery__TypeName *tn)
 		PgQuery__Integer *in = nd->node_case == PG_QUERY__NODE__NODE_INTEGER ? nd->integer : NULL;
 		if (!in || v < -1 || (in->ival != 0 && in->ival != v) || (in->ival == 0 && v > 0))
 			break;
-		in->ival = (int32_t)v;
-		b++;
+		val[b++] = (int32_t)v;
 	}
 	pg_query__scan_result__free_unpacked(t, NULL);
-	return b == tn->n_array_bounds;
+	if (b != tn->n_array_bounds || (cut && i >= n))
+		return false;
+	for (b = 0; b < tn->n_array_bounds; b++)
+		tn->array_bounds[b]->integer->ival = val[b];
+	return true;
+}
+
+/* A type and its bounds are short ("text[]"): a small window first. */
+static bool repair_bounds(const Reader *r, PgQuery__TypeName *tn)
+{
+	return repair_bounds_in(r, tn, 48) || repair_bounds_in(r, tn, 256);
 }
 
 /* An Integer just read as {} (ival 0): whether the place it is in gets it
@@ -639,10 +670,14 @@ static const yajl_callbacks callbacks = {
 PgJson *pgjson_new(void)
 {
 	PgJson *j = calloc(1, sizeof(*j));
-	if (j && !(j->slots = calloc(INDEX_SLOTS, sizeof(Slot)))) {
+	if (!j)
+		return NULL;
+	Slot *slots = calloc(INDEX_SLOTS, sizeof(Slot));
+	if (!slots) {
 		free(j);
-		j = NULL;
+		return NULL;
 	}
+	j->slots = slots;
 	return j;
 }
 

@@ -108,11 +108,17 @@ static void test_lost_integers(void **state)
 		"ALTER TABLE t ALTER COLUMN a SET DEFAULT -1, ALTER COLUMN b TYPE int[] USING '{}'",
 		"CREATE TABLE p5 PARTITION OF p FOR VALUES FROM (-10) TO (0)",
 		"SELECT -1, 0, ARRAY[0, -1], '{1}'::int[]",
+		/* past the first 48-byte window: read again in 256 bytes */
+		"CREATE TABLE t (a \"a type whose name is long, longer than the window\"[0][], "
+		"b timestamp(3) with time zone /* a comment between the name and the bounds */ [])",
+		"CREATE TABLE t (a int ARRAY /* a comment that pushes the bound out of the window */ [0])",
 	};
 	static const char *const declined[] = {
 		/* an Integer DefElem argument: neither rule applies */
 		"CREATE SEQUENCE s INCREMENT BY -1 MINVALUE -100 START WITH 0",
 		"ALTER TABLE t ALTER COLUMN a SET STATISTICS -1",
+		/* the 64-byte window ends inside the constant: not trusted */
+		"CREATE TABLE t (a int DEFAULT -                                                       12345678)",
 	};
 	static const char *const plain[] = {
 		"CREATE TABLE t (id bigserial PRIMARY KEY, u bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE)",
