@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# truth.sh [--per-file-transaction] OUTDIR ROOT FILE... - PostgreSQL's own
+# truth.sh [options] OUTDIR ROOT FILE... - PostgreSQL's own
 # answer for a corpus: applies FILE... in the given order with psql to the
 # (empty) database that the PG* environment names, then reads pg_catalog and
 # writes, in the format of the other corpora's truth files (README.md):
@@ -16,19 +16,61 @@
 #                              closure; "definite" when its parent's rows are
 #                              deleted by the root delete (root or reached by an
 #                              all-CASCADE path), "inert" otherwise
-# --per-file-transaction applies each file with psql --single-transaction
-# (diesel and Prisma run each migration in one transaction); without it the
-# files are run as psql -f runs them (Rails' structure load). Nothing here
+# --every-fk makes truth_closure.tsv (and so the blockers' closure) follow
+# every FK, SET NULL and SET DEFAULT ones included, as the first five
+# corpora's files do.
+# How FILE... are applied (the runner's rule):
+#   --per-file-transaction  each in one transaction, BEGIN; \i FILE; COMMIT
+#                           in one psql session, which is what psql
+#                           --single-transaction -f does (diesel, Prisma,
+#                           Flyway, goose: one transaction per migration)
+#   --per-file-query        each as ONE simple query, psql -c "$(cat FILE)"
+#                           (golang-migrate's postgres driver: one Exec per
+#                           file, an implicit transaction)
+#   neither                 as psql -f runs them (Rails' structure load)
+#   --setup FILE            run FILE first, as the connecting user
+#   --as ROLE               apply FILE... as ROLE (PGUSER=ROLE)
+# A FILE written notx:FILE runs with plain psql -f whatever the mode (goose's
+# "-- +goose NO TRANSACTION" files). Nothing here
 # uses pgcascade: the tests compare its answers with these files.
 set -euo pipefail
-one=()
-if [ "${1:-}" = --per-file-transaction ]; then one=(--single-transaction); shift; fi
-[ $# -ge 3 ] || { echo "usage: truth.sh [--per-file-transaction] OUTDIR ROOT FILE..." >&2; exit 2; }
+one=() acts="'c', 'a', 'r'" query=0 setup="" as=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--per-file-transaction) one=(--single-transaction); shift ;;
+	--per-file-query) query=1; shift ;;
+	--setup) setup=$2; shift 2 ;;
+	--as) as=$2; shift 2 ;;
+	--every-fk) acts="'c', 'a', 'r', 'n', 'd'"; shift ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 3 ] || { echo "usage: truth.sh [--per-file-transaction|--per-file-query] [--setup FILE] [--as ROLE] [--every-fk] OUTDIR ROOT FILE..." >&2; exit 2; }
 out=$1 root=$2
 shift 2
-for f in "$@"; do
-	psql -X -q -v ON_ERROR_STOP=1 "${one[@]}" -f "$f" >/dev/null
-done
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+[ -z "$setup" ] || psql -X -q -v ON_ERROR_STOP=1 -f "$setup" >/dev/null
+if [ "$query" = 1 ]; then
+	for f in "$@"; do
+		PGUSER=${as:-${PGUSER:-}} psql -X -q -v ON_ERROR_STOP=1 -c "$(cat "$f")" >/dev/null
+	done
+else
+	# one session (a psql per file costs more than the files): each file
+	# wrapped in BEGIN/COMMIT as --single-transaction does, notx: ones not
+	drv=$(mktemp)
+	trap 'rm -f "$drv"' EXIT
+	{
+		[ -z "$as" ] || printf '%s\n' "\\c - $as"
+		for f in "$@"; do
+			if [ "${f#notx:}" != "$f" ] || [ ${#one[@]} = 0 ]; then
+				printf '%s\n' "\\i '${f#notx:}'"
+			else
+				printf '%s\n' 'BEGIN;' "\\i '$f'" 'COMMIT;'
+			fi
+		done
+	} >"$drv"
+	psql -X -q -v ON_ERROR_STOP=1 -f "$drv" >/dev/null
+fi
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -v root="$root" -At -F $'\t' "$@"; }
 
@@ -51,7 +93,7 @@ SELECT n.nspname, c.relname, k.conname,
 walk_sql="
 WITH RECURSIVE e AS (
   SELECT k.conrelid AS child, k.confrelid AS parent, k.conname, k.confdeltype AS act
-    FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0 AND k.confdeltype IN ('c', 'a', 'r')
+    FROM pg_constraint k WHERE k.contype = 'f' AND k.conparentid = 0 AND k.confdeltype IN ($acts)
 ), w(tbl, depth, path, allc, seen) AS (
   SELECT :'root'::regclass::oid, 0, ''::text COLLATE \"C\", true, ARRAY[:'root'::regclass::oid]
   UNION ALL

@@ -17,6 +17,7 @@
 #     it is (named tables and refusing constraints; a trigger that calls
 #     pgsql-http, which Debian does not package), see the issue report.
 source "$PGC_ROOT/tests/lib/tap.sh"
+source "$PGC_ROOT/tests/lib/corpora.sh"
 C="$PGC_ROOT/tests/corpora"
 # The plan: proves() runs 4 checks, 6 when the corpus has blocking edges;
 # ente 4, chatbot-ui 1, the leftover check 1.
@@ -30,32 +31,7 @@ mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
 
 # files NAME: the files to apply, in the runner's order (prepared under $TMP/NAME)
-files() {
-	local d="$C/$1" w="$TMP/$1" f src
-	mkdir -p "$w"
-	[ -f "$d/setup.sql" ] && echo "$d/setup.sql"
-	while read -r f; do
-		case "$f" in
-		*.go) src="$d/patched/${f%.go}.sql"; [ -f "$src" ] || continue ;;
-		*) src="$d/src/$f"; [ -f "$d/patched/$f" ] && src="$d/patched/$f" ;;
-		esac
-		case "$1" in
-		supabase-auth)
-			sed -E 's/\{\{\s*index\s+\.Options\s+"Namespace"\s*\}\}/auth/g' "$src" >"$w/${src##*/}"
-			echo "$w/${src##*/}" ;;
-		hatchet)
-			if grep -q '^--[[:space:]]*+goose[[:space:]]\+Up' "$src"; then
-				awk 'BEGIN { up = 0 } /^--[[:space:]]*\+goose[[:space:]]+Up/ { up = 1; print ""; next }
-				     /^--[[:space:]]*\+goose[[:space:]]+Down/ { up = 0; print ""; next } { print (up ? $0 : "") }' \
-					"$src" >"$w/${src##*/}"
-				echo "$w/${src##*/}"
-			else
-				echo "$src"
-			fi ;;
-		*) echo "$src" ;;
-		esac
-	done <"$d/order.txt"
-}
+files() { corpus_files "$C/$1" "$TMP/$1"; }
 
 # retains ROOT FILES...: --retain (array `retain`) for every table audit
 # names user-column-no-fk (see retain_from_audit in tests/lib/tap.sh)
@@ -80,10 +56,10 @@ proves() {
 	tail -n +2 "$C/$name/truth_closure.tsv" | cut -f1 | sort >"$TMP/$name.truth"
 	check_files "$name --with-fix: the closure is the catalog's (truth_closure.tsv)" "$TMP/$name.truth" "$TMP/$name.closure"
 	pgc verify --format json --root "$root" "${retain[@]}" "$@" "${fl[@]}"
-	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f2 | sort >"$TMP/$name.tb"
+	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/$name.tb"
 	if [ -s "$TMP/$name.tb" ]; then
 		check_eq "$name without the fix: exit 1" 1 "$RC"
-		j '.blockers[].constraint' | sort >"$TMP/$name.vb"
+		j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/$name.vb"
 		check_files "$name without the fix: the blocking edges are the catalog's (truth_blockers.tsv)" "$TMP/$name.tb" "$TMP/$name.vb"
 		e=$(j '.error.constraint')
 		if awk -F'\t' -v c="$e" 'NR > 1 && $2 == c && $9 == "definite" { f = 1 } END { exit !f }' "$C/$name/truth_blockers.tsv"; then
@@ -111,8 +87,8 @@ check_eq "ente --with-fix: the unseeded tables, each with its refusing CHECK" \
 public.families families_member_state_constraint" \
 	"$(j '.unseeded[] | .schema + "." + .table + " " + (.reason | capture("check constraint \"(?<c>[^\"]+)\"").c)' | sort -u)"
 pgc verify --format json --root public.users "${fl[@]}"
-tail -n +2 "$C/ente/truth_blockers.tsv" | cut -f2 | sort >"$TMP/ente.tb"
-j '.blockers[].constraint' | sort >"$TMP/ente.vb"
+tail -n +2 "$C/ente/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/ente.tb"
+j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/ente.vb"
 check_files "ente without the fix: the blocking edges are the catalog's (truth_blockers.tsv)" "$TMP/ente.tb" "$TMP/ente.vb"
 
 # --- chatbot-ui (Supabase CLI): applies; the delete runs a trigger that calls pgsql-http
