@@ -11,6 +11,7 @@
 #include "fix/naming.h"
 #include "fix/write.h"
 #include "loader/live.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -273,23 +274,35 @@ int cmd_fix(int argc, char **argv)
 		goto out;
 	}
 	if (fx.nshared && shared_parent == SHARED_CASCADE)
-		log_warning("%d cascade path%s delete%s other owners' rows (cascade-deletes-other-owners); "
-		            "the header lists them; see --shared-parent", fx.nshared, fx.nshared == 1 ? "" : "s",
-		            fx.nshared == 1 ? "s" : "");
+		log_warning("%d %s other owners' rows (cascade-deletes-other-owners); the header lists them; "
+		            "see --shared-parent", fx.nshared,
+		            words_noun(fx.nshared, "cascade path deletes", "cascade paths delete"));
 	if (fx.nchanges == 0) {
 		fprintf(stderr, "pgcascade: nothing to fix: no foreign key blocks the delete%s%s",
 		        depth || minimal ? " within the chosen scope" : "",
 		        check || !out_dir ? "\n" : "; no file written\n");
 		if (fx.ndecisions)
-			fprintf(stderr, "pgcascade: %d set-null-not-null finding%s still need%s a decision "
-			                "(see pgcascade audit)\n",
-			        fx.ndecisions, fx.ndecisions == 1 ? "" : "s", fx.ndecisions == 1 ? "s" : "");
+			fprintf(stderr, "pgcascade: %d %s a decision (see pgcascade audit)\n", fx.ndecisions,
+			        words_noun(fx.ndecisions, "set-null-not-null finding still needs",
+			                   "set-null-not-null findings still need"));
 		ret = PGC_EXIT_OK;
 		goto out;
 	}
 	if (check) {
-		printf("fix needed: %d foreign key%s to re-create with ON DELETE CASCADE\n", fx.nchanges,
-		       fx.nchanges == 1 ? "" : "s");
+		/* the verdict, not progress: said under --quiet too, on stderr like "nothing to fix" */
+		int ncascade = fx.nchanges - fx.nset_null;
+		StrBuf sb = STRBUF_INIT;
+		words_count(&sb, fx.nchanges, "foreign key", "foreign keys");
+		sb_adds(&sb, " to re-create ");
+		if (fx.nset_null == 0)
+			sb_addf(&sb, "with %s", words_action(FK_CASCADE));
+		else if (ncascade == 0)
+			sb_addf(&sb, "with %s", words_action(FK_SET_NULL));
+		else
+			sb_addf(&sb, "(%d with %s, %d with %s)", ncascade, words_action(FK_CASCADE), fx.nset_null,
+			        words_action(FK_SET_NULL));
+		fprintf(stderr, "pgcascade: fix needed: %s\n", sb.buf);
+		sb_release(&sb);
 		ret = PGC_EXIT_FINDINGS;
 		goto flush;
 	}

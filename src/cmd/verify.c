@@ -7,6 +7,7 @@
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 #include "cli/timeout.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 #include "verify/cluster.h"
 #include "verify/run.h"
@@ -24,7 +25,7 @@ static int verify_cleanup(void)
 	if (n == 0)
 		printf("no stale verify cluster found\n");
 	else
-		printf("removed %d stale verify cluster%s: %s\n", n, n == 1 ? "" : "s", removed.buf);
+		printf("removed %d stale %s: %s\n", n, words_noun(n, "verify cluster", "verify clusters"), removed.buf);
 	int ret = PGC_EXIT_OK;
 	if (failed.len) {
 		log_error("could not remove: %s", failed.buf);
@@ -158,8 +159,9 @@ int cmd_verify(int argc, char **argv)
 		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.seed_cpu, tm.del, tm.total);
 		if (rep.embedded)
 			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n"
-			        "timings: apply ran %d statement%s one by one (a failed file is rerun so), skipped %d\n",
-			        tm.teardown, tm.apply_alone, tm.apply_alone == 1 ? "" : "s", tm.apply_skipped);
+			        "timings: apply ran %d %s one by one (a failed file is rerun so), skipped %d\n",
+			        tm.teardown, tm.apply_alone, words_noun(tm.apply_alone, "statement", "statements"),
+			        tm.apply_skipped);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("could not write to standard output");

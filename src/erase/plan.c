@@ -18,6 +18,7 @@
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 #include "util/xalloc.h"
 
@@ -161,7 +162,7 @@ static int cycle_error(ErasePlan *p, const int *indeg, Err *err)
 	for (int i = len - 1; i >= from; i--) {
 		sb_addf(&sb, "%s%s (%s -> %s, %s)", i == len - 1 ? "" : ", ", path[i]->name,
 		        erase_table_name(p, path[i]->table), erase_table_name(p, path[i]->ref),
-		        fk_action_name(path[i]->on_delete));
+		        words_action(path[i]->on_delete));
 		if (path[i]->on_delete == FK_CASCADE || path[i]->deferrable)
 			no_action = false;
 	}
@@ -274,8 +275,8 @@ int erase_plan_build(Model *m, const Analysis *an, const ErasePolicy *policy, Di
 					if (policy->retain.items[i].t == n->t)
 						line = policy->retain.items[i].line;
 				return err_set(err, PGC_EXIT_USAGE,
-				               "%s:%d: %s is retained but the foreign key %s (ON DELETE %s) makes the erasure %s its rows; anonymize its columns instead (e.g. set %s to NULL)",
-				               ppath, line, erase_table_name(p, n->t), fk->name, fk_action_sql(fk->on_delete),
+				               "%s:%d: %s is retained but the foreign key %s (%s) makes the erasure %s its rows; anonymize its columns instead (e.g. set %s to NULL)",
+				               ppath, line, erase_table_name(p, n->t), fk->name, words_action(fk->on_delete),
 				               fk->on_delete == FK_CASCADE ? "delete" : "fail on", fk->cols[0]);
 			}
 			if (n->anonymize) {

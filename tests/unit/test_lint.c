@@ -480,7 +480,7 @@ static void test_lint_all_files_and_policy(void **state)
 	f = find(&r, "on-delete-policy", 3);
 	assert_non_null(f);
 	assert_string_equal(f->message,
-	                    "foreign key comments_post_id_fkey on comments uses ON DELETE CASCADE, but the policy for references to posts allows only restrict");
+	                    "posts <- comments (comments_post_id_fkey): ON DELETE CASCADE, but the policy for references to posts allows only ON DELETE RESTRICT");
 	/* posts.user_id only has a partial index: CockroachDB's help */
 	f = find(&r, "fk-unindexed", 3);
 	assert_non_null(f);
