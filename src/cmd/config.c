@@ -9,8 +9,8 @@
 #include "lint/output.h"
 #include "util/strbuf.h"
 #include "verify/apply.h"
+#include "util/xjson.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 

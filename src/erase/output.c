@@ -8,8 +8,8 @@
 #include "erase/erase.h"
 #include "exitcodes.h"
 #include "report/words.h"
+#include "util/xjson.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
 typedef struct Row {

@@ -14,10 +14,10 @@
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
+#include "util/xjson.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,8 +12,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "version.h"
-
-#include <json-c/json.h>
+#include "util/xjson.h"
 
 #include <ctype.h>
 #include <string.h>

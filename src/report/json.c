@@ -8,8 +8,8 @@
  */
 #include "report/internal.h"
 #include "exitcodes.h"
+#include "util/xjson.h"
 
-#include <json-c/json.h>
 #include <string.h>
 
 static json_object *jstr(const char *s)

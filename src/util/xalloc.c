@@ -70,7 +70,7 @@ int xalloc_run(int (*fn)(int, char **), int argc, char **argv)
 	return rc;
 }
 
-static void oom(void)
+_Noreturn static void oom(void)
 {
 	void (*hook)(void) = failure_hook;
 	failure_hook = NULL; /* runs once, even if it allocates */
@@ -91,6 +91,16 @@ static void oom(void)
 	 * command runs under xalloc_run() (tests/integration/t0620 walks
 	 * every allocation of audit and verify, and t0621 greps for this). */
 	abort(); /* pgc-allow-exit: harness without a recovery point */
+}
+
+void xalloc_fail(void)
+{
+	oom();
+}
+
+int xalloc_inject(void)
+{
+	return should_fail();
 }
 
 void *xmalloc(size_t n)

@@ -27,6 +27,14 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* The out-of-memory path of the x* functions, for an allocation made
+ * elsewhere (json-c's, util/xjson.h): the hook, the message, the unwinding. */
+_Noreturn void xalloc_fail(void);
+
+/* 1 when the fault injection of a test build fails this allocation (counted
+ * like an xmalloc); always 0 in a normal build. */
+int xalloc_inject(void);
+
 /* hook (or NULL) runs before the out-of-memory unwinding: the embedded
  * cluster's teardown registers itself here. */
 void xalloc_on_failure(void (*hook)(void));

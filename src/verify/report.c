@@ -3,8 +3,7 @@
  */
 #include "verify/report.h"
 #include "report/words.h"
-
-#include <json-c/json.h>
+#include "util/xjson.h"
 
 #include <stdio.h>
 #include <string.h>

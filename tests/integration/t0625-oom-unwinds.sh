@@ -9,7 +9,8 @@
 #      strings aside), except the lines marked "pgc-allow-exit:" - only
 #      _exit() in cluster.c's forked children and xalloc's harness-only
 #      fallback; and every plain malloc/calloc/realloc/strdup/strndup/
-#      asprintf result is tested for failure within a few lines.
+#      asprintf result is tested for failure within a few lines, and every
+#      file that builds JSON does it through util/xjson.h (json-c checked).
 #   2. Every command reaches its first allocation under the recovery point:
 #      allocation 1 failing ends in exit 4, never in the fallback's abort.
 #   3. verify: one allocation fails at the start of each phase and inside it
@@ -59,6 +60,9 @@ for dp, dn, fn in os.walk(root):
             continue
         raw = open(p, encoding='utf-8', errors='replace').read()
         rawl, code = raw.split('\n'), strip(raw).split('\n')
+        if re.search(r'\bjson_object_(new_\w+|object_add|array_add|to_json_string_ext)\s*\(', strip(raw)) \
+                and '#include "util/xjson.h"' not in raw and not rel.startswith('src/util/xjson'):
+            print(f'UNCHECKED {rel}: builds JSON without util/xjson.h (json-c\'s NULL and -1 unchecked)')
         for k, line in enumerate(code):
             if forbidden.search(line):
                 tag = 'ALLOWED ' if 'pgc-allow-exit:' in rawl[k] else ''
