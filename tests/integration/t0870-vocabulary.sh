@@ -15,7 +15,7 @@
 #     the foreign keys, plain CREATE INDEX for a table created in the same
 #     migration (PostgreSQL dialect).
 source "$(dirname "$0")/../lib/tap.sh"
-plan 22
+plan 23
 cd "$PGC_ROOT" || exit 1
 SRC=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -134,3 +134,14 @@ pgc fix --quiet --out "$E" "$E"
 pgc lint --format json "$E"
 unindexed | sed "s|^$E/||" >"$TMP/ex.after"
 check_files "example: lint after the fix reports fk-unindexed where it did before, never in 060-cascade-cleanup*" "$TMP/ex.before" "$TMP/ex.after"
+
+# --- erase names the edges of a cycle it cannot order in the same words
+cat >"$TMP/cycle.sql" <<'SQL'
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE a (id int PRIMARY KEY, user_id int REFERENCES users ON DELETE CASCADE, b_id int);
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+ALTER TABLE a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b_id) REFERENCES b;
+SQL
+pgc erase --dialect postgres --emit-sql "$TMP/erase.sql" "$TMP/cycle.sql"
+check_contains "erase: a cycle's edges written as every report writes them" \
+	"cycle of foreign keys: a <- b (b_a_id_fkey): ON DELETE NO ACTION; b <- a (a_b_fkey): ON DELETE NO ACTION;" "$TMP/err"
