@@ -215,7 +215,7 @@ static bool owner_row(const TState *p, int owner)
  * INS_FAIL or INS_DBERR.
  */
 static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, char **vals, int depth,
-                   bool linked)
+                   bool linked, bool other)
 {
 	int nfixed = 0;
 	bool all_nullable = true;
@@ -238,7 +238,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 	}
 	/* a cross row is tied to its owner through every closure FK the
 	 * owner has a row for */
-	bool tie = s->fill_all && linked && depth == 0 && p && p->in_closure && owner_row(p, s->owner);
+	bool tie = !other && s->fill_all && linked && depth == 0 && p && p->in_closure && owner_row(p, s->owner);
 	/* NULLs skip the check: MATCH SIMPLE needs one NULL column, MATCH FULL all */
 	if (tie) {
 		/* fill it below */
@@ -265,7 +265,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		return INS_OK;
 	sd_prepare(s, p);
 	Row *pr = NULL;
-	if (p->in_closure && linked) {
+	if (p->in_closure && linked && !other) {
 		pr = matching_parent(p, fk, t, vals, plan, true, s->owner);
 		if (pr && depth == 0)
 			s->tied++;
@@ -288,7 +288,10 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			int c = sd_col_index(t, fk->cols[k]);
 			unique_cols |= c >= 0 && t->in_unique[c];
 		}
-		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false, -1) : unique_cols ? NULL : p->helper;
+		/* other: a check wants another parent row than the usual one
+		 * (CHECK (user_id <> contact_id)): a fresh row of its own */
+		pr = other ? NULL
+		     : nfixed ? matching_parent(p, fk, t, vals, plan, false, -1) : unique_cols ? NULL : p->helper;
 		if (!pr) {
 			if (depth >= MAX_HELPER_DEPTH) {
 				snprintf(s->reason, sizeof(s->reason),
@@ -317,7 +320,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			else
 				s->helper_rows++;
 			/* reuse it, unless our FK columns are unique (each row needs its own parent) */
-			if (!nfixed && !unique_cols)
+			if (!nfixed && !unique_cols && !other)
 				p->helper = pr;
 		}
 	}
@@ -383,23 +386,18 @@ static Row *take_row(Seeder *s, TState *t, const PGresult *r)
 }
 
 /*
- * Inserts one row into t. edge/parent: the closure edge this row
- * exercises and the parent row it points at (NULL for the root row and
- * helper rows). forced: values some columns must take (indexed like
- * t->cols; NULL entries are free), or NULL. On INS_OK *out is the row,
- * appended to t->rows.
+ * The columns an edge, forced values and the row's other FKs decide
+ * (plan and vals, zeroed here). other (by t->fks index): FKs to fill
+ * from a fresh parent row. Returns an INS_* code.
  */
-int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
-                      char **forced, int depth, Row **out)
+static int plan_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent, char **forced, int depth,
+                    const bool *other, ColPlan *plan, char **vals)
 {
-	sd_prepare(s, t);
 	int nc = t->ncols;
-	ColPlan *plan = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*plan));
-	char **vals = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*vals));
-	bool *mark = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*mark));
-	int rowno = (int)t->rows.n;
-	s->reason[0] = '\0';
-
+	memset(plan, 0, (size_t)(nc + 1) * sizeof(*plan));
+	memset(vals, 0, (size_t)(nc + 1) * sizeof(*vals));
+	if (depth == 0)
+		s->tied = 0;
 	if (edge) {
 		TState *p = sd_st_of(s, edge->ref);
 		for (int k = 0; k < edge->ncols; k++) {
@@ -436,7 +434,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				continue;
 			/* a boundary row's other parents are helpers, so that nothing
 			 * but its SET NULL / SET DEFAULT edge ties it to the root */
-			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL && !(depth == 0 && s->boundary));
+			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL && !(depth == 0 && s->boundary),
+			                other[i]);
 			if (r != INS_OK)
 				return r;
 		}
@@ -446,9 +445,35 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		         t->t->schema, t->t->name);
 		return INS_FAIL;
 	}
+	return INS_OK;
+}
+
+/*
+ * Inserts one row into t. edge/parent: the closure edge this row
+ * exercises and the parent row it points at (NULL for the root row and
+ * helper rows). forced: values some columns must take (indexed like
+ * t->cols; NULL entries are free), or NULL. On INS_OK *out is the row,
+ * appended to t->rows.
+ */
+int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
+                      char **forced, int depth, Row **out)
+{
+	sd_prepare(s, t);
+	int nc = t->ncols;
+	ColPlan *plan = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*plan));
+	char **vals = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*vals));
+	bool *mark = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*mark));
+	int rowno = (int)t->rows.n;
+	bool *other = arena_alloc(s->a, (t->fks.n + 1) * sizeof(*other));
+	s->reason[0] = '\0';
+	int pr = plan_row(s, t, edge, parent, forced, depth, other, plan, vals);
+	if (pr != INS_OK)
+		return pr;
 	bool full = false;
 	StrBuf sql = STRBUF_INIT;
 	const char **params = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*params));
+	const char **chosen = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*chosen));
+	bool *incl = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*incl));
 	int ret = INS_FAIL;
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		/* decide every free column */
@@ -462,6 +487,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			Column *col = t->cols[c];
 			const char *v = NULL;
 			bool include = false;
+			incl[c] = false;
 			if (plan[c].fixed) {
 				include = plan[c].how == P_VALUE || plan[c].how == P_NULL;
 				v = plan[c].how == P_VALUE ? vals[c] : NULL;
@@ -491,7 +517,22 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			}
 			if (col->generated && plan[c].fixed)
 				include = false;
-			if (!include)
+			incl[c] = include;
+			chosen[c] = v;
+		}
+		/* a check's col = other_col: the first try copies the other's value
+		 * (a fixed one, or the earlier column's of two free ones) */
+		for (int c = 0; c < nc; c++) {
+			int o = t->hints[c].eq_col - 1;
+			if (o < 0 || o >= nc || !incl[c] || plan[c].fixed || plan[c].variant || !incl[o] ||
+			    !chosen[o] || (!plan[o].fixed && o > c))
+				continue;
+			chosen[c] = chosen[o];
+		}
+		for (int c = 0; c < nc; c++) {
+			Column *col = t->cols[c];
+			const char *v = chosen[c];
+			if (!incl[c])
 				continue;
 			if (cols.len)
 				sb_adds(&cols, ", ");
@@ -617,6 +658,27 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			changed = true;
 			if (nblamed > 1 && strcmp(st, "23505") != 0)
 				break; /* vary one column at a time: an odometer */
+		}
+		if (!changed && fixed_blamed && strcmp(st, "23514") == 0) {
+			/* a check on foreign-key columns (CHECK (user_id <> contact_id)):
+			 * point one of the row's other FKs at a fresh parent row */
+			for (size_t i = 0; i < t->fks.n && !changed; i++) {
+				const ForeignKey *fk = t->fks.items[i];
+				bool hit = false;
+				for (int k = 0; k < fk->ncols; k++) {
+					int c = sd_col_index(t, fk->cols[k]);
+					hit |= c >= 0 && mark[c] && !(forced && forced[c]);
+				}
+				if (fk == edge || other[i] || !hit)
+					continue;
+				other[i] = true;
+				int pr2 = plan_row(s, t, edge, parent, forced, depth, other, plan, vals);
+				if (pr2 != INS_OK) {
+					ret = pr2;
+					goto out;
+				}
+				changed = true;
+			}
 		}
 		if (!changed) {
 			if (fixed_blamed)

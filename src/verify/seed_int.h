@@ -39,6 +39,7 @@ typedef struct Hints {
 	bool bound_pushed;        /* vals[0] is the value the bounds chose */
 	bool has_len_lo, has_len_hi;  /* length(col) bounds in a check */
 	int len_lo, len_hi;
+	int eq_col;               /* 1 + the column a check equates this one with (a = b), or 0 */
 } Hints;
 
 typedef struct TState {
