@@ -113,6 +113,61 @@ const UserType *sd_find_type(const Model *m, const char *schema, const char *nam
 	return NULL;
 }
 
+/*
+ * The function an error context (PG_DIAG_CONTEXT) names last, the
+ * outermost one: "PL/pgSQL function public.f(text) line 3 at ..." or
+ * "SQL function \"f\" ...". NULL when it names none.
+ */
+const char *sd_context_function(Arena *a, const char *ctx)
+{
+	const char *name = NULL;
+	size_t len = 0;
+	for (const char *p = ctx; p && (p = strstr(p, "function ")) != NULL; p++) {
+		const char *q = p + 9;
+		if (*q == '"') {
+			const char *e = strchr(q + 1, '"');
+			if (!e)
+				break;
+			name = q + 1;
+			len = (size_t)(e - q - 1);
+		} else {
+			size_t n = strcspn(q, "( \n");
+			if (n && q[n] == '(') {
+				name = q;
+				len = n;
+			}
+		}
+	}
+	return name ? arena_strndup(a, name, len) : NULL;
+}
+
+/*
+ * Names the trigger behind an error whose context names a function:
+ * "trigger T on S.R (function F)" (the first user trigger that runs F),
+ * or "function F" when no trigger runs it; NULL when ctx names no
+ * function. Runs a catalog query, so the transaction must be usable.
+ */
+const char *sd_trigger_of(Seeder *s, const char *ctx)
+{
+	const char *fn = sd_context_function(s->a, ctx);
+	if (!fn || s->opt->crdb)
+		return fn ? arena_printf(s->a, "function %s", fn) : NULL;
+	const char *dot = strrchr(fn, '.');
+	const char *params[1] = {dot ? dot + 1 : fn};
+	PGresult *r = PQexecParams(s->conn,
+	                           "SELECT t.tgname, c.relnamespace::regnamespace::text, c.relname, "
+	                           "p.oid::regproc::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+	                           "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND p.proname = $1 "
+	                           "ORDER BY 2, 3, 1 LIMIT 1",
+	                           1, NULL, params, NULL, NULL, 0);
+	const char *out = arena_printf(s->a, "function %s", fn);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		out = arena_printf(s->a, "trigger %s on %s.%s (function %s)", PQgetvalue(r, 0, 0),
+		                   PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
+	PQclear(r);
+	return out;
+}
+
 /* ---------- per-table preparation ---------- */
 
 void sd_prepare(Seeder *s, TState *t)
@@ -386,6 +441,58 @@ static Row *take_row(Seeder *s, TState *t, const PGresult *r)
 }
 
 /*
+ * The row of t that a unique violation on constraint con collides with,
+ * when every column of that index is fixed (an FK's, a forced value):
+ * read back and returned (NULL when there is none, or on a database
+ * error, then with s->err set).
+ */
+static Row *existing_row(Seeder *s, TState *t, const char *con, const ColPlan *plan, char **vals)
+{
+	const Index *ix = NULL;
+	for (size_t i = 0; i < t->uniques.n && !ix; i++)
+		if (strcmp(t->uniques.items[i]->name, con) == 0)
+			ix = t->uniques.items[i];
+	if (!ix || ix->ncols < 1 || ix->ncols > 32)
+		return NULL;
+	const char *params[32];
+	StrBuf sql = STRBUF_INIT;
+	sb_addf(&sql, "SELECT %s", t->keyexpr);
+	for (int c = 0; c < t->ncols; c++) {
+		sb_adds(&sql, ", ");
+		sb_add_ident(&sql, t->cols[c]->name);
+	}
+	sb_adds(&sql, " FROM ");
+	sb_add_qualified(&sql, t->t->schema, t->t->name);
+	for (int k = 0; k < ix->ncols; k++) {
+		int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
+		if (c < 0 || !plan[c].fixed || !vals[c]) {
+			sb_release(&sql);
+			return NULL;
+		}
+		params[k] = vals[c];
+		sb_adds(&sql, k ? " AND " : " WHERE ");
+		sb_add_ident(&sql, ix->cols[k]);
+		sb_addf(&sql, "::text = $%d", k + 1);
+	}
+	sb_adds(&sql, " LIMIT 1");
+	PGresult *r = PQexecParams(s->conn, sql.buf, ix->ncols, NULL, params, NULL, NULL, 0);
+	sb_release(&sql);
+	Row *row = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		if (PQntuples(r) == 1)
+			row = take_row(s, t, r);
+		/* one of ours already: not a second row */
+		for (size_t i = 0; row && i < t->rows.n; i++)
+			if (strcmp(t->rows.items[i]->key, row->key) == 0)
+				row = NULL;
+	} else {
+		sd_db_fail(s, "reading the row a unique constraint points at", r);
+	}
+	PQclear(r);
+	return row;
+}
+
+/*
  * The columns an edge, forced values and the row's other FKs decide
  * (plan and vals, zeroed here). other (by t->fks index): FKs to fill
  * from a fresh parent row. Returns an INS_* code.
@@ -470,6 +577,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 	if (pr != INS_OK)
 		return pr;
 	bool full = false;
+	int trig_omit = 0;        /* the next column to leave out for a trigger */
 	StrBuf sql = STRBUF_INIT;
 	const char **params = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*params));
 	const char **chosen = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*chosen));
@@ -493,7 +601,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				v = plan[c].how == P_VALUE ? vals[c] : NULL;
 				if (col->identity == 'a' && plan[c].how == P_VALUE)
 					overriding = true;
-			} else if (col->generated) {
+			} else if (col->generated || plan[c].omit) {
 				include = false;
 			} else if (sd_seq_fed(col)) {
 				/* an explicit value: a sequence advanced by a rolled-back
@@ -595,6 +703,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		snprintf(s->reason, sizeof(s->reason), "%s (SQLSTATE %s)", sd_field(r, PG_DIAG_MESSAGE_PRIMARY), st);
 		memset(mark, 0, (size_t)nc * sizeof(*mark));
 		int nblamed = blame(s, t, r, mark);
+		const char *conname = arena_strdup(s->a, sd_field(r, PG_DIAG_CONSTRAINT_NAME));
+		const char *ctx = arena_strdup(s->a, sd_field(r, PG_DIAG_CONTEXT));
 		PQclear(r);
 		if (strcmp(st, "40001") == 0) {
 			s->retry = true;
@@ -615,9 +725,28 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			ret = INS_DBERR;
 			goto out;
 		}
+		/* the error came from a trigger's function: say which */
+		const char *trig = *ctx ? sd_trigger_of(s, ctx) : NULL;
+		if (trig)
+			snprintf(s->reason + strlen(s->reason), sizeof(s->reason) - strlen(s->reason), " in %s", trig);
 		if (strcmp(st, "23503") == 0 || strncmp(st, "42", 2) == 0)
 			break; /* a missing parent or no privilege: another value will not help */
 		bool changed = false;
+		if (trig && strncmp(st, "23", 2) != 0 && trig_omit <= nc) {
+			/* a trigger refused the row: leave out, one at a time, the
+			 * free columns we filled (it may fill them from others) */
+			for (int c = 0; c < nc; c++)
+				plan[c].omit = false;
+			while (trig_omit < nc && (plan[trig_omit].fixed || !incl[trig_omit] ||
+			                          t->cols[trig_omit]->generated))
+				trig_omit++;
+			if (trig_omit < nc) {
+				plan[trig_omit].omit = true;
+				trig_omit++;
+				continue;
+			}
+			trig_omit = nc + 1;
+		}
 		if (!full && (strcmp(st, "23514") == 0 || strncmp(st, "P0", 2) == 0 || nblamed == 0)) {
 			/* maybe a nullable column must be filled */
 			bool omitted = false;
@@ -658,6 +787,21 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			changed = true;
 			if (nblamed > 1 && strcmp(st, "23505") != 0)
 				break; /* vary one column at a time: an odometer */
+		}
+		if (!changed && fixed_blamed && strcmp(st, "23505") == 0) {
+			/* the foreign key's own columns are unique and a row with them
+			 * exists already (a trigger on the parent made it): use it */
+			Row *have = existing_row(s, t, conname, plan, vals);
+			if (have) {
+				VEC_PUSH(s->a, t->rows, have);
+				*out = have;
+				ret = INS_OK;
+				goto out;
+			}
+			if (s->err->code) {
+				ret = INS_DBERR;
+				goto out;
+			}
 		}
 		if (!changed && fixed_blamed && strcmp(st, "23514") == 0) {
 			/* a check on foreign-key columns (CHECK (user_id <> contact_id)):

@@ -87,6 +87,7 @@ typedef struct ColPlan {
 	const char *value;       /* P_VALUE: fixed (FK or forced), or NULL to generate */
 	bool fixed;              /* set by an FK or forced: never varied */
 	bool force_gen;          /* generate even though there is a default */
+	bool omit;               /* left out for a trigger to fill */
 	int variant;
 } ColPlan;
 
@@ -100,6 +101,11 @@ int sd_db_fail(Seeder *s, const char *what, const PGresult *r);
 /* Runs one command that must succeed. Returns 0 or -1 (err set). */
 int sd_run(Seeder *s, const char *sql);
 int sd_col_index(const TState *t, const char *name);
+/* The outermost function an error context names, or NULL. */
+const char *sd_context_function(Arena *a, const char *ctx);
+/* "trigger T on S.R (function F)" for an error context naming F, "function F"
+ * when no trigger runs it, NULL when it names no function (runs a query). */
+const char *sd_trigger_of(Seeder *s, const char *ctx);
 TState *sd_st_of(Seeder *s, const Table *t);
 const UserType *sd_find_type(const Model *m, const char *schema, const char *name);
 void sd_prepare(Seeder *s, TState *t);
