@@ -24,6 +24,7 @@
 #include "util/quote.h"
 #include "util/strbuf.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,12 +412,20 @@ static int blame(Seeder *s, TState *t, const PGresult *r, bool *mark)
 				sd_cols_in_expr(s->a, t, t->checks.items[i]->expr, mark);
 		for (size_t i = 0; i < t->uniques.n; i++) {
 			const Index *ix = t->uniques.items[i];
-			if (strcmp(ix->name, con) == 0)
-				for (int k = 0; k < ix->ncols; k++) {
-					int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
-					if (c >= 0)
-						mark[c] = true;
-				}
+			if (strcmp(ix->name, con) != 0)
+				continue;
+			bool expr = false;
+			for (int k = 0; k < ix->ncols; k++) {
+				int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
+				if (c >= 0)
+					mark[c] = true;
+				expr |= !ix->cols[k];
+			}
+			/* a partial index's WHERE or an expression may involve any
+			 * column: every one may change (active = false leaves it) */
+			if (ix->partial || expr)
+				for (int c = 0; c < t->ncols; c++)
+					mark[c] |= !t->cols[c]->generated;
 		}
 	}
 	if (*dtype) /* a domain's check: every column of that domain */
@@ -440,6 +449,20 @@ static Row *take_row(Seeder *s, TState *t, const PGresult *r)
 	return row;
 }
 
+/* PGCASCADE_VERIFY_DEBUG: the row as the server returned it, one JSON
+ * object by column name, for tests that insert it again themselves. */
+static void debug_row(const TState *t, const Row *row)
+{
+	json_object *o = json_object_new_object();
+	for (int c = 0; c < t->ncols; c++)
+		json_object_object_add(o, t->cols[c]->name, row->v[c] ? json_object_new_string(row->v[c]) : NULL);
+	StrBuf q = STRBUF_INIT;
+	sb_add_qualified(&q, t->t->schema, t->t->name);
+	fprintf(stderr, "verify-row: %s\t%s\n", q.buf, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	sb_release(&q);
+	json_object_put(o);
+}
+
 /*
  * The row of t that a unique violation on constraint con collides with,
  * when every column of that index is fixed (an FK's, a forced value):
@@ -452,7 +475,7 @@ static Row *existing_row(Seeder *s, TState *t, const char *con, const ColPlan *p
 	for (size_t i = 0; i < t->uniques.n && !ix; i++)
 		if (strcmp(t->uniques.items[i]->name, con) == 0)
 			ix = t->uniques.items[i];
-	if (!ix || ix->ncols < 1 || ix->ncols > 32)
+	if (!ix || ix->partial || ix->ncols < 1 || ix->ncols > 32)
 		return NULL;
 	const char *params[32];
 	StrBuf sql = STRBUF_INIT;
@@ -682,6 +705,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 			Row *row = take_row(s, t, r);
 			PQclear(r);
+			if (getenv("PGCASCADE_VERIFY_DEBUG"))
+				debug_row(t, row);
 			if (sd_run(s, "RELEASE SAVEPOINT pgcascade_seed") < 0) {
 				ret = INS_DBERR;
 				goto out;
@@ -732,7 +757,10 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		if (strcmp(st, "23503") == 0 || strncmp(st, "42", 2) == 0)
 			break; /* a missing parent or no privilege: another value will not help */
 		bool changed = false;
-		if (trig && strncmp(st, "23", 2) != 0 && trig_omit <= nc) {
+		bool omitted_blamed = false;
+		for (int c = 0; c < nc; c++)
+			omitted_blamed |= plan[c].omit && mark[c];
+		if (trig_omit <= nc && ((trig && strncmp(st, "23", 2) != 0) || omitted_blamed)) {
 			/* a trigger refused the row: leave out, one at a time, the
 			 * free columns we filled (it may fill them from others) */
 			for (int c = 0; c < nc; c++)
