@@ -605,6 +605,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 	const char **params = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*params));
 	const char **chosen = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*chosen));
 	bool *incl = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*incl));
+	bool *copy = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*copy));
+	bool *isfixed = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*isfixed));
 	int ret = INS_FAIL;
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		/* decide every free column */
@@ -654,12 +656,12 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		/* a check's col = other_col: the first try copies the other's value
 		 * (a fixed one, or the earlier column's of two free ones) */
 		for (int c = 0; c < nc; c++) {
-			int o = t->hints[c].eq_col - 1;
-			if (o < 0 || o >= nc || !incl[c] || plan[c].fixed || plan[c].variant || !incl[o] ||
-			    !chosen[o] || (!plan[o].fixed && o > c))
-				continue;
-			chosen[c] = chosen[o];
+			copy[c] = incl[c] && !plan[c].fixed && !plan[c].variant;
+			isfixed[c] = plan[c].fixed;
+			if (!incl[c])
+				chosen[c] = NULL;
 		}
+		sd_copy_equal(t, copy, isfixed, chosen);
 		for (int c = 0; c < nc; c++) {
 			Column *col = t->cols[c];
 			const char *v = chosen[c];
@@ -831,9 +833,10 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				goto out;
 			}
 		}
-		if (!changed && fixed_blamed && strcmp(st, "23514") == 0) {
-			/* a check on foreign-key columns (CHECK (user_id <> contact_id)):
-			 * point one of the row's other FKs at a fresh parent row */
+		if (!changed && fixed_blamed && (strcmp(st, "23514") == 0 || strcmp(st, "23505") == 0)) {
+			/* a check on foreign-key columns (CHECK (user_id <> contact_id)),
+			 * or a unique index over them that another path's row holds
+			 * already: point one of the row's other FKs at a fresh parent row */
 			for (size_t i = 0; i < t->fks.n && !changed; i++) {
 				const ForeignKey *fk = t->fks.items[i];
 				bool hit = false;

@@ -106,6 +106,15 @@ int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_dom
                      const char ***out);
 
 /*
+ * One row for a CHECK over several columns: out[i] is fixed[i] when that
+ * is not NULL, else the first candidate the check gives cols[i] (copied
+ * from the column an equality ties it to, as seeding's first try does),
+ * else NULL. (Exposed for unit tests.)
+ */
+void seed_check_row(Arena *a, const char *expr, const char *const *cols, const char *const *fixed, int ncols,
+                    const char **out);
+
+/*
  * The k-th generic candidate for a scalar type (format_type spelling),
  * made distinct by serial, into out. Returns false past the last one.
  * (Exposed for unit tests.)

@@ -131,6 +131,9 @@ void sd_add_hint(Arena *a, Hints *h, const char *v);
  * a domain check, VALUE is that column), and the columns it mentions. */
 void sd_hints_from_expr(Arena *a, TState *t, const char *expr, int value_col);
 void sd_cols_in_expr(Arena *a, const TState *t, const char *expr, bool *mark);
+/* A check's col = other_col: chosen[c] (may_copy[c]) takes the other's
+ * value, when that one is fixed or comes earlier (two free ones). */
+void sd_copy_equal(const TState *t, const bool *may_copy, const bool *fixed, const char **chosen);
 /* check.c: strings within the length bounds, first (sd_finish_bounds calls it). */
 void sd_finish_lengths(Arena *a, Hints *h);
 /* check.c: the key columns of pg_get_partkeydef() text (NULL for an
