@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "exitcodes.h"
+#include "util/xalloc.h"
 #include "version.h"
 
 #include <signal.h>
@@ -155,7 +156,7 @@ int main(int argc, char **argv)
 	const Command *c = command_find(argv[1]);
 	if (c) {
 		int rc = check_options(c, argc - 1, argv + 1);
-		return rc ? rc : c->fn(argc - 1, argv + 1);
+		return rc ? rc : xalloc_run(c->fn, argc - 1, argv + 1); /* out of memory: 4 */
 	}
 	/* A misspelt command: name the nearest visible one, no help dump. */
 	const char *best = NULL;

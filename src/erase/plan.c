@@ -19,6 +19,7 @@
 #include "erase/erase.h"
 #include "exitcodes.h"
 #include "util/quote.h"
+#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -576,9 +577,7 @@ void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
 {
 	int last = upto < 0 ? (int)p->nodes.n - 1 : upto;
 	/* Only the sets the statement reads: upto and its ancestors. */
-	unsigned char *need = calloc((size_t)last + 1, 1);
-	if (!need)
-		return;
+	unsigned char *need = xcalloc((size_t)last + 1, 1);
 	if (upto < 0)
 		memset(need, 1, (size_t)last + 1);
 	else
@@ -785,8 +784,8 @@ void erase_verify_sql(const ErasePlan *p, StrBuf *sb)
 		const ForeignKey *fk = p->m->fks.items[fi];
 		if (fk->dropped || fk->ref != root->t || fk->table->partition_of || fk->nref_cols != p->nkey)
 			continue;
-		int *map = calloc((size_t)p->nkey, sizeof(int));
-		bool ok = map != NULL;
+		int *map = xcalloc((size_t)p->nkey, sizeof(int));
+		bool ok = true;
 		for (int k = 0; ok && k < fk->nref_cols; k++) {
 			map[k] = -1;
 			for (int j = 0; j < p->nkey; j++)

@@ -1465,8 +1465,8 @@ static void liquibase_blank(Source *s)
 			while (w < le && (*w == ' ' || *w == '\t'))
 				w++;
 			if (le - w >= 9 && strncasecmp(w, "changeset", 9) == 0) {
-				char *line = strndup(w, (size_t)(le - w));
-				char *db = line ? strstr(line, "dbms:") : NULL;
+				char *line = xstrndup(w, (size_t)(le - w));
+				char *db = strstr(line, "dbms:");
 				skip = false;
 				if (db) {
 					size_t n = strcspn(db + 5, " \t\r");

@@ -39,6 +39,7 @@
 #include "exitcodes.h"
 #include "loader/live.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -60,12 +61,7 @@ static void secret_add(Secrets *sec, const char *p, size_t n)
 {
 	if (!sec || !p || n < MIN_SCRUB_LEN || sec->n == MAX_SECRETS)
 		return;
-	char *c = malloc(n + 1);
-	if (!c)
-		return;
-	memcpy(c, p, n);
-	c[n] = '\0';
-	sec->s[sec->n++] = c;
+	sec->s[sec->n++] = xstrndup(p, n);
 }
 
 static void secrets_free(Secrets *sec)

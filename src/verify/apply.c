@@ -10,6 +10,7 @@
 #include "frontend/psql.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <pg_query.h>
@@ -312,7 +313,7 @@ static char *drop_index_sql(PGconn *conn, const char *stmt)
 		sb_release(&name);
 	}
 	if (sb.len)
-		out = strdup(sb.buf);
+		out = xstrdup(sb.buf);
 	sb_release(&sb);
 out:
 	if (root)
@@ -347,7 +348,7 @@ static PGresult *crdb_repair(PGconn *conn, const Source *src, int place, const c
 			log_info("%s:%d:%d: created extension %s in the throwaway cluster (CockroachDB has this built in)",
 			         l.file, l.line, l.col, ext);
 		sb_release(&sb);
-		sql = strdup(stmt);
+		sql = xstrdup(stmt);
 	} else {
 		sql = drop_index_sql(conn, stmt);
 		if (sql)

@@ -98,7 +98,7 @@ static void teardown(void)
 			pid_t rm = fork();
 			if (rm == 0) {
 				execv(g_rm_argv[0], g_rm_argv);
-				_exit(127);
+				_exit(127); /* pgc-allow-exit: ends the forked child, not pgcascade */
 			}
 			if (rm > 0)
 				while (waitpid(rm, NULL, 0) < 0 && errno == EINTR)
@@ -196,8 +196,8 @@ int cluster_find_bindir(char *out, Err *err)
 		int n = 0;
 		struct dirent *e;
 		while ((e = readdir(d)) && n < 64)
-			if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && (names[n] = strdup(e->d_name)))
-				n++;
+			if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+				names[n++] = xstrdup(e->d_name);
 		closedir(d);
 		qsort(names, (size_t)n, sizeof(names[0]), cmp_version_desc);
 		int found = -1;
@@ -213,8 +213,8 @@ int cluster_find_bindir(char *out, Err *err)
 	}
 	const char *path = getenv("PATH");
 	if (path) {
-		char *copy = strdup(path), *save = NULL;
-		for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir; dir = strtok_r(NULL, ":", &save)) {
+		char *copy = xstrdup(path), *save = NULL;
+		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 			if (*dir && has_server(dir)) {
 				snprintf(out, PATH_MAX, "%s", dir);
 				free(copy);
@@ -290,24 +290,24 @@ static pid_t spawn(const RunAs *ra, char *const argv[], const char *dir, const c
 		if (ra->drop) {
 			if (setgid(ra->gid) < 0 || initgroups(ra->user, ra->gid) < 0 || setuid(ra->uid) < 0) {
 				dprintf(2, "could not switch to user %s: %s\n", ra->user, strerror(errno));
-				_exit(126);
+				_exit(126); /* pgc-allow-exit: ends the forked child, not pgcascade */
 			}
 		}
 		if (die_with_parent)
 			prctl(PR_SET_PDEATHSIG, SIGQUIT); /* after setuid, which clears it */
 		if (chdir(dir) < 0)
-			_exit(126);
+			_exit(126); /* pgc-allow-exit: ends the forked child, not pgcascade */
 		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		int nul = open("/dev/null", O_RDONLY);
 		if (fd < 0 || nul < 0)
-			_exit(126);
+			_exit(126); /* pgc-allow-exit: ends the forked child, not pgcascade */
 		dup2(nul, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		execv(argv[0], argv);
 		dprintf(2, "could not run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		_exit(127); /* pgc-allow-exit: ends the forked child, not pgcascade */
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return pid;
@@ -425,7 +425,7 @@ static int remove_tree(const char *dir)
 		return -1;
 	if (rm == 0) {
 		execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
-		_exit(127);
+		_exit(127); /* pgc-allow-exit: ends the forked child, not pgcascade */
 	}
 	int status = 0;
 	while (waitpid(rm, &status, 0) < 0 && errno == EINTR)

@@ -5,6 +5,7 @@
 #include "exitcodes.h"
 #include "fix/fix.h"
 #include "loader/live.h"
+#include "util/xalloc.h"
 #include "verify/cluster.h"
 #include "verify/seed.h"
 
@@ -59,6 +60,10 @@ static void on_usr1(int sig)
 
 static void stall(const char *phase)
 {
+	/* where each phase starts in the allocation count, for the tests
+	 * that fail one allocation in each (t0625) */
+	if (getenv("PGCASCADE_COUNT_ALLOC"))
+		fprintf(stderr, "pgcascade: allocations before %s: %ld\n", phase, xalloc_count());
 	const char *want = getenv("PGCASCADE_VERIFY_STALL");
 	if (!want || strcmp(want, phase) != 0)
 		return;

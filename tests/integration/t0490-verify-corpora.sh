@@ -17,6 +17,7 @@
 #     pgsql-http, which Debian does not package: the report names the
 #     trigger, its function and the missing type (exit 1, not 3).
 source "$PGC_ROOT/tests/lib/tap.sh"
+source "$PGC_ROOT/tests/lib/corpora.sh"
 C="$PGC_ROOT/tests/corpora"
 # The plan: proves() runs 4 checks, 6 when the corpus has blocking edges;
 # chatbot-ui 4, the leftover check 1.
@@ -30,32 +31,7 @@ mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
 
 # files NAME: the files to apply, in the runner's order (prepared under $TMP/NAME)
-files() {
-	local d="$C/$1" w="$TMP/$1" f src
-	mkdir -p "$w"
-	[ -f "$d/setup.sql" ] && echo "$d/setup.sql"
-	while read -r f; do
-		case "$f" in
-		*.go) src="$d/patched/${f%.go}.sql"; [ -f "$src" ] || continue ;;
-		*) src="$d/src/$f"; [ -f "$d/patched/$f" ] && src="$d/patched/$f" ;;
-		esac
-		case "$1" in
-		supabase-auth)
-			sed -E 's/\{\{\s*index\s+\.Options\s+"Namespace"\s*\}\}/auth/g' "$src" >"$w/${src##*/}"
-			echo "$w/${src##*/}" ;;
-		hatchet)
-			if grep -q '^--[[:space:]]*+goose[[:space:]]\+Up' "$src"; then
-				awk 'BEGIN { up = 0 } /^--[[:space:]]*\+goose[[:space:]]+Up/ { up = 1; print ""; next }
-				     /^--[[:space:]]*\+goose[[:space:]]+Down/ { up = 0; print ""; next } { print (up ? $0 : "") }' \
-					"$src" >"$w/${src##*/}"
-				echo "$w/${src##*/}"
-			else
-				echo "$src"
-			fi ;;
-		*) echo "$src" ;;
-		esac
-	done <"$d/order.txt"
-}
+files() { corpus_files "$C/$1" "$TMP/$1"; }
 
 # retains ROOT FILES...: --retain (array `retain`) for every table audit
 # names user-column-no-fk (see retain_from_audit in tests/lib/tap.sh)

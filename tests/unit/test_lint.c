@@ -594,6 +594,9 @@ static void golden(const char *name, const char *actual, const char *dir)
 		assert_non_null(f);
 		fputs(stable, f);
 		fclose(f);
+		free(stable);
+		/* an update run never passes: the new golden needs a review */
+		fail_msg("%s rewritten (PGC_UPDATE_GOLDEN): review the diff, then run without PGC_UPDATE_GOLDEN", path);
 	}
 	FILE *f = fopen(path, "r");
 	if (!f)

@@ -2,7 +2,9 @@
  * test_seed.c - verify's value generation: the candidates CHECK
  * constraints suggest (inputs are pg_get_constraintdef() output copied
  * from PostgreSQL 15 for tests/fixtures/verify/type-zoo.sql), and the
- * generic values per type.
+ * generic values per type. tests/integration/t0627-seed-pins-oracle.sh reads
+ * the pins below and checks each on PostgreSQL (the hints satisfy their
+ * CHECK, the generic values are accepted by their type).
  */
 #include <stdarg.h>
 #include <stddef.h>

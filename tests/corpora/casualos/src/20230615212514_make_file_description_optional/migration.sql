@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "FileRecord" ALTER COLUMN "description" DROP NOT NULL;

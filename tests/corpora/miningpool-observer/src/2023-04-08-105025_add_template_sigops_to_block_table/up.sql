@@ -1,0 +1,1 @@
+ALTER TABLE block ADD "template_sigops" BIGINT NOT NULL DEFAULT 0;
