@@ -596,6 +596,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 	int rowno = (int)t->rows.n;
 	bool *other = arena_alloc(s->a, (t->fks.n + 1) * sizeof(*other));
 	s->reason[0] = '\0';
+	s->refused[0] = '\0';
 	int pr = plan_row(s, t, edge, parent, forced, depth, other, plan, vals);
 	if (pr != INS_OK)
 		return pr;
@@ -756,6 +757,7 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		const char *trig = *ctx ? sd_trigger_of(s, ctx) : NULL;
 		if (trig)
 			snprintf(s->reason + strlen(s->reason), sizeof(s->reason) - strlen(s->reason), " in %s", trig);
+		snprintf(s->refused, sizeof(s->refused), "%s", trig ? trig : conname);
 		if (strcmp(st, "23503") == 0 || strncmp(st, "42", 2) == 0)
 			break; /* a missing parent or no privilege: another value will not help */
 		bool changed = false;
@@ -901,14 +903,17 @@ typedef struct Task {
 	const ForeignKey *edge;
 	bool done;
 	char *reason;
+	char *refused;            /* the constraint or trigger behind reason, or NULL */
 	char *waited;             /* why its row kept waiting, when it did */
 	bool boundary;            /* a SET NULL / SET DEFAULT edge out of the closure: its
 	                             row stays, but the delete must be able to update it */
 } Task;
 
-static void add_unseeded(Seeder *s, SeedResult *out, TState *t, const ForeignKey *fk, const char *why)
+static void add_unseeded(Seeder *s, SeedResult *out, TState *t, const ForeignKey *fk, const char *why,
+                         const char *refused)
 {
-	Unseeded u = {t->t->schema, t->t->name, fk ? fk->name : NULL, arena_strdup(s->a, why)};
+	Unseeded u = {t->t->schema, t->t->name, fk ? fk->name : NULL, arena_strdup(s->a, why),
+	              refused && *refused ? arena_strdup(s->a, refused) : NULL};
 	VEC_PUSH(s->a, out->unseeded, u);
 }
 
@@ -1078,6 +1083,7 @@ static int run_tasks(Seeder *s, Task *tasks, size_t n, const unsigned char *need
 				row->parent = pr;
 			} else {
 				tk->reason = arena_strdup(s->a, s->reason);
+				tk->refused = arena_strdup(s->a, s->refused);
 			}
 		}
 	}
@@ -1178,7 +1184,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			t->depth = e->depth;
 		}
 		for (int k = 0; k < e->nvia; k++) {
-			Task tk = {t, e->via[k], false, NULL, NULL, false};
+			Task tk = {.t = t, .edge = e->via[k]};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -1193,7 +1199,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			continue;
 		TState *p = sd_st_of(s, fk->ref), *t = sd_st_of(s, fk->table);
 		if (p && t && p->in_closure) {
-			Task tk = {t, fk, false, NULL, NULL, true};
+			Task tk = {.t = t, .edge = fk, .boundary = true};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -1239,7 +1245,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	if (r == INS_DBERR)
 		return s->retry ? 1 : -1;
 	if (r != INS_OK) {
-		add_unseeded(s, out, rt, NULL, *s->reason ? s->reason : "could not insert the root row");
+		add_unseeded(s, out, rt, NULL, *s->reason ? s->reason : "could not insert the root row", s->refused);
 	} else {
 		rootrow->linked = true;
 		rootrow->owner = 0;
@@ -1268,7 +1274,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 					         tk->edge->ref->schema, tk->edge->ref->name);
 				why = buf;
 			}
-			add_unseeded(s, out, tk->t, tk->edge, why);
+			add_unseeded(s, out, tk->t, tk->edge, why, tk->reason ? tk->refused : NULL);
 		}
 		/* owner B: a second root row (a key that cannot hold two
 		 * values leaves the proof with one owner, said so) */
@@ -1289,6 +1295,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			for (size_t i = 0; i < ntree; i++) {
 				tasks.items[i].done = false;
 				tasks.items[i].reason = NULL;
+				tasks.items[i].refused = NULL;
 				tasks.items[i].waited = NULL;
 			}
 			if (run_tasks(s, tasks.items, ntree, need) == INS_DBERR)

@@ -47,6 +47,8 @@ typedef struct Unseeded {
 	const char *schema, *table;
 	const char *constraint;  /* the incoming edge left without a row, or NULL */
 	const char *reason;
+	const char *refused_by;  /* the constraint or "trigger T on S.R (function F)" that refused
+	                            the last try, or NULL */
 } Unseeded;
 
 typedef struct Blocker {     /* NO ACTION / RESTRICT edge found by the verification query */

@@ -77,6 +77,7 @@ typedef struct Seeder {
 	int tied;                 /* cross rows: FKs that point at the owner's rows */
 	Err *err;
 	char reason[1024];        /* why the last insert failed */
+	char refused[512];        /* the constraint or trigger that refused it, or "" */
 } Seeder;
 
 enum { INS_OK = 0, INS_WAIT = 1, INS_FAIL = 2, INS_DBERR = -1 };

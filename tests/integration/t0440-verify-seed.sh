@@ -20,7 +20,7 @@ source "$(dirname "$0")/../lib/tap.sh"
 
 D="$FIXTURES/verify/seed"
 SHAPES=(two-users unique-paths trigger-fill partitioned)
-plan $((4 * ${#SHAPES[@]} + 5))
+plan $((4 * ${#SHAPES[@]} + 6))
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$1" "$TMP/out"; }
@@ -81,6 +81,8 @@ check_eq "unseedable: exit 1" 1 "$RC"
 check_eq "unseedable: the table, the edge and the reason naming the trigger and its function (JSON)" \
 	'public.ledger ledger_user_id_fkey the ledger is closed (SQLSTATE P0001) in trigger ledger_closed on public.ledger (function ledger_closed)' \
 	"$(j '.unseeded[] | "\(.schema).\(.table) \(.constraint) \(.reason)"')"
+check_eq "unseedable: refused_by names the trigger (JSON)" 'trigger ledger_closed on public.ledger (function ledger_closed)' \
+	"$(j '.unseeded[] | .refused_by')"
 check_eq "unseedable: the other tables are seeded" "public.notes 1 public.users 1" \
 	"$(j '[.tables[] | select(.table != "ledger") | "\(.schema).\(.table) \(.seeded)"] | sort | join(" ")')"
 pgc verify --with-fix "$D/unseedable.sql"
