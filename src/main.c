@@ -10,7 +10,6 @@
 #include "version.h"
 
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,107 +28,6 @@ static void usage(FILE *f)
 	           "\nRun 'pgcascade <command> --help' for a command's options, or see pgcascade(1).\n"
 	           "Exit codes: 0 ok, 1 error findings (or fix needed / proof failed), 2 usage or input error,\n"
 	           "3 database error, 4 internal error.\n");
-}
-
-/* The long option of c named by arg ("--name" or "--name=value"): exact,
- * else the unique prefix getopt_long accepts. NULL when unknown (*ambiguous
- * set when several match). */
-static const struct option *find_option(const Command *c, const char *name, size_t len, bool *ambiguous)
-{
-	const struct option *hit = NULL;
-	int nhit = 0;
-	*ambiguous = false;
-	for (int pass = 0; pass < 2; pass++) {
-		const struct option *t = pass ? c->options : common_long_options;
-		int n = pass ? -1 : common_long_options_count;
-		for (int i = 0; t && (n < 0 ? t[i].name != NULL : i < n); i++) {
-			if (strncmp(t[i].name, name, len) != 0)
-				continue;
-			if (strlen(t[i].name) == len)
-				return &t[i];
-			hit = &t[i];
-			nhit++;
-		}
-	}
-	*ambiguous = nhit > 1;
-	return nhit == 1 ? hit : NULL;
-}
-
-/* The option of c nearest to name (edit distance at most 2), or NULL. */
-static const char *nearest_option(const Command *c, const char *name, size_t len)
-{
-	char buf[64];
-	if (len >= sizeof(buf))
-		return NULL;
-	memcpy(buf, name, len);
-	buf[len] = 0;
-	const char *best = NULL;
-	int bestd = 3;
-	for (int pass = 0; pass < 2; pass++) {
-		const struct option *t = pass ? c->options : common_long_options;
-		int n = pass ? -1 : common_long_options_count;
-		for (int i = 0; t && (n < 0 ? t[i].name != NULL : i < n); i++) {
-			int d = edit_distance(buf, t[i].name);
-			if (d < bestd) {
-				bestd = d;
-				best = t[i].name;
-			}
-		}
-	}
-	return best;
-}
-
-/*
- * Checks the options of command c before it parses them, so that every
- * command answers a misspelt or incomplete option the same way: one
- * "pgcascade: error:" line with a suggestion, exit 2, no help dump.
- * Returns 0 when getopt_long will accept every option.
- */
-static int check_options(const Command *c, int argc, char **argv)
-{
-	if (!c->summary)
-		return 0; /* hidden commands parse their own words */
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
-			break;
-		if (a[0] != '-' || a[1] == 0)
-			continue;
-		if (a[1] != '-') {
-			fprintf(stderr, "pgcascade: error: %s: unknown option \"%s\" (options are long: --name; see "
-			                "pgcascade %s --help)\n", c->name, a, c->name);
-			return PGC_EXIT_USAGE;
-		}
-		const char *name = a + 2, *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		bool ambiguous;
-		const struct option *o = find_option(c, name, len, &ambiguous);
-		if (!o) {
-			const char *near = ambiguous ? NULL : nearest_option(c, name, len);
-			if (ambiguous)
-				fprintf(stderr, "pgcascade: error: %s: option \"--%.*s\" is ambiguous; spell it out (see "
-				                "pgcascade %s --help)\n", c->name, (int)len, name, c->name);
-			else if (near)
-				fprintf(stderr, "pgcascade: error: %s: unknown option \"--%.*s\"; did you mean \"--%s\"?\n",
-				        c->name, (int)len, name, near);
-			else
-				fprintf(stderr, "pgcascade: error: %s: unknown option \"--%.*s\" (see pgcascade %s --help)\n",
-				        c->name, (int)len, name, c->name);
-			return PGC_EXIT_USAGE;
-		}
-		if (o->has_arg == no_argument && eq) {
-			fprintf(stderr, "pgcascade: error: %s: option \"--%s\" takes no value\n", c->name, o->name);
-			return PGC_EXIT_USAGE;
-		}
-		if (o->has_arg == required_argument && !eq) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "pgcascade: error: %s: option \"--%s\" needs a value\n", c->name, o->name);
-				return PGC_EXIT_USAGE;
-			}
-			i++; /* the value, whatever it looks like */
-		}
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -154,10 +52,8 @@ int main(int argc, char **argv)
 		return PGC_EXIT_OK;
 	}
 	const Command *c = command_find(argv[1]);
-	if (c) {
-		int rc = check_options(c, argc - 1, argv + 1);
-		return rc ? rc : xalloc_run(c->fn, argc - 1, argv + 1); /* out of memory: 4 */
-	}
+	if (c) /* each parses with cli_parse() (cli/options.h); out of memory: 4 */
+		return xalloc_run(c->fn, argc - 1, argv + 1);
 	/* A misspelt command: name the nearest visible one, no help dump. */
 	const char *best = NULL;
 	int bestd = 3;
@@ -170,9 +66,12 @@ int main(int argc, char **argv)
 			best = pgc_commands[i].name;
 		}
 	}
-	if (best)
-		fprintf(stderr, "pgcascade: error: unknown command \"%s\"; did you mean \"%s\"?\n", argv[1], best);
+	if (argv[1][0] == '-') /* an option before the command: its name only, never a value */
+		fprintf(stderr, "pgcascade: error: unknown option '%.*s' (the command comes first: pgcascade "
+		                "<command> [options]; see pgcascade --help)\n", (int)strcspn(argv[1], "="), argv[1]);
+	else if (best)
+		fprintf(stderr, "pgcascade: error: unknown command '%s' (did you mean '%s'?)\n", argv[1], best);
 	else
-		fprintf(stderr, "pgcascade: error: unknown command \"%s\" (see pgcascade --help)\n", argv[1]);
+		fprintf(stderr, "pgcascade: error: unknown command '%s' (see pgcascade --help)\n", argv[1]);
 	return PGC_EXIT_USAGE;
 }

@@ -67,6 +67,7 @@
  */
 #include "analysis/graph.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
 
@@ -78,11 +79,14 @@
 /* Queue-replay work budget (edge visits) for order_outcome over one run. */
 #define SIMULATION_BUDGET 5000000L
 
+/* A table as reports name it (words_table). */
 static const char *disp(Arena *a, const Table *t)
 {
-	if (strcmp(t->schema, "public") == 0)
-		return t->name;
-	return arena_printf(a, "%s.%s", t->schema, t->name);
+	StrBuf sb = STRBUF_INIT;
+	words_table(&sb, t->schema, t->name);
+	char *s = arena_strdup(a, sb.buf);
+	sb_release(&sb);
+	return s;
 }
 
 /* Is idx a key a foreign key may reference: primary or unique, whole, on columns? */
@@ -630,11 +634,9 @@ static const ForeignKey **edge_path(Model *m, const Walk *w, const ForeignKey *e
 	return path;
 }
 
-static void add_path_text(Model *m, StrBuf *sb, const Root *r, const ForeignKey **path, int n)
+static void add_path_text(StrBuf *sb, const Root *r, const ForeignKey **path, int n)
 {
-	sb_adds(sb, disp(m->arena, r->t));
-	for (int k = 0; k < n; k++)
-		sb_addf(sb, " <- %s (%s)", disp(m->arena, path[k]->table), path[k]->name);
+	words_path(sb, r->t, path, n);
 }
 
 /* fk-blocks-delete for one root. done[] (by FK id) keeps one finding per edge. */
@@ -708,8 +710,8 @@ static void blocks_findings(Model *m, const Graph *g, const Walk *w, Owners *own
 		int n = lp + 1;
 		const ForeignKey **path = edge_path(m, w, e);
 		StrBuf sb = STRBUF_INIT;
-		add_path_text(m, &sb, r, path, n);
-		sb_addf(&sb, ": ON DELETE %s blocks DELETE FROM %s%s", fk_action_sql(e->on_delete),
+		add_path_text(&sb, r, path, n);
+		sb_addf(&sb, ": %s blocks DELETE FROM %s%s", words_action(e->on_delete),
 		        disp(m->arena, r->t), blocks_suffix(blocks, outcome, single));
 		Finding *f = arena_alloc(m->arena, sizeof(*f));
 		f->rule = "fk-blocks-delete";
@@ -774,8 +776,8 @@ static void set_null_findings(Model *m)
 			f->loc = fk->ref_loc.file ? fk->ref_loc : fk->origin;
 			f->fk = fk;
 			f->message = arena_printf(m->arena,
-			        "ON DELETE %s on NOT NULL column %s.%s (%s): deleting a row of %s fails",
-			        fk_action_sql(fk->on_delete), disp(m->arena, fk->table), c->name, fk->name,
+			        "%s on NOT NULL column %s.%s (%s): deleting a row of %s fails",
+			        words_action(fk->on_delete), disp(m->arena, fk->table), c->name, fk->name,
 			        disp(m->arena, fk->ref));
 			f->help = arena_printf(m->arena, "ALTER COLUMN %s DROP NOT NULL, or ON DELETE CASCADE",
 			                       quote_ident(m->arena, c->name));
@@ -979,7 +981,7 @@ static void shared_findings(Model *m, const Graph *g, const Walk *w, Owners *own
 			for (int i = 0; i < nk; i++)
 				sb_addf(&cols, "%s%s", i ? ", " : "", tuples.items[bad][i]);
 			StrBuf sb = STRBUF_INIT;
-			add_path_text(m, &sb, r, path, n);
+			add_path_text(&sb, r, path, n);
 			sb_addf(&sb, ": deleting a row of %s also deletes the rows of %s that belong to other "
 			        "%s (%s.%s)%s", disp(a, r->t), disp(a, T), r->t->name, disp(a, T), cols.buf,
 			        e->on_delete == FK_CASCADE ? "" : ", once this edge cascades");

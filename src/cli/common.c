@@ -1,5 +1,6 @@
 /* common.c - shared options and model loading; see common.h. */
 #include "cli/common.h"
+#include "cli/commands.h"
 #include "exitcodes.h"
 #include "loader/live.h"
 
@@ -7,121 +8,57 @@
 #include <string.h>
 #include <unistd.h>
 
-const struct option common_long_options[] = {
-	{"db", required_argument, NULL, OPT_DB},
-	{"dialect", required_argument, NULL, OPT_DIALECT},
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"owner-column", required_argument, NULL, OPT_OWNER},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"color", required_argument, NULL, OPT_COLOR},
-	{"quiet", no_argument, NULL, OPT_QUIET},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"layout", required_argument, NULL, OPT_LAYOUT},
-	{"set", required_argument, NULL, OPT_SET},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-};
-const int common_long_options_count = sizeof(common_long_options) / sizeof(common_long_options[0]);
-
-const char common_options_help[] =
-	"  --db URL              read a live database (libpq conninfo or URI) instead of files\n"
-	"  --dialect D           postgres, cockroach or auto (default: auto)\n"
-	"  --root SPEC           root table in SQL syntax, repeatable (default: users)\n"
-	"                        e.g. auth.users, '\"Users\"', 'users(id)'\n"
-	"  --owner-column PAT    owner-column pattern, repeatable; * matches any text\n"
-	"                        (default: <root in singular>_id, e.g. user_id)\n"
-	"  --format F            output format (see the command's help)\n"
-	"  --color WHEN          auto, always or never (default: auto)\n"
-	"  --layout NAME         how to read directories: auto (default), plain,\n"
-	"                        golang-migrate, goose, dbmate, flyway, liquibase,\n"
-	"                        sqitch, diesel, sqlx, refinery, pop, prisma,\n"
-	"                        supabase, atlas, graphile-migrate (doc/sources.md)\n"
-	"  --set NAME=VALUE      value of a pop template option, repeatable\n"
-	"                        (e.g. --set Namespace=auth)\n"
-	"  --verbose             also name each file the migration tool would not run\n"
-	"  --quiet               no progress messages\n"
-	"  --help                show this help\n";
-
-void common_init(CommonOptions *o)
+int common_settings(const Settings *s, CommonOptions *o, Err *err)
 {
+	const LintConfig *cfg = &s->cfg;
 	memset(o, 0, sizeof(*o));
-	o->dialect = DIALECT_AUTO;
-	o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-}
-
-static void push(Arena *a, const char ***v, int *n, const char *s)
-{
-	const char **nv = arena_alloc(a, (size_t)(*n + 1) * sizeof(*nv));
-	if (*n)
-		memcpy(nv, *v, (size_t)*n * sizeof(*nv));
-	nv[(*n)++] = s;
-	*v = nv;
-}
-
-int common_option(Arena *a, CommonOptions *o, int opt, const char *arg, Err *err)
-{
-	switch (opt) {
-	case OPT_DB:
-		o->db = arg;
-		o->use_db = true;
-		return 1;
-	case OPT_DIALECT:
-		if (strcmp(arg, "postgres") == 0 || strcmp(arg, "postgresql") == 0)
-			o->dialect = DIALECT_POSTGRES;
-		else if (strcmp(arg, "cockroach") == 0 || strcmp(arg, "cockroachdb") == 0)
-			o->dialect = DIALECT_COCKROACH;
-		else if (strcmp(arg, "auto") == 0)
-			o->dialect = DIALECT_AUTO;
-		else
-			return err_set(err, PGC_EXIT_USAGE,
-			               "invalid --dialect \"%s\": expected postgres, cockroach or auto", arg);
-		return 1;
-	case OPT_ROOT:
-		push(a, &o->roots, &o->nroots, arg);
-		return 1;
-	case OPT_OWNER:
-		push(a, &o->owner_patterns, &o->nowner, arg);
-		return 1;
-	case OPT_FORMAT:
-		o->format = arg;
-		return 1;
-	case OPT_COLOR:
-		if (strcmp(arg, "always") == 0)
-			o->color = 1;
-		else if (strcmp(arg, "never") == 0)
-			o->color = 0;
-		else if (strcmp(arg, "auto") == 0)
-			o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-		else
-			return err_set(err, PGC_EXIT_USAGE,
-			               "invalid --color \"%s\": expected auto, always or never", arg);
-		return 1;
-	case OPT_LAYOUT:
-		return layout_parse(arg, &o->src_opts.layout, err) < 0 ? -1 : 1;
-	case OPT_SET: {
-		const char *eq = strchr(arg, '=');
+	o->paths = s->paths;
+	o->npaths = s->npaths;
+	o->db = opt_str(s, O_DB, NULL);
+	o->use_db = opt_given(s, O_DB);
+	o->format = opt_str(s, O_FORMAT, NULL);
+	o->quiet = opt_given(s, O_QUIET);
+	if (o->quiet)
+		log_set_quiet(1);
+	o->src_opts.verbose = opt_given(s, O_VERBOSE);
+	/* flag > file > default */
+	o->dialect = cfg->dialect_set ? cfg->dialect : DIALECT_AUTO;
+	const char *d = opt_str(s, O_DIALECT, NULL);
+	if (d && config_dialect_parse(d, &o->dialect) < 0)
+		return err_set(err, PGC_EXIT_USAGE, "invalid --dialect \"%s\": expected postgres, cockroach or auto", d);
+	o->roots = s->v[O_ROOT].n ? s->v[O_ROOT].vals : cfg->roots.items;
+	o->nroots = s->v[O_ROOT].n ? s->v[O_ROOT].n : (int)cfg->roots.n;
+	o->owner_patterns = s->v[O_OWNER].n ? s->v[O_OWNER].vals : cfg->owner_patterns.items;
+	o->nowner = s->v[O_OWNER].n ? s->v[O_OWNER].n : (int)cfg->owner_patterns.n;
+	o->src_opts.layout = cfg->layout_set ? cfg->layout : LAYOUT_AUTO;
+	const char *l = opt_str(s, O_LAYOUT, NULL);
+	if (l && layout_parse(l, &o->src_opts.layout, err) < 0)
+		return -1;
+	const char *c = opt_str(s, O_COLOR, "auto");
+	if (strcmp(c, "always") == 0)
+		o->color = 1;
+	else if (strcmp(c, "never") == 0)
+		o->color = 0;
+	else if (strcmp(c, "auto") == 0)
+		o->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	else
+		return err_set(err, PGC_EXIT_USAGE, "invalid --color \"%s\": expected auto, always or never", c);
+	for (int i = 0; i < s->v[O_SET].n; i++) {
+		const char *arg = s->v[O_SET].vals[i], *eq = strchr(arg, '=');
 		if (!eq || eq == arg)
 			return err_set(err, PGC_EXIT_USAGE, "invalid --set \"%s\": expected NAME=VALUE", arg);
-		const char **v = (const char **)o->src_opts.sets;
-		push(a, &v, &o->src_opts.nsets, arg);
-		o->src_opts.sets = v;
-		return 1;
 	}
-	case OPT_VERBOSE:
-		o->src_opts.verbose = true;
-		return 1;
-	case OPT_QUIET:
-		o->quiet = true;
-		log_set_quiet(1);
-		return 1;
-	default:
-		return 0;
-	}
+	o->src_opts.sets = s->v[O_SET].vals;
+	o->src_opts.nsets = s->v[O_SET].n;
+	return 0;
 }
 
-void common_paths(CommonOptions *o, int argc, char **argv)
+int common_parse(Arena *a, const char *command, int argc, char **argv, Settings *s, CommonOptions *o, Err *err)
 {
-	o->paths = (const char **)(argv + optind);
-	o->npaths = argc - optind;
+	int r = cli_parse(a, command_find(command), argc, argv, s, err);
+	if (r != 0)
+		return r;
+	return common_settings(s, o, err);
 }
 
 Model *load_model(Arena *a, CommonOptions *o, Err *err)
@@ -177,18 +114,6 @@ void common_analysis_options(const CommonOptions *o, AnalysisOptions *ao)
 	ao->nroots = o->nroots;
 	ao->owner_patterns = o->owner_patterns;
 	ao->nowner = o->nowner;
-}
-
-struct option *options_table(Arena *a, const struct option *extra)
-{
-	int n = 0;
-	while (extra && extra[n].name)
-		n++;
-	struct option *t = arena_alloc(a, (size_t)(common_long_options_count + n + 1) * sizeof(*t));
-	memcpy(t, common_long_options, (size_t)common_long_options_count * sizeof(*t));
-	if (n)
-		memcpy(t + common_long_options_count, extra, (size_t)n * sizeof(*t));
-	return t;
 }
 
 int die_with(const Err *err)

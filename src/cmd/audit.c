@@ -8,60 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static void audit_usage(FILE *f)
-{
-	fprintf(f, "usage: pgcascade audit [options] PATH...\n"
-	           "       pgcascade audit [options] --db URL\n\n"
-	           "Prints every foreign key, the deletion closure of each root, and what\n"
-	           "would block the delete, make it fail, or let data escape it.\n\n"
-	           "options:\n%s"
-	           "  --list-files          print the files that would be applied, in order, and exit\n"
-	           "\nformats: text (default), json, dot, mermaid\n"
-	           "exit: 0 no error finding, 1 error findings, 2 usage/input error, 3 database error\n",
-	        common_options_help);
-}
-
-enum { OPT_LIST_FILES = OPT_FIRST_COMMAND_OPTION };
-
-/* audit's own options (the shared ones come from cli/common.c) */
-const struct option audit_options[] = {
-	{"list-files", no_argument, NULL, OPT_LIST_FILES},
-	{0, 0, 0, 0},
-};
-
 int cmd_audit(int argc, char **argv)
 {
 	int ret = PGC_EXIT_INTERNAL;
 	Err err = {0};
 	Arena *a = arena_new();
 	CommonOptions o;
-	common_init(&o);
-	bool list_files = false;
-	struct option *longopts = options_table(a, audit_options);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			audit_usage(stdout);
-			ret = PGC_EXIT_OK;
-			goto out;
-		}
-		if (c == OPT_LIST_FILES) {
-			list_files = true;
-			continue;
-		}
-		int r = common_option(a, &o, c, optarg, &err);
-		if (r < 0) {
-			ret = die_with(&err);
-			goto out;
-		}
-		if (r == 0) {
-			audit_usage(stderr);
-			ret = PGC_EXIT_USAGE;
-			goto out;
-		}
+	Settings s;
+	int parsed = common_parse(a, "audit", argc, argv, &s, &o, &err);
+	if (parsed != 0) {
+		ret = parsed > 0 ? PGC_EXIT_OK : die_with(&err);
+		goto out;
 	}
-	common_paths(&o, argc, argv);
+	bool list_files = opt_given(&s, O_LIST_FILES);
 	int fmt = report_format_parse(o.format ? o.format : "text");
 	if (fmt < 0 || fmt > FMT_MERMAID) {
 		err_set(&err, PGC_EXIT_USAGE,

@@ -1,55 +1,37 @@
 /*
  * completion.c - `pgcascade completion bash|zsh|fish` (hidden): prints a
  * shell completion script generated from the command table
- * (cli/commands.c) and the shared options (cli/common.c), so that the
+ * (cli/commands.c) and the option table (cli/options.c), so that the
  * completions name exactly the options the parser accepts. `make`
  * writes them into build/completions/; `make install` installs them.
  */
 #include "cli/commands.h"
-#include "cli/common.h"
+#include "cli/options.h"
 #include "cmd/cmd.h"
 #include "exitcodes.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* What an option's value completes to. */
-typedef enum { VAL_NONE, VAL_FILE, VAL_DIR, VAL_WORDS } ValueKind;
-
-static ValueKind value_kind(const Command *c, const struct option *o, const char **words)
+/* What an option's value completes to (VAL_FORMATS: the command's). */
+static ValueKind value_kind(const Command *c, const OptSpec *o, const char **words)
 {
-	*words = NULL;
-	if (o->has_arg == no_argument)
-		return VAL_NONE;
-	if (strcmp(o->name, "format") == 0) {
+	*words = o->words;
+	if (o->complete == VAL_FORMATS) {
 		*words = c->formats;
 		return c->formats ? VAL_WORDS : VAL_NONE;
 	}
-	if (strcmp(o->name, "dialect") == 0) {
-		*words = "postgres cockroach auto";
-		return VAL_WORDS;
-	}
-	if (strcmp(o->name, "color") == 0) {
-		*words = "auto always never";
-		return VAL_WORDS;
-	}
-	if (strcmp(o->name, "out") == 0)
-		return VAL_DIR;
-	if (strcmp(o->name, "config") == 0 || strcmp(o->name, "extra") == 0 || strcmp(o->name, "new") == 0 ||
-	    strstr(o->name, "file"))
-		return VAL_FILE;
-	return VAL_NONE; /* a URL, a table name, a number, a revision: nothing to offer */
+	return o->complete;
 }
 
-/* Calls fn for every option of command c: the shared ones, then its own. */
-typedef void (*OptionFn)(FILE *f, const Command *c, const struct option *o);
+/* Calls fn for every option of command c, in the table's order. */
+typedef void (*OptionFn)(FILE *f, const Command *c, const OptSpec *o);
 
 static void each_option(FILE *f, const Command *c, OptionFn fn)
 {
-	for (int i = 0; i < common_long_options_count; i++)
-		fn(f, c, &common_long_options[i]);
-	for (const struct option *o = c->options; o && o->name; o++)
-		fn(f, c, o);
+	for (size_t i = 0; i < pgc_noptions; i++)
+		if (pgc_options[i].commands & c->bit)
+			fn(f, c, &pgc_options[i]);
 }
 
 static bool visible(const Command *c)
@@ -57,17 +39,18 @@ static bool visible(const Command *c)
 	return c->summary != NULL;
 }
 
-static void bash_word(FILE *f, const Command *c, const struct option *o)
+static void bash_word(FILE *f, const Command *c, const OptSpec *o)
 {
 	fprintf(f, " --%s", o->name);
 }
 
-static void bash_value(FILE *f, const Command *c, const struct option *o)
+static void bash_value(FILE *f, const Command *c, const OptSpec *o)
 {
 	const char *words;
 	switch (value_kind(c, o, &words)) {
 	case VAL_NONE:
-		if (o->has_arg != no_argument)
+	case VAL_FORMATS:
+		if (o->metavar)
 			fprintf(f, "\t%s:--%s) return ;;\n", c->name, o->name);
 		break;
 	case VAL_FILE:
@@ -120,13 +103,14 @@ static void gen_bash(FILE *f)
 	           "complete -o filenames -F _pgcascade pgcascade\n");
 }
 
-static void zsh_spec(FILE *f, const Command *c, const struct option *o)
+static void zsh_spec(FILE *f, const Command *c, const OptSpec *o)
 {
 	const char *words;
 	fprintf(f, " \\\n\t\t\t'*--%s", o->name);
 	switch (value_kind(c, o, &words)) {
 	case VAL_NONE:
-		if (o->has_arg != no_argument)
+	case VAL_FORMATS:
+		if (o->metavar)
 			fprintf(f, ":%s: '", o->name);
 		else
 			fprintf(f, "'");
@@ -174,13 +158,14 @@ static void gen_zsh(FILE *f)
 	           "_pgcascade \"$@\"\n");
 }
 
-static void fish_spec(FILE *f, const Command *c, const struct option *o)
+static void fish_spec(FILE *f, const Command *c, const OptSpec *o)
 {
 	const char *words;
 	fprintf(f, "complete -c pgcascade -n '__fish_seen_subcommand_from %s' -l %s", c->name, o->name);
 	switch (value_kind(c, o, &words)) {
 	case VAL_NONE:
-		if (o->has_arg != no_argument)
+	case VAL_FORMATS:
+		if (o->metavar)
 			fprintf(f, " -x");
 		break;
 	case VAL_FILE:

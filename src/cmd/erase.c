@@ -9,7 +9,6 @@
 #include "cmd/cmd.h"
 #include "erase/erase.h"
 #include "exitcodes.h"
-#include "lint/config.h"
 #include "loader/live.h"
 #include "version.h"
 
@@ -18,62 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-enum {
-	OPT_KEY = OPT_FIRST_COMMAND_OPTION, OPT_DRY_RUN, OPT_YES, OPT_ORDER, OPT_BATCH, OPT_RECEIPT,
-	OPT_SALT, OPT_INCLUDE_KEY, OPT_CHECK_RECEIPT, OPT_EMIT, OPT_CHECK, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_LOCK_TIMEOUT, OPT_STMT_TIMEOUT,
-};
-
-const struct option erase_options[] = {
-	{"key", required_argument, NULL, OPT_KEY},
-	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"yes", no_argument, NULL, OPT_YES},
-	{"order-deletes", no_argument, NULL, OPT_ORDER},
-	{"batch-rows", required_argument, NULL, OPT_BATCH},
-	{"receipt", required_argument, NULL, OPT_RECEIPT},
-	{"receipt-salt", required_argument, NULL, OPT_SALT},
-	{"receipt-include-key", no_argument, NULL, OPT_INCLUDE_KEY},
-	{"check-receipt", required_argument, NULL, OPT_CHECK_RECEIPT},
-	{"emit-sql", required_argument, NULL, OPT_EMIT},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
-	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
-	{"statement-timeout", required_argument, NULL, OPT_STMT_TIMEOUT},
-	{NULL, 0, NULL, 0},
-};
-
-static void erase_usage(FILE *f)
-{
-	fprintf(f, "usage: pgcascade erase --db URL [--root R] --key VALUE [options]\n"
-	           "       pgcascade erase --emit-sql FILE [--check] (--db URL | PATH...)\n"
-	           "       pgcascade erase --check-receipt FILE\n\n"
-	           "Erases one root row and everything that hangs off it: rows reached through\n"
-	           "foreign keys, rows of owner-column tables without a foreign key, with the\n"
-	           "[erase] policy of .pgcascade.ini (retain, anonymize, delete-by).\n\n"
-	           "options:\n%s"
-	           "  --key VALUE           the root row's key; composite: --key a=1,b=2\n"
-	           "  --dry-run             print the plan (exact counts), change nothing\n"
-	           "  --yes                 erase without asking (needed when stdin is not a terminal)\n"
-	           "  --order-deletes       when foreign keys block the delete: delete children first\n"
-	           "  --batch-rows N        batches of at most N rows, each its own transaction\n"
-	           "                        (resumable: run the same command again)\n"
-	           "  --lock-timeout T      lock_timeout of each transaction (default: 5s)\n"
-	           "  --statement-timeout T statement_timeout of each transaction (default: 5min)\n"
-	           "  --receipt FILE        write a JSON receipt (atomically)\n"
-	           "  --receipt-salt S      salt of the key's SHA-256 (default: $PGCASCADE_RECEIPT_SALT)\n"
-	           "  --receipt-include-key put the raw key in the receipt\n"
-	           "  --check-receipt FILE  validate a receipt (exit 1 when invalid)\n"
-	           "  --emit-sql FILE       write the erasure as a parameterised SQL script ($1 = key)\n"
-	           "  --check               with --emit-sql: exit 1 when FILE is stale, write nothing\n"
-	           "  --config FILE         policy file (default: .pgcascade.ini found upwards)\n"
-	           "  --no-config           ignore .pgcascade.ini\n"
-	           "\nformats: text (default), json\n"
-	           "exit: 0 done, 1 no such row / blocked / verification failed / stale script or bad receipt,\n"
-	           "      2 usage/input error (nothing changed), 3 database error\n",
-	        common_options_help);
-}
 
 static bool confirm(const ErasePlan *p)
 {
@@ -157,59 +100,34 @@ int cmd_erase(int argc, char **argv)
 	PGconn *conn = NULL;
 	bool in_txn = false;
 	CommonOptions o;
-	common_init(&o);
-	struct option *longopts = options_table(a, erase_options);
-	const char *key = NULL, *receipt = NULL, *salt = NULL, *check_receipt = NULL, *emit = NULL;
-	const char *config_path = NULL;
-	bool dry_run = false, yes = false, include_key = false, check = false, no_config = false;
+	Settings s;
+	int parsed = common_parse(a, "erase", argc, argv, &s, &o, &err);
+	if (parsed != 0) {
+		ret = parsed > 0 ? PGC_EXIT_OK : die_with(&err);
+		goto out;
+	}
+	const char *key = opt_str(&s, O_KEY, NULL), *receipt = opt_str(&s, O_RECEIPT, NULL);
+	const char *salt = opt_str(&s, O_RECEIPT_SALT, NULL), *check_receipt = opt_str(&s, O_CHECK_RECEIPT, NULL);
+	const char *emit = opt_str(&s, O_EMIT_SQL, NULL);
+	bool dry_run = opt_given(&s, O_DRY_RUN), yes = opt_given(&s, O_YES);
+	bool include_key = opt_given(&s, O_RECEIPT_INCLUDE_KEY), check = opt_given(&s, O_CHECK);
 	EraseRun run = {0};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_HELP:
-			erase_usage(stdout);
-			ret = PGC_EXIT_OK;
-			goto out;
-		case OPT_KEY: key = optarg; continue;
-		case OPT_DRY_RUN: dry_run = true; continue;
-		case OPT_YES: yes = true; continue;
-		case OPT_ORDER: run.order_deletes = true; continue;
-		case OPT_BATCH: {
-			char *end;
-			errno = 0;
-			long n = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || n < 1 || n > 100000000) {
-				err_set(&err, PGC_EXIT_USAGE, "invalid --batch-rows \"%s\": expected a number from 1 to 100000000", optarg);
-				ret = die_with(&err);
-				goto out;
-			}
-			run.batch_rows = n;
-			continue;
-		}
-		case OPT_RECEIPT: receipt = optarg; continue;
-		case OPT_SALT: salt = optarg; continue;
-		case OPT_INCLUDE_KEY: include_key = true; continue;
-		case OPT_CHECK_RECEIPT: check_receipt = optarg; continue;
-		case OPT_EMIT: emit = optarg; continue;
-		case OPT_CHECK: check = true; continue;
-		case OPT_CONFIG: config_path = optarg; continue;
-		case OPT_NO_CONFIG: no_config = true; continue;
-		case OPT_LOCK_TIMEOUT: run.lock_timeout = optarg; continue;
-		case OPT_STMT_TIMEOUT: run.statement_timeout = optarg; continue;
-		}
-		int r = common_option(a, &o, c, optarg, &err);
-		if (r < 0) {
+	run.order_deletes = opt_given(&s, O_ORDER_DELETES);
+	run.lock_timeout = opt_str(&s, O_LOCK_TIMEOUT, NULL);
+	run.statement_timeout = opt_str(&s, O_STATEMENT_TIMEOUT, NULL);
+	const char *batch = opt_str(&s, O_BATCH_ROWS, NULL);
+	if (batch) {
+		char *end;
+		errno = 0;
+		long n = strtol(batch, &end, 10);
+		if (errno || *end || end == batch || n < 1 || n > 100000000) {
+			err_set(&err, PGC_EXIT_USAGE, "invalid --batch-rows \"%s\": expected a number from 1 to 100000000",
+			        batch);
 			ret = die_with(&err);
 			goto out;
 		}
-		if (r == 0) {
-			erase_usage(stderr);
-			ret = PGC_EXIT_USAGE;
-			goto out;
-		}
+		run.batch_rows = n;
 	}
-	common_paths(&o, argc, argv);
 	if (check_receipt) {
 		if (erase_check_receipt(check_receipt, &err) < 0) {
 			ret = die_with(&err);
@@ -258,22 +176,7 @@ int cmd_erase(int argc, char **argv)
 		goto out;
 	}
 
-	LintConfig cfg;
-	config_init(&cfg);
-	if (!config_path && !no_config)
-		config_path = config_find(a, ".");
-	if (config_path && config_load(a, config_path, &cfg, &err) < 0) {
-		ret = die_with(&err);
-		goto out;
-	}
-	if (o.nroots == 0 && cfg.roots.n) {
-		o.roots = cfg.roots.items;
-		o.nroots = (int)cfg.roots.n;
-	}
-	if (o.nowner == 0 && cfg.owner_patterns.n) {
-		o.owner_patterns = cfg.owner_patterns.items;
-		o.nowner = (int)cfg.owner_patterns.n;
-	}
+	LintConfig *cfg = &s.cfg; /* roots, owner columns, dialect: common_settings() took them */
 	Model *m = load_model(a, &o, &err);
 	if (!m) {
 		ret = die_with(&err);
@@ -282,7 +185,7 @@ int cmd_erase(int argc, char **argv)
 	AnalysisOptions ao;
 	common_analysis_options(&o, &ao);
 	Analysis an;
-	if (analyze(m, &ao, &an, &err) < 0 || policy_check(&cfg.erase, m, &err) < 0) {
+	if (analyze(m, &ao, &an, &err) < 0 || policy_check(&cfg->erase, m, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
@@ -295,7 +198,7 @@ int cmd_erase(int argc, char **argv)
 		goto out;
 	}
 	ErasePlan plan;
-	if (erase_plan_build(m, &an, &cfg.erase, dialect, vals, &plan, &err) < 0) {
+	if (erase_plan_build(m, &an, &cfg->erase, dialect, vals, &plan, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
@@ -314,7 +217,10 @@ int cmd_erase(int argc, char **argv)
 	if (erase_begin(conn, !one_txn, &run, &err) < 0)
 		goto fail;
 	in_txn = true;
-	if (erase_find_root(&plan, conn, &err) < 0 || erase_count(&plan, conn, &err) < 0)
+	/* Batches with --yes and no receipt show no plan: their rows are
+	 * counted as the batches delete them, not read once more before. */
+	bool count = dry_run || !yes || receipt || run.batch_rows == 0;
+	if (erase_find_root(&plan, conn, &err) < 0 || (count && erase_count(&plan, conn, &err) < 0))
 		goto fail;
 	if (dry_run || !yes) {
 		if (json ? erase_print_json(stdout, &plan, &err) < 0 : (erase_print_text(stdout, &plan), false))

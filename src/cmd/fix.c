@@ -11,6 +11,7 @@
 #include "fix/naming.h"
 #include "fix/write.h"
 #include "loader/live.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 
 #include <dirent.h>
@@ -18,52 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-enum {
-	OPT_OUT = OPT_FIRST_COMMAND_OPTION, OPT_NAME, OPT_DEPTH, OPT_MINIMAL, OPT_CHECK, OPT_FORCE,
-	OPT_LOCK_TIMEOUT, OPT_SHARED_PARENT,
-};
-
-const struct option fix_options[] = {
-	{"out", required_argument, NULL, OPT_OUT},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"depth", required_argument, NULL, OPT_DEPTH},
-	{"minimal", no_argument, NULL, OPT_MINIMAL},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
-	{"shared-parent", required_argument, NULL, OPT_SHARED_PARENT},
-	{NULL, 0, NULL, 0},
-};
-
-static void fix_usage(FILE *f)
-{
-	fprintf(f, "usage: pgcascade fix [options] [--out DIR] PATH...\n"
-	           "       pgcascade fix [options] [--out DIR] --db URL\n\n"
-	           "Writes the migration that re-creates every foreign key blocking\n"
-	           "DELETE FROM <root> with ON DELETE CASCADE (lock-safe, idempotent,\n"
-	           "reversible). Without --out, prints the up migration.\n\n"
-	           "options:\n%s"
-	           "  --out DIR             write up, validate and down files into DIR, named in\n"
-	           "                        the project's convention (see doc/fix.md)\n"
-	           "  --name NAME           description (cascade_cleanup) or full up-file name\n"
-	           "                        (060-cascade-cleanup.sql) overriding the detected one\n"
-	           "  --depth N             only edges at depth <= N (1: the root's direct references)\n"
-	           "  --minimal             PostgreSQL: leave alone the edges proven harmless for any\n"
-	           "                        data (blocks: not-on-postgres)\n"
-	           "  --check               write nothing; exit 1 when a fix is needed\n"
-	           "  --force               replace existing output files\n"
-	           "  --lock-timeout T      lock_timeout for each step (default: 5s)\n"
-	           "  --shared-parent WHAT  where a cascade deletes other owners' rows\n"
-	           "                        (cascade-deletes-other-owners): cascade (default: fix as\n"
-	           "                        usual, the header and stderr list those paths), set-null\n"
-	           "                        (ON DELETE SET NULL on the nullable root edge that starts\n"
-	           "                        the path, so the shared rows outlive the owner), leave\n"
-	           "                        (do not re-create the edges that reach other owners' rows)\n"
-	           "\nexit: 0 written or nothing to fix, 1 --check and a fix is needed,\n"
-	           "      2 usage/input error, 3 database error, 4 write error\n",
-	        common_options_help);
-}
 
 /* "pgcascade fix ARGS" for the header: arguments quoted for a shell when
  * needed. --force and --quiet change no content and are left out, so that
@@ -199,73 +154,34 @@ int cmd_fix(int argc, char **argv)
 	Err err = {0};
 	Arena *a = arena_new();
 	CommonOptions o;
-	common_init(&o);
-	const char *out_dir = NULL, *name = NULL, *lock_timeout = "5s";
+	Settings s;
+	int parsed = common_parse(a, "fix", argc, argv, &s, &o, &err);
+	if (parsed != 0) {
+		ret = parsed > 0 ? PGC_EXIT_OK : die_with(&err);
+		goto out;
+	}
+	const char *out_dir = opt_str(&s, O_OUT, NULL), *name = opt_str(&s, O_NAME, NULL);
+	const char *lock_timeout = opt_str(&s, O_LOCK_TIMEOUT, "5s");
+	bool minimal = opt_given(&s, O_MINIMAL), check = opt_given(&s, O_CHECK), force = opt_given(&s, O_FORCE);
 	int depth = 0;
-	bool minimal = false, check = false, force = false;
-	int shared_parent = SHARED_CASCADE;
-	struct option *longopts = options_table(a, fix_options);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_HELP:
-			fix_usage(stdout);
-			ret = PGC_EXIT_OK;
-			goto out;
-		case OPT_OUT:
-			out_dir = optarg;
-			continue;
-		case OPT_NAME:
-			name = optarg;
-			continue;
-		case OPT_DEPTH: {
-			char *end;
-			long d = strtol(optarg, &end, 10);
-			if (!optarg[0] || *end || d < 1 || d > 1000000) {
-				err_set(&err, PGC_EXIT_USAGE, "invalid --depth \"%s\": expected a number >= 1", optarg);
-				ret = die_with(&err);
-				goto out;
-			}
-			depth = (int)d;
-			continue;
-		}
-		case OPT_MINIMAL:
-			minimal = true;
-			continue;
-		case OPT_CHECK:
-			check = true;
-			continue;
-		case OPT_FORCE:
-			force = true;
-			continue;
-		case OPT_LOCK_TIMEOUT:
-			lock_timeout = optarg;
-			continue;
-		case OPT_SHARED_PARENT:
-			shared_parent = fix_shared_parent_parse(optarg);
-			if (shared_parent < 0) {
-				err_set(&err, PGC_EXIT_USAGE,
-				        "invalid --shared-parent \"%s\": expected cascade, set-null or leave", optarg);
-				ret = die_with(&err);
-				goto out;
-			}
-			continue;
-		default:
-			break;
-		}
-		int r = common_option(a, &o, c, optarg, &err);
-		if (r < 0) {
+	const char *ds = opt_str(&s, O_DEPTH, NULL);
+	if (ds) {
+		char *end;
+		long d = strtol(ds, &end, 10);
+		if (!ds[0] || *end || d < 1 || d > 1000000) {
+			err_set(&err, PGC_EXIT_USAGE, "invalid --depth \"%s\": expected a number >= 1", ds);
 			ret = die_with(&err);
 			goto out;
 		}
-		if (r == 0) {
-			fix_usage(stderr);
-			ret = PGC_EXIT_USAGE;
-			goto out;
-		}
+		depth = (int)d;
 	}
-	common_paths(&o, argc, argv);
+	int shared_parent = fix_shared_parent_parse(opt_str(&s, O_SHARED_PARENT, "cascade"));
+	if (shared_parent < 0) {
+		err_set(&err, PGC_EXIT_USAGE, "invalid --shared-parent \"%s\": expected cascade, set-null or leave",
+		        opt_str(&s, O_SHARED_PARENT, ""));
+		ret = die_with(&err);
+		goto out;
+	}
 	if (o.format && strcmp(o.format, "sql") != 0) {
 		err_set(&err, PGC_EXIT_USAGE, "invalid --format \"%s\": fix writes SQL (--format sql)", o.format);
 		ret = die_with(&err);
@@ -358,23 +274,35 @@ int cmd_fix(int argc, char **argv)
 		goto out;
 	}
 	if (fx.nshared && shared_parent == SHARED_CASCADE)
-		log_warning("%d cascade path%s delete%s other owners' rows (cascade-deletes-other-owners); "
-		            "the header lists them; see --shared-parent", fx.nshared, fx.nshared == 1 ? "" : "s",
-		            fx.nshared == 1 ? "s" : "");
+		log_warning("%d %s other owners' rows (cascade-deletes-other-owners); the header lists them; "
+		            "see --shared-parent", fx.nshared,
+		            words_noun(fx.nshared, "cascade path deletes", "cascade paths delete"));
 	if (fx.nchanges == 0) {
 		fprintf(stderr, "pgcascade: nothing to fix: no foreign key blocks the delete%s%s",
 		        depth || minimal ? " within the chosen scope" : "",
 		        check || !out_dir ? "\n" : "; no file written\n");
 		if (fx.ndecisions)
-			fprintf(stderr, "pgcascade: %d set-null-not-null finding%s still need%s a decision "
-			                "(see pgcascade audit)\n",
-			        fx.ndecisions, fx.ndecisions == 1 ? "" : "s", fx.ndecisions == 1 ? "s" : "");
+			fprintf(stderr, "pgcascade: %d %s a decision (see pgcascade audit)\n", fx.ndecisions,
+			        words_noun(fx.ndecisions, "set-null-not-null finding still needs",
+			                   "set-null-not-null findings still need"));
 		ret = PGC_EXIT_OK;
 		goto out;
 	}
 	if (check) {
-		printf("fix needed: %d foreign key%s to re-create with ON DELETE CASCADE\n", fx.nchanges,
-		       fx.nchanges == 1 ? "" : "s");
+		/* the verdict, not progress: said under --quiet too, on stderr like "nothing to fix" */
+		int ncascade = fx.nchanges - fx.nset_null;
+		StrBuf sb = STRBUF_INIT;
+		words_count(&sb, fx.nchanges, "foreign key", "foreign keys");
+		sb_adds(&sb, " to re-create ");
+		if (fx.nset_null == 0)
+			sb_addf(&sb, "with %s", words_action(FK_CASCADE));
+		else if (ncascade == 0)
+			sb_addf(&sb, "with %s", words_action(FK_SET_NULL));
+		else
+			sb_addf(&sb, "(%d with %s, %d with %s)", ncascade, words_action(FK_CASCADE), fx.nset_null,
+			        words_action(FK_SET_NULL));
+		fprintf(stderr, "pgcascade: fix needed: %s\n", sb.buf);
+		sb_release(&sb);
 		ret = PGC_EXIT_FINDINGS;
 		goto flush;
 	}

@@ -3,8 +3,8 @@
  *
  * Loads the whole schema as audit does, analyses it, and reports only
  * the findings located in the new files (--new, --since REV, or all).
- * Policy comes from .pgcascade.ini (lint/config.h), found by walking up
- * from the working directory; command-line options win over it.
+ * Policy comes from .pgcascade.ini (lint/config.h), read by cli_parse()
+ * as for every command; command-line options win over it.
  */
 #include "cli/common.h"
 #include "cmd/cmd.h"
@@ -24,37 +24,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-enum { OPT_NEW = OPT_FIRST_COMMAND_OPTION, OPT_SINCE, OPT_CONFIG, OPT_NO_CONFIG };
-
-const struct option lint_options[] = {
-	{"new", required_argument, NULL, OPT_NEW},
-	{"since", required_argument, NULL, OPT_SINCE},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
-	{NULL, 0, NULL, 0},
-};
-
-static void lint_usage(FILE *f)
-{
-	fprintf(f, "usage: pgcascade lint [options] PATH...\n\n"
-	           "Replays the whole schema from PATHs and reports the findings located in\n"
-	           "the new migration files only.\n\n"
-	           "options:\n%s"
-	           "  --new FILE            a new file to check, repeatable\n"
-	           "  --since REV           check the files added or modified since the git\n"
-	           "                        revision REV (git diff --name-only REV), and the\n"
-	           "                        untracked .sql files under PATH... (each one named)\n"
-	           "                        (neither --new nor --since: check every file)\n"
-	           "  --config FILE         policy file (default: the nearest " CONFIG_FILE_NAME
-	           "\n                        found walking up from the working directory)\n"
-	           "  --no-config           do not read a policy file\n"
-	           "\nformats: text (default), gcc, json, sarif, github\n"
-	           "suppress: -- pgcascade:ignore RULE[,RULE] reason   (statement or line above)\n"
-	           "          -- pgcascade:ignore-file RULE reason     (whole file)\n"
-	           "exit: 0 no error finding, 1 error findings, 2 usage/input/config error, 3 database error\n",
-	        common_options_help);
-}
 
 /*
  * Runs git with argv (argv[0] == "git") and collects its standard output
@@ -210,47 +179,16 @@ int cmd_lint(int argc, char **argv)
 	Err err = {0};
 	Arena *a = arena_new();
 	CommonOptions o;
-	common_init(&o);
-	struct option *longopts = options_table(a, lint_options);
-	StrVec news = {0};
-	const char *since = NULL, *config_path = NULL;
-	bool no_config = false, dialect_given = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_HELP:
-			lint_usage(stdout);
-			ret = PGC_EXIT_OK;
-			goto out;
-		case OPT_NEW:
-			VEC_PUSH(a, news, optarg);
-			continue;
-		case OPT_SINCE:
-			since = optarg;
-			continue;
-		case OPT_CONFIG:
-			config_path = optarg;
-			continue;
-		case OPT_NO_CONFIG:
-			no_config = true;
-			continue;
-		case OPT_DIALECT:
-			dialect_given = true;
-			break;
-		}
-		int r = common_option(a, &o, c, optarg, &err);
-		if (r < 0) {
-			ret = die_with(&err);
-			goto out;
-		}
-		if (r == 0) {
-			lint_usage(stderr);
-			ret = PGC_EXIT_USAGE;
-			goto out;
-		}
+	Settings s;
+	int parsed = common_parse(a, "lint", argc, argv, &s, &o, &err);
+	if (parsed != 0) {
+		ret = parsed > 0 ? PGC_EXIT_OK : die_with(&err);
+		goto out;
 	}
-	common_paths(&o, argc, argv);
+	StrVec news = {0};
+	for (int i = 0; i < s.v[O_NEW].n; i++)
+		VEC_PUSH(a, news, s.v[O_NEW].vals[i]);
+	const char *since = opt_str(&s, O_SINCE, NULL);
 	int fmt = lint_format_parse(o.format ? o.format : "text");
 	if (fmt < 0) {
 		err_set(&err, PGC_EXIT_USAGE,
@@ -258,32 +196,13 @@ int cmd_lint(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
-
-	LintConfig cfg;
-	config_init(&cfg);
-	if (!config_path && !no_config)
-		config_path = config_find(a, ".");
-	if (config_path && config_load(a, config_path, &cfg, &err) < 0) {
-		ret = die_with(&err);
-		goto out;
-	}
-	if (o.nroots == 0 && cfg.roots.n) {
-		o.roots = cfg.roots.items;
-		o.nroots = (int)cfg.roots.n;
-	}
-	if (o.nowner == 0 && cfg.owner_patterns.n) {
-		o.owner_patterns = cfg.owner_patterns.items;
-		o.nowner = (int)cfg.owner_patterns.n;
-	}
-	if (!dialect_given && cfg.dialect_set)
-		o.dialect = cfg.dialect;
+	LintConfig *cfg = &s.cfg;
 
 	LintOptions lo = {0};
-	lo.cfg = &cfg;
+	lo.cfg = cfg;
 	lo.dialect = o.dialect;
 	lo.new_strict = news.n > 0;
 	const char *root = NULL;
-	common_paths(&o, argc, argv);
 	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
@@ -313,7 +232,7 @@ int cmd_lint(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
-	LintOutputOptions oo = {(LintFormat)fmt, o.color, cfg.rules_url, &o.sources, NULL};
+	LintOutputOptions oo = {(LintFormat)fmt, o.color, cfg->rules_url, &o.sources, NULL};
 	if (fmt == LINT_SARIF || fmt == LINT_GITHUB) {
 		/* GitHub maps these paths from the repository root */
 		Err ignored = {0};

@@ -133,9 +133,25 @@ void erase_verify_sql(const ErasePlan *p, StrBuf *sb);
 /* "schema.table" for messages. */
 const char *erase_table_name(const ErasePlan *p, const Table *t);
 
-/* The statement of one batch of n's rows: $1 is an array of identities
- * (ctid / rowid / a one-column key) or a JSON array of key objects. */
+/* The anonymising UPDATE of one batch of n's rows: $1 is an array of
+ * identities (ctid / rowid / a one-column key) or a JSON array of key
+ * objects. */
 void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb);
+/* One batch of n's deletes as one statement ($1.. the key): at most limit
+ * rows of n's set, chosen in the statement itself ("DELETE ... WHERE
+ * x.ctid = ANY(ARRAY(SELECT x.ctid ... LIMIT limit))", by identity on
+ * CockroachDB), one UNION ALL branch per way into the set (owner column,
+ * FK from an erased parent); owner_only: the owner-column branches alone. */
+void erase_batch_delete_sql(const ErasePlan *p, const EraseNode *n, long limit, bool owner_only,
+                            EraseNode *const *leaves, int nleaves, StrBuf *sb);
+/* With leaves (tables whose rows go with n's rows through an ON DELETE
+ * CASCADE edge): "WITH ..., pgc_d AS (DELETE ... RETURNING 1) SELECT
+ * count, pg_stat_get_xact_tuples_deleted(leaf), ...": the rows n's batch
+ * deleted and each leaf's deleted-row counter before its cascade ran
+ * (PostgreSQL only). */
+/* One batch of the leaf's rows under the first row of n's batch (a row
+ * whose cascade alone exceeds N), at most limit of them (PostgreSQL). */
+void erase_heavy_leaf_sql(const ErasePlan *p, const EraseNode *n, const EraseNode *leaf, long limit, StrBuf *sb);
 
 /* Runs the counting query on conn (inside the caller's transaction). */
 int erase_count(ErasePlan *p, PGconn *conn, Err *err);

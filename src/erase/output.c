@@ -7,6 +7,7 @@
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
+#include "report/words.h"
 
 #include <json-c/json.h>
 #include <string.h>
@@ -84,8 +85,11 @@ void erase_print_text(FILE *f, const ErasePlan *p)
 		if (!any)
 			fprintf(f, "\nblocking edges (ON DELETE NO ACTION / RESTRICT):\n");
 		any = true;
-		fprintf(f, "  %s on %s -> %s: %ld row%s would block\n", e->fk->name, erase_table_name(p, e->child->t),
-		        erase_table_name(p, e->parent->t), e->blocking, e->blocking == 1 ? "" : "s");
+		StrBuf edge = STRBUF_INIT;
+		words_edge(&edge, e->fk);
+		fprintf(f, "  %s: %s: %ld %s\n", edge.buf, words_action(e->fk->on_delete), e->blocking,
+		        words_noun(e->blocking, "row would block", "rows would block"));
+		sb_release(&edge);
 	}
 	if (p->blocking_rows > 0)
 		fprintf(f, "\nA plain DELETE fails: run with --order-deletes (children before parents) or apply `pgcascade fix`.\n");

@@ -18,6 +18,7 @@
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 #include "util/xalloc.h"
 
@@ -161,7 +162,7 @@ static int cycle_error(ErasePlan *p, const int *indeg, Err *err)
 	for (int i = len - 1; i >= from; i--) {
 		sb_addf(&sb, "%s%s (%s -> %s, %s)", i == len - 1 ? "" : ", ", path[i]->name,
 		        erase_table_name(p, path[i]->table), erase_table_name(p, path[i]->ref),
-		        fk_action_name(path[i]->on_delete));
+		        words_action(path[i]->on_delete));
 		if (path[i]->on_delete == FK_CASCADE || path[i]->deferrable)
 			no_action = false;
 	}
@@ -274,8 +275,8 @@ int erase_plan_build(Model *m, const Analysis *an, const ErasePolicy *policy, Di
 					if (policy->retain.items[i].t == n->t)
 						line = policy->retain.items[i].line;
 				return err_set(err, PGC_EXIT_USAGE,
-				               "%s:%d: %s is retained but the foreign key %s (ON DELETE %s) makes the erasure %s its rows; anonymize its columns instead (e.g. set %s to NULL)",
-				               ppath, line, erase_table_name(p, n->t), fk->name, fk_action_sql(fk->on_delete),
+				               "%s:%d: %s is retained but the foreign key %s (%s) makes the erasure %s its rows; anonymize its columns instead (e.g. set %s to NULL)",
+				               ppath, line, erase_table_name(p, n->t), fk->name, words_action(fk->on_delete),
 				               fk->on_delete == FK_CASCADE ? "delete" : "fail on", fk->cols[0]);
 			}
 			if (n->anonymize) {
@@ -573,7 +574,9 @@ void erase_reach_sql(const ErasePlan *p, const EraseNode *n, bool cascade_only, 
 	}
 }
 
-void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
+/* "WITH ..." of the sets node upto reads (its ancestors, and upto itself
+ * when self); nothing when it reads none. */
+static void with_sql(const ErasePlan *p, int upto, bool self, bool both, StrBuf *sb)
 {
 	int last = upto < 0 ? (int)p->nodes.n - 1 : upto;
 	/* Only the sets the statement reads: upto and its ancestors. */
@@ -586,23 +589,165 @@ void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
 		if (need[i])
 			for (size_t k = 0; k < p->nodes.items[i]->in.n; k++)
 				need[p->nodes.items[i]->in.items[k]->parent->idx] = 1;
-	sb_adds(sb, "WITH ");
+	if (upto >= 0 && !self)
+		need[upto] = 0;
 	bool first = true;
 	for (int pass = 0; pass < (both ? 2 : 1); pass++)
 		for (int i = 0; i <= last; i++) {
 			const EraseNode *n = p->nodes.items[i];
 			if (!need[i])
 				continue;
-			if (!first)
-				sb_adds(sb, ",\n     ");
+			sb_adds(sb, first ? "WITH " : ",\n     ");
 			first = false;
 			set_name(n, pass == 1, sb);
 			sb_adds(sb, " AS (");
 			erase_reach_sql(p, n, pass == 1, sb);
 			sb_addch(sb, ')');
 		}
-	sb_addch(sb, '\n');
+	if (!first)
+		sb_addch(sb, '\n');
 	free(need);
+}
+
+void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
+{
+	with_sql(p, upto, true, both, sb);
+}
+
+static bool recursive(const EraseNode *n)
+{
+	for (size_t i = 0; i < n->in.n; i++)
+		if (n->in.items[i]->parent == n)
+			return true;
+	return false;
+}
+
+/* One branch of the batch's selection: "SELECT <identity> FROM t x WHERE cond". */
+static void branch_head(const ErasePlan *p, const EraseNode *n, bool *first, StrBuf *sb)
+{
+	sb_adds(sb, *first ? "SELECT " : " UNION ALL SELECT ");
+	*first = false;
+	if (p->dialect != DIALECT_COCKROACH)
+		sb_adds(sb, "x.ctid");
+	else if (!n->nid)
+		sb_addf(sb, "x.%s", rowid_col(p));
+	else
+		for (int k = 0; k < n->nid; k++) {
+			if (k)
+				sb_adds(sb, ", ");
+			col(sb, "x", n->id_cols[k]);
+		}
+	sb_adds(sb, " FROM ");
+	sb_add_qualified(sb, n->t->schema, n->t->name);
+	sb_adds(sb, " x WHERE ");
+}
+
+/* At most limit identities of n's set (not a recursive one): one branch
+ * per way into it (owner column, FK from an erased parent), so each can
+ * use its own index; a row reached twice is named twice, which = ANY and
+ * IN do not mind. */
+static void selection(const ErasePlan *p, const EraseNode *n, long limit, bool owner_only, StrBuf *sb)
+{
+	bool first = true;
+	for (int k = 0; k < n->nowner; k++) {
+		branch_head(p, n, &first, sb);
+		col(sb, "x", n->owner_cols[k]);
+		sb_adds(sb, " = $1");
+	}
+	for (size_t i = 0; i < n->in.n && !owner_only; i++) {
+		branch_head(p, n, &first, sb);
+		edge_cond(n->in.items[i]->fk, n->in.items[i]->parent, false, sb);
+	}
+	if (first) {
+		branch_head(p, n, &first, sb);
+		sb_adds(sb, "false");
+	}
+	sb_addf(sb, " LIMIT %ld", limit);
+}
+
+/* "DELETE FROM t x WHERE ..." of at most limit rows of n's set (the WITH
+ * of the sets it reads is the caller's). */
+static void batch_delete(const ErasePlan *p, const EraseNode *n, long limit, bool owner_only, StrBuf *sb)
+{
+	sb_adds(sb, "DELETE FROM ");
+	sb_add_qualified(sb, n->t->schema, n->t->name);
+	sb_adds(sb, " x WHERE ");
+	if (recursive(n)) {
+		/* The set needs WITH RECURSIVE: at most limit rows of it, by identity. */
+		erase_id_expr(p, n, "x", sb);
+		sb_adds(sb, " IN (SELECT ");
+		set_id_expr(p, n, "s", sb);
+		sb_addf(sb, " FROM pgc_r%d s LIMIT %ld)", n->idx, limit);
+		return;
+	}
+	bool crdb = p->dialect == DIALECT_COCKROACH;
+	if (crdb) {
+		erase_id_expr(p, n, "x", sb);
+		sb_adds(sb, " IN (");
+	} else {
+		sb_adds(sb, "x.ctid = ANY(ARRAY(");
+	}
+	selection(p, n, limit, owner_only, sb);
+	sb_adds(sb, crdb ? ")" : "))");
+}
+
+void erase_heavy_leaf_sql(const ErasePlan *p, const EraseNode *n, const EraseNode *leaf, long limit, StrBuf *sb)
+{
+	const EraseEdge *e = leaf->in.items[0];
+	for (size_t i = 0; i < leaf->in.n; i++)
+		if (leaf->in.items[i]->parent == n)
+			e = leaf->in.items[i];
+	with_sql(p, n->idx, false, false, sb);
+	sb_adds(sb, "DELETE FROM ");
+	sb_add_qualified(sb, leaf->t->schema, leaf->t->name);
+	sb_adds(sb, " y WHERE y.ctid = ANY(ARRAY(SELECT y.ctid FROM ");
+	sb_add_qualified(sb, leaf->t->schema, leaf->t->name);
+	sb_adds(sb, " y WHERE ");
+	cols(sb, "y", e->fk->cols, e->fk->ncols);
+	sb_adds(sb, " IN (SELECT ");
+	for (int k = 0; k < e->fk->nref_cols; k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		col(sb, "h", e->fk->ref_cols[k]);
+	}
+	sb_adds(sb, " FROM ");
+	sb_add_qualified(sb, n->t->schema, n->t->name);
+	sb_adds(sb, " h WHERE h.ctid = ANY(ARRAY(");
+	selection(p, n, 1, false, sb);
+	sb_addf(sb, "))) LIMIT %ld))", limit);
+}
+
+void erase_batch_delete_sql(const ErasePlan *p, const EraseNode *n, long limit, bool owner_only,
+                            EraseNode *const *leaves, int nleaves, StrBuf *sb)
+{
+	size_t at = sb->len;
+	if (recursive(n))
+		erase_with_sql(p, n->idx, false, sb);
+	else if (!owner_only)
+		with_sql(p, n->idx, false, false, sb);
+	if (nleaves == 0) {
+		batch_delete(p, n, limit, owner_only, sb);
+		return;
+	}
+	/* With leaves: the rows of n deleted, and each leaf's deleted-row
+	 * counter of this transaction read before its cascade runs (at the
+	 * end of the statement). */
+	if (sb->len > at) {
+		sb_setlen(sb, sb->len - 1); /* the WITH's newline */
+		sb_adds(sb, ",\n     pgc_d AS (");
+	} else {
+		sb_adds(sb, "WITH pgc_d AS (");
+	}
+	batch_delete(p, n, limit, owner_only, sb);
+	sb_adds(sb, " RETURNING 1)\nSELECT (SELECT count(*) FROM pgc_d)");
+	for (int i = 0; i < nleaves; i++) {
+		sb_adds(sb, ", pg_catalog.pg_stat_get_xact_tuples_deleted(");
+		StrBuf q = STRBUF_INIT;
+		sb_add_qualified(&q, leaves[i]->t->schema, leaves[i]->t->name);
+		sb_add_literal(sb, q.buf);
+		sb_release(&q);
+		sb_adds(sb, "::pg_catalog.regclass)");
+	}
 }
 
 /* Rows of n's set that belong to the key: an owner column or an FK to the root. */

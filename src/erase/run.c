@@ -59,10 +59,9 @@ int erase_exec(PGconn *conn, const char *sql, Err *err)
 	return 0;
 }
 
-int erase_begin(PGconn *conn, bool read_only, const EraseRun *run, Err *err)
+static int begin_as(PGconn *conn, const char *begin, const EraseRun *run, Err *err)
 {
-	if (erase_exec(conn, read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-	                               : "BEGIN ISOLATION LEVEL REPEATABLE READ", err) < 0)
+	if (erase_exec(conn, begin, err) < 0)
 		return -1;
 	const char *v[2] = {run->lock_timeout ? run->lock_timeout : "5s",
 	                    run->statement_timeout ? run->statement_timeout : "5min"};
@@ -73,6 +72,19 @@ int erase_begin(PGconn *conn, bool read_only, const EraseRun *run, Err *err)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+int erase_begin(PGconn *conn, bool read_only, const EraseRun *run, Err *err)
+{
+	return begin_as(conn, read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+	                                : "BEGIN ISOLATION LEVEL REPEATABLE READ", run, err);
+}
+
+/* A batch: one statement, READ COMMITTED, so that a concurrent writer's
+ * committed rows are a wait, not a serialization failure. */
+static int begin_batch(PGconn *conn, const EraseRun *run, Err *err)
+{
+	return begin_as(conn, "BEGIN ISOLATION LEVEL READ COMMITTED", run, err);
 }
 
 int erase_find_root(ErasePlan *p, PGconn *conn, Err *err)
@@ -299,7 +311,7 @@ void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 static int run_batch(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, const char *sql,
                      const char *arg, Err *err)
 {
-	if (erase_begin(conn, false, run, err) < 0)
+	if (begin_batch(conn, run, err) < 0)
 		return -1;
 	PGresult *res = run_params(conn, sql, 1, &arg, "erasing a batch", err);
 	if (!res) {
@@ -358,7 +370,7 @@ static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n,
 	for (;;) {
 		sb_setlen(&sb, base);
 		sb_addf(&sb, ") LIMIT %ld)", run->batch_rows);
-		if (erase_begin(conn, false, run, err) < 0) {
+		if (begin_batch(conn, run, err) < 0) {
 			rc = -1;
 			break;
 		}
@@ -383,13 +395,10 @@ static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n,
 	return rc;
 }
 
-static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
+/* Anonymised rows stay in the set: their identities are read once, then
+ * updated N at a time. */
+static int anonymize_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
 {
-	if (n->self_loop && !n->anonymize) {
-		if (self_batches(p, conn, run, n, err) < 0)
-			return -1;
-		/* whatever a data cycle left: the plain set, in batches below */
-	}
 	PGresult *ids;
 	if (fetch_ids(p, conn, n, &ids, err) < 0)
 		return -1;
@@ -426,6 +435,196 @@ static int batches_of(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, E
 	return rc;
 }
 
+/*
+ * A leaf: a table whose rows go with their parent's batches. Its only
+ * way into the set is one ON DELETE CASCADE edge from an erased table
+ * other than the root (not itself, not a self-referencing one), and no
+ * erased table hangs off it. The parent's batch deletes its rows through
+ * the cascade PostgreSQL runs anyway, counted from PostgreSQL's own
+ * per-transaction statistics. Not on CockroachDB (no such statistics
+ * function) nor for a partitioned table (its counters live on the
+ * partitions).
+ */
+static bool leaf(const ErasePlan *p, const EraseNode *n)
+{
+	if (p->dialect == DIALECT_COCKROACH || n->root || n->retain || n->anonymize || n->self_loop ||
+	    n->in.n != 1 || n->t->relkind == 'p')
+		return false;
+	const EraseEdge *e = n->in.items[0];
+	if (!e->cascades || e->parent == n || e->parent->root || e->parent->retain || e->parent->anonymize ||
+	    e->parent->self_loop)
+		return false;
+	for (size_t i = 0; i < p->edges.n; i++)
+		if (p->edges.items[i]->parent == n)
+			return false;
+	return true;
+}
+
+/* The leaves' deleted-row counters of the open transaction, into after[]. */
+static int leaf_counters(PGconn *conn, EraseNode *const *leaves, int nleaves, long *after, Err *err)
+{
+	StrBuf sb = STRBUF_INIT;
+	sb_adds(&sb, "SELECT ");
+	for (int i = 0; i < nleaves; i++) {
+		StrBuf q = STRBUF_INIT;
+		sb_add_qualified(&q, leaves[i]->t->schema, leaves[i]->t->name);
+		sb_adds(&sb, i ? ", pg_catalog.pg_stat_get_xact_tuples_deleted(" : "pg_catalog.pg_stat_get_xact_tuples_deleted(");
+		sb_add_literal(&sb, q.buf);
+		sb_adds(&sb, "::pg_catalog.regclass)");
+		sb_release(&q);
+	}
+	PGresult *res = run_params(conn, sb.buf, 0, NULL, "reading the batch's cascade counts", err);
+	sb_release(&sb);
+	if (!res)
+		return -1;
+	for (int i = 0; i < nleaves; i++)
+		after[i] = strtol(PQgetvalue(res, 0, i), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+/* The leaf's rows under the first row of n's batch, N at a time; adds
+ * the rows deleted to *deleted. */
+static int heavy_leaf_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, EraseNode *leaf,
+                              long *deleted, Err *err)
+{
+	StrBuf sql = STRBUF_INIT;
+	erase_heavy_leaf_sql(p, n, leaf, run->batch_rows, &sql);
+	int rc = 0;
+	for (;;) {
+		PGresult *res = NULL;
+		if (begin_batch(conn, run, err) < 0 ||
+		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		long got = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		if (erase_exec(conn, "COMMIT", err) < 0) {
+			rc = -1;
+			break;
+		}
+		run->transactions++;
+		leaf->done += got;
+		*deleted += got;
+		if (got == 0)
+			break;
+	}
+	sb_release(&sql);
+	return rc;
+}
+
+/*
+ * Deletes n's set in batches: each batch one DELETE choosing at most k
+ * rows of the set itself (no identities travel), in its own READ
+ * COMMITTED transaction. The rows of n's leaves go with their parents
+ * and count toward N: k starts from the plan's counts (rows per parent)
+ * and follows what the last batch cascaded; a batch that cascaded more
+ * than N rows in all is rolled back and retried with half the rows, and
+ * when one row alone carries more than N, the leaves are deleted first
+ * in batches of their own. owner_only: the owner-column rows of a leaf
+ * left after its parent's batches (rows of the key under other owners'
+ * parents).
+ */
+static int delete_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, bool owner_only, Err *err)
+{
+	long N = run->batch_rows;
+	int nleaves = 0;
+	EraseNode **leaves = arena_alloc(p->a, (p->edges.n + 1) * sizeof(*leaves));
+	for (size_t i = 0; i < p->edges.n && !owner_only; i++)
+		if (p->edges.items[i]->parent == n && leaf(p, p->edges.items[i]->child))
+			leaves[nleaves++] = p->edges.items[i]->child;
+	long *before = arena_alloc(p->a, (size_t)(nleaves + 1) * sizeof(long));
+	long *after = arena_alloc(p->a, (size_t)(nleaves + 1) * sizeof(long));
+	long k = N;
+	if (nleaves && p->counted && n->rows > 0) {
+		long below = 0;
+		for (int i = 0; i < nleaves; i++)
+			below += leaves[i]->rows;
+		k = (long)(0.9 * (double)N * (double)n->rows / (double)(n->rows + below));
+	} else if (nleaves) {
+		k = N / 16; /* a first guess; the next batch follows what this one cascaded */
+	}
+	StrBuf sql = STRBUF_INIT;
+	int rc = 0;
+	for (;;) {
+		if (k < 1)
+			k = 1;
+		sb_reset(&sql);
+		erase_batch_delete_sql(p, n, k, owner_only, leaves, nleaves, &sql);
+		if (begin_batch(conn, run, err) < 0) {
+			rc = -1;
+			break;
+		}
+		PGresult *res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err);
+		if (!res) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		long del, total;
+		if (nleaves) {
+			del = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+			for (int i = 0; i < nleaves; i++)
+				before[i] = strtol(PQgetvalue(res, 0, i + 1), NULL, 10);
+		} else {
+			del = strtol(PQcmdTuples(res), NULL, 10);
+		}
+		PQclear(res);
+		total = del;
+		if (nleaves && leaf_counters(conn, leaves, nleaves, after, err) < 0) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		for (int i = 0; i < nleaves; i++)
+			total += after[i] - before[i];
+		if (total > N) {
+			/* More than N rows with the cascades: undo, take fewer. */
+			if (erase_exec(conn, "ROLLBACK", err) < 0) {
+				rc = -1;
+				break;
+			}
+			if (k > 1) {
+				k /= 2;
+				continue;
+			}
+			/* One row carries more than N: its leaves' rows go first, on
+			 * their own; if that row changed meanwhile, every leaf row
+			 * of the set (which always progresses). */
+			long moved = 0;
+			for (int i = 0; i < nleaves && rc == 0; i++)
+				rc = heavy_leaf_batches(p, conn, run, n, leaves[i], &moved, err);
+			for (int i = 0; i < nleaves && rc == 0 && moved == 0; i++)
+				rc = delete_batches(p, conn, run, leaves[i], false, err);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		if (erase_exec(conn, "COMMIT", err) < 0) {
+			rc = -1;
+			break;
+		}
+		run->transactions++;
+		n->done += del;
+		for (int i = 0; i < nleaves; i++)
+			leaves[i]->done += after[i] - before[i];
+		if (del == 0)
+			break;
+		if (nleaves)
+			k = (long)(0.9 * (double)N * (double)del / (double)total);
+	}
+	sb_release(&sql);
+	if (rc < 0 || owner_only)
+		return rc;
+	/* The leaves' rows the cascades did not reach: by their owner column. */
+	for (int i = 0; i < nleaves && rc == 0; i++)
+		if (leaves[i]->nowner > 0)
+			rc = delete_batches(p, conn, run, leaves[i], true, err);
+	return rc;
+}
+
 static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 {
 	run->mode = "batches";
@@ -433,13 +632,17 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 	for (size_t i = 0; i < p->nodes.n; i++)
 		p->nodes.items[i]->done = 0;
 	for (size_t i = 0; i < p->nodes.n; i++)
-		if (p->nodes.items[i]->anonymize && batches_of(p, conn, run, p->nodes.items[i], err) < 0)
+		if (p->nodes.items[i]->anonymize && anonymize_batches(p, conn, run, p->nodes.items[i], err) < 0)
 			return -1;
+	/* Children before parents; a leaf goes with its parent. */
 	for (size_t i = p->nodes.n; i-- > 1;) {
 		EraseNode *n = p->nodes.items[i];
-		if (n->retain || n->anonymize)
+		if (n->retain || n->anonymize || leaf(p, n))
 			continue;
-		if (batches_of(p, conn, run, n, err) < 0)
+		if (n->self_loop && self_batches(p, conn, run, n, err) < 0)
+			return -1;
+		/* whatever a data cycle left: the plain set, below */
+		if (delete_batches(p, conn, run, n, false, err) < 0)
 			return -1;
 	}
 	/* The root row last, with the verification in the same transaction. */

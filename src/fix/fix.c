@@ -59,6 +59,7 @@
  */
 #include "fix/fix.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
 #include "version.h"
@@ -74,7 +75,6 @@ typedef struct Change {
 	const char *path;       /* path from the root, for comments (sanitized) */
 } Change;
 
-typedef PGC_VEC(const ForeignKey *) FkList;
 
 typedef struct Ctx {
 	Model *m;
@@ -86,7 +86,6 @@ typedef struct Ctx {
 	PGC_VEC(const Finding *) decisions; /* set-null-not-null */
 	PGC_VEC(const Finding *) shared;    /* cascade-deletes-other-owners */
 	int *change_at, *left_at;      /* by fk->id: 1 + index in changes / left, or 0 */
-	FkList *incoming;              /* by table id: live FKs referencing it */
 	int nvalidate;                 /* PostgreSQL: constraints the validate file validates */
 } Ctx;
 
@@ -199,43 +198,15 @@ static const char *fk_label(Arena *a, const ForeignKey *fk)
 	return s;
 }
 
-/* The path from the root: "public.users <- public.a (a_user_id_fkey) <- ...". */
+/* The path from the root, as every report writes it (words_path_names). */
 static void add_path(StrBuf *sb, Ctx *c, const Finding *f)
 {
-	const Table *cur = f->root_table ? model_find_table(c->m, f->root_schema ? f->root_schema : "public",
-	                                                    f->root_table) : NULL;
-	if (cur)
-		add_qualified_table(sb, cur);
-	else
-		sb_adds(sb, f->root_table ? f->root_table : "(root)");
-	for (int i = 0; i < f->npath; i++) {
-		const ForeignKey *step = NULL;
-		const FkList *in = cur ? &c->incoming[cur->id] : NULL;
-		for (size_t k = 0; in && k < in->n; k++)
-			if (strcmp(in->items[k]->name, f->path[i]) == 0) {
-				step = in->items[k];
-				break;
-			}
-		if (i == f->npath - 1 && f->fk)
-			step = f->fk;
-		sb_adds(sb, " <- ");
-		if (step) {
-			add_qualified_table(sb, step->table);
-			cur = step->table;
-		} else {
-			cur = NULL;
-		}
-		sb_adds(sb, " (");
-		sb_add_ident(sb, f->path[i]);
-		sb_addch(sb, ')');
-	}
-	if (f->npath == 0 && f->fk) {
-		sb_adds(sb, " <- ");
-		add_qualified_table(sb, f->fk->table);
-		sb_adds(sb, " (");
-		sb_add_ident(sb, f->fk->name);
-		sb_addch(sb, ')');
-	}
+	const Table *root = f->root_table ? model_find_table(c->m, f->root_schema ? f->root_schema : "public",
+	                                                     f->root_table) : NULL;
+	if (f->npath > 0)
+		words_path_names(sb, c->m, root, f->root_table ? f->root_table : "(root)", f->path, f->npath);
+	else if (f->fk)
+		words_edge(sb, f->fk);
 }
 
 /* Picks a dollar-quote tag that does not occur in body. */
@@ -496,8 +467,9 @@ static void add_shared(StrBuf *sb, Ctx *c)
 	Arena *a = c->m->arena;
 	if (c->shared.n == 0)
 		return;
-	sb_addf(sb, "--\n-- Deletes rows of other owners (%zu cascade-deletes-other-owners finding%s;\n"
-	            "-- --shared-parent=%s):\n", c->shared.n, c->shared.n == 1 ? "" : "s",
+	sb_addf(sb, "--\n-- Deletes rows of other owners (%zu %s;\n"
+	            "-- --shared-parent=%s):\n", c->shared.n,
+	        words_noun((long)c->shared.n, "cascade-deletes-other-owners finding", "cascade-deletes-other-owners findings"),
 	        fix_shared_parent_name(c->opt->shared_parent));
 	for (size_t i = 0; i < c->shared.n; i++) {
 		const Finding *f = c->shared.items[i];
@@ -536,10 +508,11 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	const FixOptions *o = c->opt;
 	sb_adds(sb, "-- ");
 	sb_adds(sb, kind);
+	sb_adds(sb, FIX_HEADER_MARK);
 	if (strcmp(kind, "Down") == 0)
-		sb_adds(sb, " migration written by pgcascade fix: undoes the migration that makes\n-- DELETE FROM ");
+		sb_adds(sb, "undoes the migration that makes\n-- DELETE FROM ");
 	else
-		sb_adds(sb, " migration written by pgcascade fix: make DELETE FROM ");
+		sb_adds(sb, "make DELETE FROM ");
 	add_roots(sb, c);
 	sb_adds(sb, strcmp(kind, "Down") == 0 ? " cascade through its whole deletion closure.\n--\n"
 	                                       : "\n-- cascade through its whole deletion closure.\n--\n");
@@ -567,10 +540,11 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 	size_t ncascade = 0;
 	for (size_t i = 0; i < c->changes.n; i++)
 		ncascade += c->changes.items[i].to == FK_CASCADE;
-	sb_addf(sb, "-- What and why: %zu foreign key%s block%s the delete (fk-blocks-delete). Each is\n"
-	            "-- re-created with ON DELETE CASCADE; its name, columns, referenced columns,\n"
+	sb_addf(sb, "-- What and why: %zu %s the delete (fk-blocks-delete). Each is\n"
+	            "-- re-created with %s; its name, columns, referenced columns,\n"
 	            "-- ON UPDATE, MATCH, DEFERRABLE and INITIALLY are kept.\n",
-	        ncascade, ncascade == 1 ? "" : "s", ncascade == 1 ? "s" : "");
+	        ncascade, words_noun((long)ncascade, "foreign key blocks", "foreign keys block"),
+	        words_action(FK_CASCADE));
 	for (size_t i = 0; i < c->changes.n; i++) {
 		const Change *ch = &c->changes.items[i];
 		if (ch->to != FK_CASCADE)
@@ -587,9 +561,10 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		sb_addch(sb, '\n');
 	}
 	if (ncascade < c->changes.n) {
-		sb_addf(sb, "--\n-- ON DELETE SET NULL (--shared-parent=set-null): %zu foreign key%s at the start of\n"
+		size_t nset_null = c->changes.n - ncascade;
+		sb_addf(sb, "--\n-- %s (--shared-parent=set-null): %zu %s at the start of\n"
 		            "-- a path that deletes other owners' rows; the shared rows now outlive the owner:\n",
-		        c->changes.n - ncascade, c->changes.n - ncascade == 1 ? "" : "s");
+		        words_action(FK_SET_NULL), nset_null, words_noun((long)nset_null, "foreign key", "foreign keys"));
 		for (size_t i = 0; i < c->changes.n; i++) {
 			const Change *ch = &c->changes.items[i];
 			if (ch->to == FK_CASCADE)
@@ -613,13 +588,13 @@ static void add_header(StrBuf *sb, Ctx *c, const char *kind)
 		}
 	}
 	if (c->decisions.n) {
-		sb_addf(sb, "--\n-- Needs a decision (%zu set-null-not-null finding%s; NOT changed here):\n",
-		        c->decisions.n, c->decisions.n == 1 ? "" : "s");
+		sb_addf(sb, "--\n-- Needs a decision (%zu %s; NOT changed here):\n", c->decisions.n,
+		        words_noun((long)c->decisions.n, "set-null-not-null finding", "set-null-not-null findings"));
 		for (size_t i = 0; i < c->decisions.n; i++) {
 			const Finding *f = c->decisions.items[i];
 			if (f->fk) {
-				sb_addf(sb, "--   %s: ON DELETE %s on a NOT NULL column, so the delete fails.\n",
-				        cm(a, fk_label(a, f->fk)), fk_action_sql(f->fk->on_delete));
+				sb_addf(sb, "--   %s: %s on a NOT NULL column, so the delete fails.\n",
+				        cm(a, fk_label(a, f->fk)), words_action(f->fk->on_delete));
 				/* The columns the action writes: SET NULL (cols) names them. */
 				const char **cols = f->fk->nset_cols > 0 ? f->fk->set_cols : f->fk->cols;
 				int ncols = f->fk->nset_cols > 0 ? f->fk->nset_cols : f->fk->ncols;
@@ -879,8 +854,7 @@ static void add_pg_swap_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char from
 	          "Re-run pgcascade fix against the current schema.");
 	sb_addf(&b, "\tELSIF same AND deltype = '%c' THEN\n\t\t", to);
 	add_raise(&b, "NOTICE",
-	          arena_printf(a, "pgcascade: %s already has ON DELETE %s; nothing to do", label,
-	                       fk_action_sql(to)),
+	          arena_printf(a, "pgcascade: %s already has %s; nothing to do", label, words_action(to)),
 	          NULL, NULL);
 	sb_addf(&b, "\tELSIF same AND deltype = '%c' THEN\n\t\t", from);
 	add_swap(&b, fk, to);
@@ -888,8 +862,8 @@ static void add_pg_swap_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char from
 	add_raise(&b, "EXCEPTION",
 	          arena_printf(a, "pgcascade: foreign key %s differs from the definition this migration "
 	                          "was generated from", label),
-	          arena_printf(a, "Expected: %s (or the same with ON DELETE %s)",
-	                       def_text(a, fk, from, false), fk_action_sql(to)),
+	          arena_printf(a, "Expected: %s (or the same with %s)", def_text(a, fk, from, false),
+	                       words_action(to)),
 	          "Re-run pgcascade fix against the current schema.");
 	sb_adds(&b, "\tEND IF;\nEND\n");
 	add_do_block(c, sb, b.buf);
@@ -910,8 +884,8 @@ static void add_pg_validate_step(StrBuf *sb, Ctx *c, const ForeignKey *fk, char 
 	          before);
 	sb_addf(&b, "\tELSIF NOT same OR deltype <> '%c' THEN\n\t\t", want);
 	add_raise(&b, "EXCEPTION",
-	          arena_printf(a, "pgcascade: foreign key %s does not have ON DELETE %s with the "
-	                          "expected definition", label, fk_action_sql(want)),
+	          arena_printf(a, "pgcascade: foreign key %s does not have %s with the "
+	                          "expected definition", label, words_action(want)),
 	          arena_printf(a, "Expected: %s", def_text(a, fk, want, false)), before);
 	sb_adds(&b, "\tELSIF NOT valid THEN\n\t\tALTER TABLE ");
 	add_qualified_table(&b, fk->table);
@@ -1091,13 +1065,6 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 		return err_set(err, PGC_EXIT_USAGE,
 		               "--minimal applies to PostgreSQL only: CockroachDB does not document its "
 		               "cascade order, so every blocking edge blocks there");
-	c.incoming = arena_alloc(m->arena, (m->tables.n + 1) * sizeof(FkList));
-	memset(c.incoming, 0, (m->tables.n + 1) * sizeof(FkList));
-	for (size_t i = 0; i < m->fks.n; i++) {
-		const ForeignKey *fk = m->fks.items[i];
-		if (!fk->dropped && fk->ref && fk->ref->id >= 0 && (size_t)fk->ref->id < m->tables.n)
-			VEC_PUSH(m->arena, c.incoming[fk->ref->id], fk);
-	}
 	if (select_changes(&c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c.changes.n; i++) {
@@ -1128,4 +1095,16 @@ int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *ou
 	else
 		build_pg(&c, out);
 	return 0;
+}
+
+bool fix_generated(const char *text, size_t len)
+{
+	static const char *const kinds[] = {"-- Up", "-- Validate", "-- Down"};
+	size_t ml = strlen(FIX_HEADER_MARK);
+	for (size_t i = 0; text && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t kl = strlen(kinds[i]);
+		if (len >= kl + ml && memcmp(text, kinds[i], kl) == 0 && memcmp(text + kl, FIX_HEADER_MARK, ml) == 0)
+			return true;
+	}
+	return false;
 }

@@ -55,6 +55,15 @@ typedef struct FixOutput {
 	int nset_null;          /* start edges re-created with ON DELETE SET NULL */
 } FixOutput;
 
+/*
+ * Every file fix writes starts with "-- Up", "-- Validate" or "-- Down",
+ * then FIX_HEADER_MARK, on its first line: lint recognises them by it.
+ */
+#define FIX_HEADER_MARK " migration written by pgcascade fix: "
+
+/* True when text (len bytes) starts with the header fix writes. */
+bool fix_generated(const char *text, size_t len);
+
 /* Builds the migration. Returns 0, or -1 with err. Strings live in m->arena. */
 int fix_build(Model *m, const Analysis *an, const FixOptions *opt, FixOutput *out, Err *err);
 

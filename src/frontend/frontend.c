@@ -38,6 +38,7 @@
 #include "frontend/recover.h"
 #include "frontend/replay.h"
 #include "frontend/scan.h"
+#include "report/words.h"
 #include "util/xalloc.h"
 
 #include <pg_query.h>
@@ -607,7 +608,11 @@ int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 		if (ret == 0 && found) {
 			const Source *s = &src->items[at];
 			SrcLoc l = srcloc_at(s->path, s->text, s->len, det.res.first_offset);
-			log_info("dialect: cockroach (%s:%d:%d: %s)", l.file, l.line, l.col, det.res.first_syntax);
+			StrBuf notice = STRBUF_INIT;
+			words_dialect(&notice, DIALECT_COCKROACH, arena_printf(m->arena, "%s:%d:%d", l.file, l.line, l.col),
+			              det.res.first_syntax);
+			log_info("%s", notice.buf);
+			sb_release(&notice);
 			CrdbRewrite *crw = arena_alloc(m->arena, (src->n + 1) * sizeof(*crw));
 			Err e = {0};
 			if (rewrite_all(m->arena, src, crw, &e) == 0) {

@@ -7,6 +7,7 @@
  */
 #include "lint/config.h"
 #include "exitcodes.h"
+#include "frontend/layout.h"
 #include "lint/lint.h"
 #include "util/strbuf.h"
 
@@ -58,24 +59,27 @@ static char *trim(char *s)
 	return s;
 }
 
-/*
- * Splits a list value on commas that are outside parentheses and double
- * quotes ("users(id, tenant)" is one item). Returns -1 on an empty item.
- */
-static int split_list(Arena *a, const char *value, StrVec *out)
+int config_split_list(Arena *a, const char *value, StrVec *out)
 {
 	char *v = arena_strdup(a, value);
 	int depth = 0;
-	bool quoted = false;
+	char quote = 0;
 	char *item = v;
 	for (char *p = v;; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (!quoted && *p == '(')
+		if (quote && *p == '\0')
+			return -1;
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'')
+			quote = *p;
+		else if (*p == '(')
 			depth++;
-		else if (!quoted && *p == ')')
+		else if (*p == ')')
 			depth--;
-		if (*p == '\0' || (*p == ',' && !quoted && depth == 0)) {
+		if (*p == '\0' || (*p == ',' && depth == 0)) {
 			bool end = *p == '\0';
 			*p = '\0';
 			char *t = trim(item);
@@ -87,6 +91,19 @@ static int split_list(Arena *a, const char *value, StrVec *out)
 			item = p + 1;
 		}
 	}
+	return 0;
+}
+
+int config_dialect_parse(const char *v, Dialect *d)
+{
+	if (strcmp(v, "postgres") == 0 || strcmp(v, "postgresql") == 0)
+		*d = DIALECT_POSTGRES;
+	else if (strcmp(v, "cockroach") == 0 || strcmp(v, "cockroachdb") == 0)
+		*d = DIALECT_COCKROACH;
+	else if (strcmp(v, "auto") == 0)
+		*d = DIALECT_AUTO;
+	else
+		return -1;
 	return 0;
 }
 
@@ -131,50 +148,15 @@ static char parse_action(const char *v)
 	return 0;
 }
 
-/*
- * Reads one identifier part of a table name: "Quoted ""x""" keeps case,
- * a bare word is folded to lower case. Returns the end, or NULL.
- */
-static const char *ident_part(Arena *a, const char *p, const char **out)
-{
-	StrBuf sb = STRBUF_INIT;
-	if (*p == '"') {
-		p++;
-		for (;;) {
-			if (*p == '\0') {
-				sb_release(&sb);
-				return NULL;
-			}
-			if (*p == '"') {
-				if (p[1] != '"')
-					break;
-				p++;
-			}
-			sb_addch(&sb, *p++);
-		}
-		p++;
-	} else {
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80)
-			sb_addch(&sb, (char)tolower((unsigned char)*p++));
-	}
-	if (sb.len == 0) {
-		sb_release(&sb);
-		return NULL;
-	}
-	*out = arena_strdup(a, sb.buf);
-	sb_release(&sb);
-	return p;
-}
-
 /* "table" or "schema.table", SQL identifier syntax. */
 static int parse_table_name(Arena *a, const char *spec, const char **schema, const char **table)
 {
 	const char *first, *second = NULL;
-	const char *p = ident_part(a, spec, &first);
+	const char *p = policy_ident(a, spec, &first);
 	if (!p)
 		return -1;
 	if (*p == '.') {
-		p = ident_part(a, p + 1, &second);
+		p = policy_ident(a, p + 1, &second);
 		if (!p)
 			return -1;
 	}
@@ -194,30 +176,31 @@ static int general_key(Ctx *x, const char *name, const char *value)
 {
 	LintConfig *c = x->c;
 	if (strcmp(name, "root") == 0 || strcmp(name, "roots") == 0) {
-		if (split_list(x->a, value, &c->roots) < 0)
+		if (config_split_list(x->a, value, &c->roots) < 0)
 			return fail(x, "bad value \"%s\" for %s: expected table names separated by commas", value, name);
 		return 1;
 	}
 	if (strcmp(name, "owner_column") == 0 || strcmp(name, "owner_columns") == 0) {
-		if (split_list(x->a, value, &c->owner_patterns) < 0)
+		if (config_split_list(x->a, value, &c->owner_patterns) < 0)
 			return fail(x, "bad value \"%s\" for %s: expected column patterns separated by commas", value, name);
 		return 1;
 	}
 	if (strcmp(name, "ignore") == 0) {
-		if (split_list(x->a, value, &c->ignore) < 0)
+		if (config_split_list(x->a, value, &c->ignore) < 0)
 			return fail(x, "bad value \"%s\" for %s: expected path globs separated by commas", value, name);
 		return 1;
 	}
 	if (strcmp(name, "dialect") == 0) {
-		if (strcmp(value, "postgres") == 0 || strcmp(value, "postgresql") == 0)
-			c->dialect = DIALECT_POSTGRES;
-		else if (strcmp(value, "cockroach") == 0 || strcmp(value, "cockroachdb") == 0)
-			c->dialect = DIALECT_COCKROACH;
-		else if (strcmp(value, "auto") == 0)
-			c->dialect = DIALECT_AUTO;
-		else
+		if (config_dialect_parse(value, &c->dialect) < 0)
 			return fail(x, "bad value \"%s\" for %s: expected postgres, cockroach or auto", value, name);
 		c->dialect_set = true;
+		return 1;
+	}
+	if (strcmp(name, "layout") == 0) {
+		Err e = {0};
+		if (layout_parse(value, &c->layout, &e) < 0)
+			return fail(x, "bad value \"%s\" for %s: expected %s", value, name, layout_names());
+		c->layout_set = true;
 		return 1;
 	}
 	if (strcmp(name, "rules_url") == 0) {
@@ -228,11 +211,11 @@ static int general_key(Ctx *x, const char *name, const char *value)
 	}
 	if (strcmp(name, "tolerate") == 0) {
 		/* SQLSTATEs verify skips like the project's runner; verify/apply.c checks them */
-		if (split_list(x->a, value, &c->tolerate) < 0)
+		if (config_split_list(x->a, value, &c->tolerate) < 0)
 			return fail(x, "bad value \"%s\" for %s: expected SQLSTATEs separated by commas", value, name);
 		return 1;
 	}
-	return fail(x, "unknown key \"%s\" (expected root, owner_column, dialect, ignore, rules_url or tolerate)", name);
+	return fail(x, "unknown key \"%s\" (expected root, owner_column, dialect, layout, ignore, rules_url or tolerate)", name);
 }
 
 static int rules_key(Ctx *x, const char *name, const char *value)
@@ -264,7 +247,7 @@ static int on_delete_key(Ctx *x, const char *name, const char *value, int line)
 	if (parse_table_name(x->a, name, &p.schema, &p.table) < 0)
 		return fail(x, "bad table name \"%s\" in [on_delete]: expected table or schema.table", name);
 	StrVec items = {0};
-	if (split_list(x->a, value, &items) < 0)
+	if (config_split_list(x->a, value, &items) < 0)
 		return fail(x, "bad value \"%s\" for %s: expected ON DELETE actions separated by commas", value, name);
 	int n = 0;
 	for (size_t i = 0; i < items.n; i++) {
@@ -318,7 +301,13 @@ static int handler_line(Ctx *x, const char *section, const char *name, const cha
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	Reader *r = user;
-	return handler_line(r->x, section, name, value, r->line);
+	if (!handler_line(r->x, section, name, value, r->line))
+		return 0;
+	/* every key as written, for `pgcascade config` */
+	ConfigSetting cs = {arena_strdup(r->x->a, section), arena_strdup(r->x->a, name),
+	                    arena_strdup(r->x->a, value), r->line};
+	VEC_PUSH(r->x->a, r->x->c->settings, cs);
+	return 1;
 }
 
 /* ini_parse_stream reader over a string that counts lines. */
@@ -410,12 +399,17 @@ const char *config_find(Arena *a, const char *start_dir)
 	if (!dir)
 		return NULL;
 	for (;;) {
-		char *cand = arena_printf(a, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", CONFIG_FILE_NAME);
+		const char *sep = strcmp(dir, "/") == 0 ? "" : "/";
+		char *cand = arena_printf(a, "%s%s%s", dir, sep, CONFIG_FILE_NAME);
 		struct stat st;
 		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
 			found = strcmp(start_dir, ".") == 0 ? arena_printf(a, "%s%s", up.buf, CONFIG_FILE_NAME) : cand;
 			break;
 		}
+		/* as git does: the repository's top folder (.git: a folder, or a
+		 * file in a worktree) is the last one searched */
+		if (stat(arena_printf(a, "%s%s.git", dir, sep), &st) == 0)
+			break;
 		char *slash = strrchr(dir, '/');
 		if (!slash || strcmp(dir, "/") == 0)
 			break;

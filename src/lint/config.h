@@ -2,13 +2,18 @@
  * config.h - the lint policy file, .pgcascade.ini.
  *
  * Parsed with libinih (Debian's libinih-dev); we only supply the handler.
- * The file is found by walking up from the working directory. Every key
+ * This is the one reader of the file: every command gets its settings
+ * here (cli/options.c), [erase] included (policy/policy.c reads the
+ * values of that section's keys with config_split_list()). The file is
+ * found as git finds its configuration: walking up from the working
+ * directory, up to the repository root (the folder holding .git). Every key
  * is checked: an unknown key or a bad value is an error that names the
  * file and the line (squawk silently accepts unknown keys; we don't).
  *
  *   root = users, auth.users        ; repeatable, like --root
  *   owner_column = user_id, *_by    ; repeatable, like --owner-column
  *   dialect = cockroach             ; postgres, cockroach or auto
+ *   layout = dbmate                 ; like --layout
  *   ignore = legacy/ , old_*.sql  ; globs, relative to the file's folder
  *   rules_url = https://...         ; base of each rule's helpUri (SARIF)
  *   tolerate = 42P07, 42710         ; SQLSTATEs verify skips, like --tolerate
@@ -26,6 +31,7 @@
 #ifndef PGC_LINT_CONFIG_H
 #define PGC_LINT_CONFIG_H
 
+#include "frontend/layout.h"
 #include "model/model.h"
 #include "policy/policy.h"
 #include "util/arena.h"
@@ -54,6 +60,14 @@ typedef struct ActionPolicy {
 
 typedef PGC_VEC(const char *) StrVec;
 
+/* One key of the file as written (for `pgcascade config`). */
+typedef struct ConfigSetting {
+	const char *section;  /* "" for the keys before any header */
+	const char *key;
+	const char *value;
+	int line;
+} ConfigSetting;
+
 typedef struct LintConfig {
 	const char *path;     /* the file read, or NULL when there is none */
 	const char *dir;      /* its folder, absolute (globs are relative to it) */
@@ -62,18 +76,32 @@ typedef struct LintConfig {
 	StrVec ignore;
 	Dialect dialect;
 	bool dialect_set;
+	Layout layout;        /* when layout_set */
+	bool layout_set;
 	const char *rules_url; /* NULL: the built-in default */
 	StrVec tolerate;       /* SQLSTATEs (verify --tolerate) */
 	PGC_VEC(RuleSetting) rules;
 	PGC_VEC(ActionPolicy) policies;
 	ErasePolicy erase;     /* [erase] (policy/policy.h); erase.path is set with path */
+	PGC_VEC(ConfigSetting) settings; /* every key, in the file's order */
 } LintConfig;
 
 /* An empty configuration (every rule at its default). */
 void config_init(LintConfig *c);
 
 /*
- * Looks for CONFIG_FILE_NAME in start_dir and each parent up to "/".
+ * Splits a list value on commas outside parentheses and quotes ("..." and
+ * '...'; "users(id, tenant)" is one item); items are trimmed. Returns -1
+ * on an empty item or an unterminated quote.
+ */
+int config_split_list(Arena *a, const char *value, StrVec *out);
+
+/* postgres (postgresql), cockroach (cockroachdb) or auto; -1 otherwise. */
+int config_dialect_parse(const char *value, Dialect *out);
+
+/*
+ * Looks for CONFIG_FILE_NAME in start_dir and each parent up to the
+ * repository root (the first folder holding .git) or "/".
  * Returns the path (in a) or NULL when there is none. From ".", the path
  * is relative ("../../.pgcascade.ini"), as diagnostics show it.
  */

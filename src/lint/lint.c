@@ -9,7 +9,9 @@
  */
 #include "lint/lint.h"
 #include "exitcodes.h"
+#include "fix/fix.h"
 #include "lint/suppress.h"
+#include "report/words.h"
 #include "util/hashmap.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
@@ -148,7 +150,32 @@ static SrcLoc fk_loc(const ForeignKey *fk)
 	return fk->ref_loc.file ? fk->ref_loc : fk->origin;
 }
 
-void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
+static bool in_generated(const HashMap *generated, SrcLoc l)
+{
+	return generated && l.file && hm_get(generated, l.file);
+}
+
+/*
+ * The definition a finding about fk belongs to: fk itself, or, when a
+ * file pgcascade fix wrote re-created it (DROP + ADD under the same
+ * name), the last definition before that outside such files. NULL when
+ * only generated files define it.
+ */
+static const ForeignKey *defined_by(const Model *m, const ForeignKey *fk, const HashMap *generated)
+{
+	if (!in_generated(generated, fk_loc(fk)))
+		return fk;
+	const ForeignKey *by = NULL;
+	for (size_t i = 0; i < m->fks.n; i++) {
+		const ForeignKey *g = m->fks.items[i];
+		if (g != fk && g->dropped && g->table == fk->table && g->name && fk->name &&
+		    strcmp(g->name, fk->name) == 0 && !in_generated(generated, fk_loc(g)))
+			by = g;
+	}
+	return by;
+}
+
+void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, const HashMap *generated, FindingVec *out)
 {
 	bool *in = reached_tables(m, an);
 	int maxid = 0;
@@ -164,14 +191,19 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
 		if (fk->table->id >= 0 && fk->table->id <= maxid)
 			for (size_t k = 0; k < per[fk->table->id].n && !indexed; k++)
 				indexed = index_serves(per[fk->table->id].items[k], fk->table, fk->cols, fk->ncols);
-		if (indexed)
+		const ForeignKey *by = indexed ? NULL : defined_by(m, fk, generated);
+		if (!by)
 			continue;
 		Finding *f = new_finding(m->arena, "fk-unindexed", SEV_WARNING);
 		f->schema = fk->table->schema;
 		f->table = fk->table->name;
 		f->constraint = fk->name;
 		f->fk = fk;
-		f->loc = fk_loc(fk);
+		f->loc = fk_loc(by);
+		/* the table is new in that migration: empty, so a plain CREATE INDEX
+		 * locks nothing worth avoiding, and CONCURRENTLY cannot run inside
+		 * the migration's transaction */
+		bool same_file = f->loc.file && fk->table->loc.file && strcmp(f->loc.file, fk->table->loc.file) == 0;
 		StrBuf sb = STRBUF_INIT;
 		add_table_name(&sb, fk->table);
 		sb_addch(&sb, ' ');
@@ -182,7 +214,7 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out)
 		sb_reset(&sb);
 		/* CockroachDB builds every index online; it accepts CONCURRENTLY
 		 * only as no-op syntax (cockroachlabs.com/docs/stable/create-index). */
-		sb_adds(&sb, d == DIALECT_COCKROACH ? "CREATE INDEX ON " : "CREATE INDEX CONCURRENTLY ON ");
+		sb_adds(&sb, d == DIALECT_COCKROACH || same_file ? "CREATE INDEX ON " : "CREATE INDEX CONCURRENTLY ON ");
 		add_table_name(&sb, fk->table);
 		sb_addch(&sb, ' ');
 		add_cols(&sb, fk->cols, fk->ncols);
@@ -224,15 +256,15 @@ static const char *policy_help(Arena *a, const ActionPolicy *p)
 {
 	for (const char *c = p->actions; *c; c++)
 		if (!blocking(*c))
-			return arena_printf(a, "+ ON DELETE %s", fk_action_sql(*c));
-	return arena_printf(a, "+ ON DELETE %s", fk_action_sql(p->actions[0]));
+			return arena_printf(a, "+ %s", words_action(*c));
+	return arena_printf(a, "+ %s", words_action(p->actions[0]));
 }
 
 static const char *policy_list(Arena *a, const ActionPolicy *p)
 {
 	StrBuf sb = STRBUF_INIT;
 	for (const char *c = p->actions; *c; c++)
-		sb_addf(&sb, "%s%s", c == p->actions ? "" : ", ", fk_action_name(*c));
+		sb_addf(&sb, "%s%s", c == p->actions ? "" : ", ", words_action(*c));
 	const char *s = arena_strdup(a, sb.buf);
 	sb_release(&sb);
 	return s;
@@ -256,10 +288,14 @@ static void policy_findings(Model *m, const LintConfig *cfg, const bool *blocked
 		f->constraint = fk->name;
 		f->fk = fk;
 		f->loc = fk_loc(fk);
+		StrBuf edge = STRBUF_INIT, parent = STRBUF_INIT;
+		words_edge(&edge, fk);
+		words_table(&parent, fk->ref->schema, fk->ref->name);
 		f->message = arena_printf(m->arena,
-		        "foreign key %s on %s uses ON DELETE %s, but the policy for references to %s allows only %s",
-		        fk->name, fk->table->name, fk_action_sql(fk->on_delete), fk->ref->name,
-		        policy_list(m->arena, p));
+		        "%s: %s, but the policy for references to %s allows only %s", edge.buf,
+		        words_action(fk->on_delete), parent.buf, policy_list(m->arena, p));
+		sb_release(&edge);
+		sb_release(&parent);
 		f->help = policy_help(m->arena, p);
 		VEC_PUSH(m->arena, *out, f);
 	}
@@ -469,7 +505,11 @@ int lint_run(Model *m, const Analysis *an, const SourceList *src, const LintOpti
 		VEC_PUSH(a, cand, f);
 	}
 	Dialect d = o->dialect != DIALECT_AUTO ? o->dialect : m->dialect;
-	lint_fk_unindexed(m, an, d, &cand);
+	HashMap *generated = hm_new(a);
+	for (size_t i = 0; i < ns; i++)
+		if (fix_generated(src->items[i].text, src->items[i].len))
+			hm_put(generated, src->items[i].path, (void *)src->items[i].path);
+	lint_fk_unindexed(m, an, d, generated, &cand);
 	policy_findings(m, cfg, blocked_fk, &cand);
 
 	/* keep what is in new files, unsuppressed, and switched on */

@@ -15,6 +15,7 @@
 #include "frontend/frontend.h"
 #include "lint/config.h"
 #include "model/model.h"
+#include "util/hashmap.h"
 #include "util/err.h"
 
 #include <stdbool.h>
@@ -65,8 +66,13 @@ int lint_run(Model *m, const Analysis *an, const SourceList *src, const LintOpti
  * from a root reaches (its parent is a root or in a closure) and whose
  * child table has no non-partial index whose leading columns are
  * exactly the FK's columns. Inline CockroachDB INDEX clauses count.
+ * generated (may be NULL) holds the paths of the files pgcascade fix
+ * wrote (fix_generated): a foreign key they re-create is reported at
+ * the migration that created it, never inside them. The help is a plain
+ * CREATE INDEX when that migration also created the table (an empty
+ * table, and CONCURRENTLY cannot run in the migration's transaction).
  */
-void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, FindingVec *out);
+void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, const HashMap *generated, FindingVec *out);
 
 /* True when t has a usable index for the FK columns cols[0..n). */
 bool lint_has_index(const Model *m, const Table *t, const char *const *cols, int n);

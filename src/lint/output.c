@@ -8,6 +8,7 @@
 #include "lint/output.h"
 #include "exitcodes.h"
 #include "report/report.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "version.h"
@@ -193,12 +194,12 @@ static void text_finding(StrBuf *sb, const Finding *f, const LintOutputOptions *
 
 static void text_summary(StrBuf *sb, const LintResult *r)
 {
-	sb_addf(sb, "%d file%s checked: ", r->nchecked, r->nchecked == 1 ? "" : "s");
+	words_count(sb, r->nchecked, "file", "files");
+	sb_adds(sb, " checked: ");
 	if (r->findings.n == 0)
 		sb_adds(sb, "no findings");
 	else
-		sb_addf(sb, "%d error%s, %d warning%s, %d info", r->nerrors, r->nerrors == 1 ? "" : "s",
-		        r->nwarnings, r->nwarnings == 1 ? "" : "s", r->ninfos);
+		words_findings(sb, r->nerrors, r->nwarnings, r->ninfos);
 	if (r->nsuppressed)
 		sb_addf(sb, " (%d suppressed)", r->nsuppressed);
 	sb_addch(sb, '\n');

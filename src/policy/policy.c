@@ -1,12 +1,14 @@
 /*
  * policy.c - the [erase] policy; see policy.h.
  *
- * libinih splits the file into keys (lint/config.c); this file reads the
- * values: comma-separated lists whose items are dotted SQL names, and
+ * libinih splits the file into keys and config_split_list() the values
+ * into items (lint/config.c, the one reader of the file); this file reads
+ * the items: dotted SQL names, and
  * for anonymize "name=NULL" or "name='constant'" ('' is a quote inside).
  */
 #include "policy/policy.h"
 #include "exitcodes.h"
+#include "lint/config.h"
 #include "util/strbuf.h"
 
 #include <ctype.h>
@@ -30,8 +32,7 @@ static int bad(Msg *m, const char *fmt, ...)
 	return 0;
 }
 
-/* Reads one identifier: "Quoted ""x""" keeps case, a bare word folds. */
-static const char *ident(Arena *a, const char *p, const char **out)
+const char *policy_ident(Arena *a, const char *p, const char **out)
 {
 	StrBuf sb = STRBUF_INIT;
 	if (*p == '"') {
@@ -71,7 +72,7 @@ static const char *dotted(Arena *a, const char *p, const char **parts, int *n)
 			p++;
 		if (*n == 3)
 			return NULL;
-		p = ident(a, p, &parts[*n]);
+		p = policy_ident(a, p, &parts[*n]);
 		if (!p)
 			return NULL;
 		(*n)++;
@@ -81,46 +82,6 @@ static const char *dotted(Arena *a, const char *p, const char **parts, int *n)
 			return p;
 		p++;
 	}
-}
-
-/* Splits on commas outside '...' and "..."; items are trimmed. */
-static int split(Arena *a, const char *value, const char ***items, int *n)
-{
-	char *v = arena_strdup(a, value);
-	PGC_VEC(const char *) out = {0};
-	char q = 0;
-	char *item = v;
-	for (char *p = v;; p++) {
-		if (q) {
-			if (*p == '\0')
-				return -1;
-			if (*p == q)
-				q = 0;
-			continue;
-		}
-		if (*p == '\'' || *p == '"') {
-			q = *p;
-			continue;
-		}
-		if (*p == ',' || *p == '\0') {
-			bool end = *p == '\0';
-			*p = '\0';
-			while (isspace((unsigned char)*item))
-				item++;
-			size_t len = strlen(item);
-			while (len && isspace((unsigned char)item[len - 1]))
-				item[--len] = '\0';
-			if (len == 0)
-				return -1;
-			VEC_PUSH(a, out, item);
-			if (end)
-				break;
-			item = p + 1;
-		}
-	}
-	*items = out.items;
-	*n = (int)out.n;
-	return 0;
 }
 
 static int table_item(Arena *a, const char *item, PolicyEntry *e, bool with_column, Msg *m,
@@ -196,11 +157,11 @@ int policy_key(Arena *a, ErasePolicy *p, const char *name, const char *value, in
 		which = 2;
 	else
 		return bad(&m, "unknown key \"%s\" in [erase] (expected retain, anonymize or delete-by)", name);
-	const char **items;
-	int n;
-	if (split(a, value, &items, &n) < 0)
+	StrVec list = {0};
+	if (config_split_list(a, value, &list) < 0)
 		return bad(&m, "bad value \"%s\" for %s: expected items separated by commas", value, name);
-	for (int i = 0; i < n; i++) {
+	const char **items = list.items;
+	for (size_t i = 0; i < list.n; i++) {
 		PolicyEntry e = {0};
 		e.line = line;
 		int ok = which == 1 ? anonymize_item(a, items[i], &e, &m)

@@ -60,6 +60,10 @@ int policy_check(ErasePolicy *p, const Model *m, Err *err);
  * spec is schema.table or table. Returns 0, or -1 with err (usage). */
 int policy_add_retain(Arena *a, ErasePolicy *p, const char *spec, Err *err);
 
+/* Reads one SQL identifier at p: "Quoted ""x""" keeps its case, a bare
+ * word folds to lower case. Sets *out (in a); returns the end, or NULL. */
+const char *policy_ident(Arena *a, const char *p, const char **out);
+
 bool policy_retained(const ErasePolicy *p, const Table *t);
 /* True when some anonymize entry names t (after policy_check). */
 bool policy_anonymized(const ErasePolicy *p, const Table *t);

@@ -8,6 +8,7 @@
  * schema, table and constraint name, so the output is deterministic.
  */
 #include "report/internal.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 
 #include <string.h>
@@ -73,6 +74,16 @@ static const char *qual(Model *m, const Table *t)
 	return arena_printf(m->arena, "%s.%s", t->schema, t->name);
 }
 
+/* A node's label: the table as every report names it (words_table). */
+static const char *node_label(Model *m, const Table *t)
+{
+	StrBuf sb = STRBUF_INIT;
+	words_table(&sb, t->schema, t->name);
+	char *s = arena_strdup(m->arena, sb.buf);
+	sb_release(&sb);
+	return s;
+}
+
 int report_dot(FILE *out, Model *m, const Analysis *an, Err *err)
 {
 	Drawing d;
@@ -88,7 +99,7 @@ int report_dot(FILE *out, Model *m, const Analysis *an, Err *err)
 		fputs("  ", out);
 		dot_string(out, qual(m, t));
 		fputs(" [label=", out);
-		dot_string(out, strcmp(t->schema, "public") ? qual(m, t) : t->name);
+		dot_string(out, node_label(m, t));
 		if (d.node[t->id] == 2)
 			fputs(", style=bold, penwidth=2", out);
 		else if (d.node[t->id] == 3)
@@ -105,7 +116,7 @@ int report_dot(FILE *out, Model *m, const Analysis *an, Err *err)
 		fputs(" -> ", out);
 		dot_string(out, qual(m, fk->ref));
 		fputs(" [label=", out);
-		dot_string(out, arena_printf(m->arena, "%s\n%s", fk->name, fk_action_name(fk->on_delete)));
+		dot_string(out, arena_printf(m->arena, "%s\n%s", fk->name, words_action(fk->on_delete)));
 		if (kind == 2)
 			fputs(", color=red, fontcolor=red, penwidth=2", out);
 		else if (kind == 3)
@@ -141,7 +152,7 @@ int report_mermaid(FILE *out, Model *m, const Analysis *an, Err *err)
 		if (!d.node[t->id])
 			continue;
 		fprintf(out, "  t%d[", t->id);
-		mermaid_label(out, strcmp(t->schema, "public") ? qual(m, t) : t->name);
+		mermaid_label(out, node_label(m, t));
 		fputs("]\n", out);
 	}
 	int link = 0;
@@ -152,7 +163,7 @@ int report_mermaid(FILE *out, Model *m, const Analysis *an, Err *err)
 		if (!kind || !fk->ref)
 			continue;
 		fprintf(out, "  t%d %s|", fk->table->id, kind == 3 ? "-.->" : "-->");
-		mermaid_label(out, arena_printf(m->arena, "%s: %s", fk->name, fk_action_name(fk->on_delete)));
+		mermaid_label(out, arena_printf(m->arena, "%s: %s", fk->name, words_action(fk->on_delete)));
 		fprintf(out, "| t%d\n", fk->ref->id);
 		if (kind == 2)
 			sb_addf(&red, "%s%d", red.len ? "," : "", link);

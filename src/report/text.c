@@ -5,18 +5,13 @@
  * --color=auto against isatty).
  */
 #include "report/internal.h"
+#include "report/words.h"
 
 #include <string.h>
 
-static const char *disp_root(Model *m, const Root *r)
-{
-	if (strcmp(r->t->schema, "public") == 0)
-		return r->t->name;
-	return arena_printf(m->arena, "%s.%s", r->t->schema, r->t->name);
-}
-
 int report_text(FILE *out, Model *m, const Analysis *an, bool color, Err *err)
 {
+	StrBuf sb = STRBUF_INIT;
 	size_t nfk = 0;
 	for (size_t i = 0; i < m->fks.n; i++)
 		nfk += !m->fks.items[i]->dropped;
@@ -37,23 +32,27 @@ int report_text(FILE *out, Model *m, const Analysis *an, bool color, Err *err)
 			nblock += strcmp(f->rule, "fk-blocks-delete") == 0 && f->root_table &&
 			          strcmp(f->root_table, r->t->name) == 0 && strcmp(f->root_schema, r->t->schema) == 0;
 		}
-		fprintf(out, "root %s", disp_root(m, r));
+		sb_reset(&sb);
+		sb_adds(&sb, "root ");
+		words_table(&sb, r->t->schema, r->t->name);
 		if (r->ncols) {
-			fputs(" (", out);
+			sb_adds(&sb, " (");
 			for (int c = 0; c < r->ncols; c++)
-				fprintf(out, "%s%s", c ? ", " : "", r->cols[c]);
-			fputc(')', out);
+				sb_addf(&sb, "%s%s", c ? ", " : "", r->cols[c]);
+			sb_addch(&sb, ')');
 		}
-		fprintf(out, ": %d table%s in the deletion closure", ntab, ntab == 1 ? "" : "s");
+		sb_adds(&sb, ": ");
+		words_count(&sb, ntab, "table", "tables");
+		sb_adds(&sb, " in the deletion closure");
 		if (ntab) {
-			fputs(" (", out);
+			sb_adds(&sb, " (");
 			for (int d = 1; d <= maxd; d++) {
 				int n = 0;
 				for (size_t k = 0; k < an->closure.n; k++)
 					n += an->closure.items[k]->root == r && an->closure.items[k]->depth == d;
-				fprintf(out, "%sdepth %d: %d", d > 1 ? ", " : "", d, n);
+				sb_addf(&sb, "%sdepth %d: %d", d > 1 ? ", " : "", d, n);
 			}
-			fputc(')', out);
+			sb_addch(&sb, ')');
 		}
 		/* The graphs also draw the SET NULL / SET DEFAULT edges into the
 		 * closure (dashed): name them, so that the counts agree. */
@@ -67,15 +66,27 @@ int report_text(FILE *out, Model *m, const Analysis *an, bool color, Err *err)
 				in = an->closure.items[j]->root == r && an->closure.items[j]->table == fk->ref;
 			nstop += in;
 		}
-		fprintf(out, ", %d foreign key%s inside it", nedge, nedge == 1 ? "" : "s");
-		if (nstop)
-			fprintf(out, " (and %d SET NULL/SET DEFAULT edge%s into it)", nstop, nstop == 1 ? "" : "s");
-		fprintf(out, ", %d blocking the delete\n", nblock);
+		sb_adds(&sb, ", ");
+		words_count(&sb, nedge, "foreign key", "foreign keys");
+		sb_adds(&sb, " inside it");
+		if (nstop) {
+			sb_adds(&sb, " (and ");
+			words_count(&sb, nstop, "SET NULL/SET DEFAULT edge", "SET NULL/SET DEFAULT edges");
+			sb_adds(&sb, " into it)");
+		}
+		sb_addf(&sb, ", %d blocking the delete\n", nblock);
+		fputs(sb.buf, out);
 	}
 	int ninfo = (int)an->findings.n - an->nerrors - an->nwarnings;
-	fprintf(out, "%zu foreign key%s in the schema; %zu finding%s: %d error%s, %d warning%s, %d info\n",
-	        nfk, nfk == 1 ? "" : "s", an->findings.n, an->findings.n == 1 ? "" : "s",
-	        an->nerrors, an->nerrors == 1 ? "" : "s", an->nwarnings, an->nwarnings == 1 ? "" : "s", ninfo);
+	sb_reset(&sb);
+	words_count(&sb, (long)nfk, "foreign key", "foreign keys");
+	sb_adds(&sb, " in the schema; ");
+	words_count(&sb, (long)an->findings.n, "finding", "findings");
+	sb_adds(&sb, ": ");
+	words_findings(&sb, an->nerrors, an->nwarnings, ninfo);
+	sb_addch(&sb, '\n');
+	fputs(sb.buf, out);
+	sb_release(&sb);
 	if (an->findings.n)
 		fputc('\n', out);
 	for (size_t i = 0; i < an->findings.n; i++) {

@@ -2,6 +2,7 @@
  * report.c - the verify report: text and JSON; see report.h.
  */
 #include "verify/report.h"
+#include "report/words.h"
 
 #include <json-c/json.h>
 
@@ -33,6 +34,15 @@ static const char *qual(char *buf, size_t n, const char *schema, const char *tab
 	return buf;
 }
 
+/* "blocking edge: users <- t (t_user_id_fkey): ON DELETE NO ACTION inside the closure" (text). */
+static void blocker_text(FILE *out, const VerifyReport *rep, const Blocker *b, const char *head, const char *tail)
+{
+	StrBuf sb = STRBUF_INIT;
+	words_edge_named(&sb, rep->model, b->schema, b->table, b->constraint);
+	fprintf(out, "  %s: %s: %s inside the closure%s\n", head, sb.buf, words_action_named(b->action), tail);
+	sb_release(&sb);
+}
+
 int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 {
 	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
@@ -40,15 +50,17 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 	for (int i = 0; i < rep->nresults; i++) {
 		const SeedResult *r = &rep->results[i];
 		char q[300];
-		fprintf(out, "%sverify: root %s%s", bold,
-		        qual(q, sizeof(q), r->root->t ? r->root->t->schema : "?", r->root->table), reset);
+		StrBuf rn = STRBUF_INIT;
+		words_table(&rn, r->root->t ? r->root->t->schema : r->root->schema, r->root->table);
+		fprintf(out, "%sverify: root %s%s", bold, rn.buf, reset);
+		sb_release(&rn);
 		if (rep->embedded) {
 			/* napplied counts the sources only: the fix and the extras are named apart */
-			fprintf(out, " (embedded PostgreSQL: %d file%s applied%s", rep->napplied,
-			        rep->napplied == 1 ? "" : "s",
+			fprintf(out, " (embedded PostgreSQL: %d %s applied%s", rep->napplied,
+			        words_noun(rep->napplied, "file", "files"),
 			        rep->with_fix ? (rep->fix_changes ? ", then the fix" : ", fix: nothing to change") : "");
 			if (rep->nextras)
-				fprintf(out, ", then %d extra file%s", rep->nextras, rep->nextras == 1 ? "" : "s");
+				fprintf(out, ", then %d %s", rep->nextras, words_noun(rep->nextras, "extra file", "extra files"));
 			fputc(')', out);
 		} else
 			fprintf(out, " (live database, rolled back)");
@@ -89,12 +101,16 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			removed += t->other_removed;
 		}
 		if (r->helper_rows)
-			fprintf(out, "  (%d parent row%s inserted in tables outside the closure)\n", r->helper_rows,
-			        r->helper_rows == 1 ? "" : "s");
+			fprintf(out, "  (%d %s inserted in tables outside the closure)\n", r->helper_rows,
+			        words_noun(r->helper_rows, "parent row", "parent rows"));
+		if (r->helper_rows_root)
+			fprintf(out, "  (%d extra %s inserted in the root table %s, of neither owner, as parents of rows "
+			        "that must not reach the root)\n", r->helper_rows_root,
+			        words_noun(r->helper_rows_root, "row", "rows"), r->root->table);
 		if (r->helper_rows_closure)
-			fprintf(out, "  (%d extra row%s inserted in closure tables without reaching the root, as parents "
+			fprintf(out, "  (%d extra %s inserted in closure tables without reaching the root, as parents "
 			        "of rows that must not reach it)\n",
-			        r->helper_rows_closure, r->helper_rows_closure == 1 ? "" : "s");
+			        r->helper_rows_closure, words_noun(r->helper_rows_closure, "row", "rows"));
 		for (size_t k = 0; k < r->unseeded.n; k++) {
 			const Unseeded *u = &r->unseeded.items[k];
 			fprintf(out, "  %sunseeded%s: %s%s%s%s: %s\n", rep->allow_unseeded ? "" : red, reset,
@@ -112,23 +128,19 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			if (r->constraint)
 				fprintf(out, "    blocking constraint: %s\n", r->constraint);
 			if (r->npath) {
-				fprintf(out, "    path from the root: %s", r->root->table);
-				for (int p = 0; p < r->npath; p++)
-					fprintf(out, " <- %s", r->path[p]);
-				fputc('\n', out);
+				StrBuf sb = STRBUF_INIT;
+				words_path_names(&sb, rep->model, r->root->t, r->root->table, r->path, r->npath);
+				fprintf(out, "    path from the root: %s\n", sb.buf);
+				sb_release(&sb);
 			}
 		}
-		for (size_t k = 0; k < r->blockers.n; k++) {
-			const Blocker *b = &r->blockers.items[k];
-			fprintf(out, "  %sblocking edge%s: %s on %s is ON DELETE %s inside the closure\n", red, reset,
-			        b->constraint, qual(q, sizeof(q), b->schema, b->table), b->action);
-		}
-		for (size_t k = 0; k < r->harmless.n; k++) {
-			const Blocker *b = &r->harmless.items[k];
-			fprintf(out, "  left alone: %s on %s is ON DELETE %s inside the closure, harmless for any data "
-			        "on PostgreSQL (blocks: not-on-postgres)\n",
-			        b->constraint, qual(q, sizeof(q), b->schema, b->table), b->action);
-		}
+		char head[64];
+		snprintf(head, sizeof(head), "%sblocking edge%s", red, reset);
+		for (size_t k = 0; k < r->blockers.n; k++)
+			blocker_text(out, rep, &r->blockers.items[k], head, "");
+		for (size_t k = 0; k < r->harmless.n; k++)
+			blocker_text(out, rep, &r->harmless.items[k], "left alone",
+			             ", harmless for any data on PostgreSQL (blocks: not-on-postgres)");
 		for (size_t k = 0; k < r->problems.n; k++) {
 			const ProofProblem *p = &r->problems.items[k];
 			fprintf(out, "  %s%s%s: %s: %s%s%s%s\n", red,
@@ -143,19 +155,19 @@ int verify_report_text(FILE *out, const VerifyReport *rep, bool color)
 			fprintf(out, " (and %zu proven harmless)", r->harmless.n);
 		fputs(";\n", out);
 		if (r->owners == 2)
-			fprintf(out, "          data - two owners: A's root row deleted, B's kept; %d row%s of one owner "
-			        "referencing the other's (%d edge%s allowed none)\n",
-			        r->cross_rows, r->cross_rows == 1 ? "" : "s", r->cross_skipped,
-			        r->cross_skipped == 1 ? "" : "s");
+			fprintf(out, "          data - two owners: A's root row deleted, B's kept; %d %s of one owner "
+			        "referencing the other's (%d %s allowed none)\n",
+			        r->cross_rows, words_noun(r->cross_rows, "row", "rows"), r->cross_skipped,
+			        words_noun(r->cross_skipped, "edge", "edges"));
 		else
 			fprintf(out, "          data - %sONE owner only%s: %s\n", red, reset,
 			        r->one_owner_reason ? r->one_owner_reason : "the root row could not be inserted");
 		bool ok = seed_passed(r, rep->allow_unseeded);
 		if (ok)
-			fprintf(out, "%sPASS%s: deleting A removed all %d of A's row%s in %zu table%s; of the other %d "
-			        "row%s, %d went through cascade paths, the rest stayed%s\n",
-			        green, reset, total, total == 1 ? "" : "s", r->tables.n, r->tables.n == 1 ? "" : "s",
-			        other, other == 1 ? "" : "s", removed,
+			fprintf(out, "%sPASS%s: deleting A removed all %d of A's %s in %zu %s; of the other %d "
+			        "%s, %d went through cascade paths, the rest stayed%s\n",
+			        green, reset, total, words_noun(total, "row", "rows"), r->tables.n,
+			        words_noun((long)r->tables.n, "table", "tables"), other, words_noun(other, "row", "rows"), removed,
 			        r->owners == 2 ? "" : " (proof with one owner only)");
 		else
 			fprintf(out, "%sFAIL%s: %s\n", red, reset,
@@ -213,6 +225,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 		json_object_array_add(checks, json_object_new_string(r->owners == 2 ? "data-two-owners" : "data-one-owner"));
 		json_object_object_add(ro, "checks", checks);
 		json_object_object_add(ro, "helper_rows_closure", json_object_new_int(r->helper_rows_closure));
+		json_object_object_add(ro, "helper_rows_root", json_object_new_int(r->helper_rows_root));
 		json_object_array_add(roots, ro);
 		for (size_t k = 0; k < r->tables.n; k++) {
 			const SeedTable *t = &r->tables.items[k];

@@ -18,6 +18,7 @@ typedef struct VerifyTimings {
 } VerifyTimings;
 
 typedef struct VerifyReport {
+	const Model *model;         /* the model the proofs ran on (names the paths and edges) */
 	const SeedResult *results;  /* one per root */
 	int nresults;
 	bool allow_unseeded;

@@ -5,6 +5,8 @@
 #include "exitcodes.h"
 #include "fix/fix.h"
 #include "loader/live.h"
+#include "report/words.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "verify/cluster.h"
 #include "verify/seed.h"
@@ -36,7 +38,7 @@ static void progress(const char *what, int n)
 	if (!g_progress)
 		return;
 	if (strcmp(what, "seeding") == 0)
-		fprintf(stderr, "seeding %d table%s\u2026\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, "seeding %d %s\u2026\n", n, words_noun(n, "table", "tables"));
 	else if (strcmp(what, "deleting") == 0)
 		fprintf(stderr, "deleting the root row\u2026\n");
 	else
@@ -221,7 +223,12 @@ static int plan_build(Arena *a, const VerifyParams *p, Plan *pl, VerifyReport *r
 	Dialect d = stat->dialect == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	p->apply->crdb = d == DIALECT_COCKROACH;
 	if (d == DIALECT_COCKROACH && p->dialect == DIALECT_AUTO && !p->quiet)
-		log_info("verify: translating the CockroachDB sources for PostgreSQL (--dialect postgres turns this off)");
+	{
+		StrBuf sb = STRBUF_INIT;
+		words_dialect(&sb, d, NULL, "verify translates the sources for PostgreSQL; --dialect postgres turns this off");
+		log_info("%s", sb.buf);
+		sb_release(&sb);
+	}
 	FixOutput fx;
 	memset(&fx, 0, sizeof(fx));
 	if (p->with_fix) {
@@ -282,7 +289,7 @@ static int apply_all(PGconn *conn, Cluster *cl, const Plan *pl, const VerifyPara
 	stall("apply");
 	double t0 = now_ms();
 	if (g_progress)
-		fprintf(stderr, "applying %zu migration%s\u2026\n", pl->all.n, pl->all.n == 1 ? "" : "s");
+		fprintf(stderr, "applying %zu %s\u2026\n", pl->all.n, words_noun((long)pl->all.n, "migration", "migrations"));
 	for (size_t i = 0; i < pl->all.n; i++) {
 		if (i == pl->nsources) {
 			tm->apply = now_ms() - t0; /* the sources; the rest is the fix and extras */
@@ -370,6 +377,7 @@ int verify_run(Arena *a, const VerifyParams *p, VerifyReport *rep, VerifyTimings
 		goto out;
 	}
 	tm->total = now_ms() - t_start;
+	rep->model = live;
 	rep->results = results;
 	rep->nresults = nresults;
 	ret = 0;

@@ -371,7 +371,9 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 				}
 				return r;
 			}
-			if (p->in_closure)
+			if (p->in_closure && p->depth == 0)
+				s->helper_rows_root++; /* the root table: a row of a third owner */
+			else if (p->in_closure)
 				s->helper_rows_closure++;
 			else
 				s->helper_rows++;
@@ -1338,6 +1340,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	}
 	out->helper_rows = s->helper_rows;
 	out->helper_rows_closure = s->helper_rows_closure;
+	out->helper_rows_root = s->helper_rows_root;
 	out->seed_ms = sd_now_ms() - t0;
 	double c1 = c0 < 0 ? -1 : cpu_ms(s->conn);
 	out->seed_cpu_ms = c1 < 0 ? -1 : c1 - c0;

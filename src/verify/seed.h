@@ -72,6 +72,8 @@ typedef struct SeedResult {
 	int cross_skipped;             /* closure edges whose constraints allow no such row */
 	int helper_rows_closure;       /* rows of closure tables that do not reach the root
 	                                  (parents of rows that must not reach it either) */
+	int helper_rows_root;          /* rows of the root table itself, of neither owner
+	                                  (parents of rows that must not reach the root) */
 	bool deleted;                  /* the DELETE of the root row succeeded */
 	const char *sqlstate;          /* when it did not */
 	const char *constraint, *message, *detail;

@@ -69,7 +69,7 @@ typedef struct Seeder {
 	TState *ts;               /* by Table.id */
 	size_t nts;
 	long serial;
-	int helper_rows, helper_rows_closure;
+	int helper_rows, helper_rows_closure, helper_rows_root;
 	bool retry;               /* 40001 seen */
 	bool boundary;            /* the row being seeded exercises a SET NULL / SET DEFAULT edge */
 	int owner;                /* the owner whose rows are being seeded (0 = A, 1 = B) */

@@ -29,7 +29,7 @@ psql_db "$db" -f "$TMP/apply.sql" >"$TMP/psql.out" 2>&1
 check "the golden's history applies to PostgreSQL" test $? -eq 0
 
 # The catalog's answer, one line per edge:
-# child|parent|constraint|action|class (class: closure, blocker, stop),
+# child|parent|constraint|ON DELETE ACTION|class (class: closure, blocker, stop),
 # tables schema-qualified; and the node list: table|kind (root, closure, out).
 psql_db "$db" -At -F '|' >"$TMP/catalog" 2>&1 <<'SQL'
 WITH RECURSIVE fk AS (
@@ -45,7 +45,7 @@ WITH RECURSIVE fk AS (
 ), qn AS (
 	SELECT c.oid, n.nspname || '.' || c.relname AS q FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 )
-SELECT 'edge', ch.q, pa.q, fk.name, fk.action,
+SELECT 'edge', ch.q, pa.q, fk.name, 'ON DELETE ' || upper(fk.action), -- as the SQL spells it
        CASE WHEN fk.action IN ('set null', 'set default') THEN 'stop'
             WHEN fk.action IN ('no action', 'restrict') THEN 'blocker' ELSE 'closure' END
 FROM fk JOIN qn ch ON ch.oid = fk.child JOIN qn pa ON pa.oid = fk.parent

@@ -5,7 +5,7 @@
 # existing files, a bad --out, a failed write (no half file, no file at
 # all), byte-identical reruns, and the golden files of the example.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 80
+plan 81
 
 schema() { # dir file: users + a two-level chain without CASCADE
 	cat >"$1/$2" <<'SQL'
@@ -146,7 +146,8 @@ C=$TMP/check; mkdir -p "$C"
 schema "$C" 001-init.sql
 pgc fix --dialect postgres --check --out "$C" "$C"
 check_eq "--check: exit 1 when a fix is needed" 1 "$RC"
-check_contains "--check: says how many" "fix needed: 2 foreign keys" "$TMP/out"
+check_contains "--check: says how many, prefixed, on stderr" "pgcascade: fix needed: 2 foreign keys to re-create with ON DELETE CASCADE" "$TMP/err"
+check_eq "--check: stdout empty" "" "$(cat "$TMP/out")"
 check_eq "--check: writes nothing" "001-init.sql" "$(listing "$C")"
 N=$TMP/none; mkdir -p "$N"
 printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE s (id int, user_id int REFERENCES users ON DELETE CASCADE);\n' >"$N/001-ok.sql"

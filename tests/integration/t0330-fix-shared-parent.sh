@@ -13,7 +13,7 @@
 #     message; the down file restores the constraint;
 #   - --shared-parent=leave: a NO ACTION messages.workspace_id stays NO ACTION.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 24
+plan 25
 
 cat >"$TMP/ws.sql" <<'SQL'
 CREATE TABLE users (id int PRIMARY KEY);
@@ -42,6 +42,14 @@ printf '[rules]\ncascade-deletes-other-owners = off\n' >"$TMP/off.ini"
 pgc lint --config "$TMP/off.ini" --format json "$TMP/ws.sql"
 check_eq "lint: the rule can be switched off" 0 \
 	"$(jq '[.findings[] | select(.rule == "cascade-deletes-other-owners")] | length' "$TMP/out" 2>/dev/null || echo x)"
+
+# fix --check names the action each change gets (counted in the SQL the fix writes)
+pgc fix --dialect postgres --shared-parent=set-null "$TMP/ws.sql"
+ncas=$(grep -c '^[[:space:]]*ADD CONSTRAINT .* ON DELETE CASCADE' "$TMP/out")
+nsn=$(grep -c '^[[:space:]]*ADD CONSTRAINT .* ON DELETE SET NULL' "$TMP/out")
+pgc fix --check --dialect postgres --shared-parent=set-null "$TMP/ws.sql"
+check_contains "fix --check --shared-parent=set-null: the real target actions" \
+	"pgcascade: fix needed: $((ncas + nsn)) foreign keys to re-create ($ncas with ON DELETE CASCADE, $nsn with ON DELETE SET NULL)" "$TMP/err"
 
 run_case() { # MODE: applies the fix for MODE, seeds, deletes user 1
 	local mode=$1 db="pgc_t0330_${1//-/_}"

@@ -86,7 +86,7 @@ check_eq "chain: path from the root" "posts_user_id_fkey comments_post_id_fkey v
 pgc verify "$TMP/chain.sql"
 check_contains "chain text: names the constraint" "blocking constraint: votes_comment_fk" "$TMP/out"
 check_contains "chain text: shows the path" \
-	"path from the root: users <- posts_user_id_fkey <- comments_post_id_fkey <- votes_comment_fk" "$TMP/out"
+	"path from the root: users <- posts (posts_user_id_fkey) <- comments (comments_post_id_fkey) <- votes (votes_comment_fk)" "$TMP/out"
 check_contains "chain text: verdict" "FAIL" "$TMP/out"
 
 # --- a table no value can satisfy: unseeded, a failure unless --allow-unseeded --

@@ -3,11 +3,12 @@
 #   - "N files applied" counts the sources; the fix and --extra files are
 #     named apart, not counted twice;
 #   - rows inserted into closure tables that do not reach the root are not
-#     called "parent rows ... outside the closure";
+#     called "parent rows ... outside the closure", and a row of neither
+#     owner inserted into the root table itself is named as such;
 #   - a table whose row kept waiting for another parent is not reported as
 #     "public.users never got a seeded row" when the root was seeded.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 15
+plan 17
 F="$FIXTURES/verify/report"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
@@ -28,12 +29,15 @@ check_contains "--extra: named apart" "(embedded PostgreSQL: 1 file applied, the
 pgc verify --format json "$F/closure-helper.sql"
 check_eq "closure helper: exit 0" 0 "$RC"
 check_eq "closure helper: no row outside the closure" 0 "$(j '.roots[0].helper_rows')"
-check_eq "closure helper: two extra rows in closure tables (posts, users)" 2 "$(j '.roots[0].helper_rows_closure')"
+check_eq "closure helper: one extra row in a closure table (posts)" 1 "$(j '.roots[0].helper_rows_closure')"
+check_eq "closure helper: one extra row in the root table itself (users)" 1 "$(j '.roots[0].helper_rows_root')"
 check_eq "closure helper: posts and users are closure tables" "public.posts public.users" \
 	"$(j '[.tables[] | select(.table == "posts" or .table == "users") | .schema + "." + .table] | sort | join(" ")')"
 pgc verify "$F/closure-helper.sql"
 check_contains "closure helper (text): said so" \
-	"(2 extra rows inserted in closure tables without reaching the root, as parents of rows that must not reach it)" "$TMP/out"
+	"(1 extra row inserted in closure tables without reaching the root, as parents of rows that must not reach it)" "$TMP/out"
+check_contains "closure helper (text): the root table's row named as such" \
+	"(1 extra row inserted in the root table users, of neither owner, as parents of rows that must not reach the root)" "$TMP/out"
 if grep -q "outside the closure" "$TMP/out"; then not_ok "closure helper (text): no 'outside the closure' line"; else ok "closure helper (text): no 'outside the closure' line"; fi
 
 # --- the root was seeded: the reason is the other parent

@@ -56,10 +56,10 @@ proves() {
 	tail -n +2 "$C/$name/truth_closure.tsv" | cut -f1 | sort >"$TMP/$name.truth"
 	check_files "$name --with-fix: the closure is the catalog's (truth_closure.tsv)" "$TMP/$name.truth" "$TMP/$name.closure"
 	pgc verify --format json --root "$root" "${retain[@]}" "$@" "${fl[@]}"
-	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f2 | sort >"$TMP/$name.tb"
+	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/$name.tb"
 	if [ -s "$TMP/$name.tb" ]; then
 		check_eq "$name without the fix: exit 1" 1 "$RC"
-		j '.blockers[].constraint' | sort >"$TMP/$name.vb"
+		j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/$name.vb"
 		check_files "$name without the fix: the blocking edges are the catalog's (truth_blockers.tsv)" "$TMP/$name.tb" "$TMP/$name.vb"
 		e=$(j '.error.constraint')
 		if awk -F'\t' -v c="$e" 'NR > 1 && $2 == c && $9 == "definite" { f = 1 } END { exit !f }' "$C/$name/truth_blockers.tsv"; then

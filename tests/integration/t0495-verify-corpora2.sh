@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0495-verify-corpora2.sh - verify on three more real projects as
+# t0495-verify-corpora2.sh - verify on four more real projects as
 # published, each read the way its runner reads it (the directory given as
 # is: layout and dialect detected), tests/corpora/<name>/ (SOURCE.md: where
 # from, commit, licence, how the runner applies it):
@@ -7,6 +7,7 @@
 #   casualos             Prisma Migrate on CockroachDB (STRING, INT8,
 #                        unique_rowid()): verify translates it for PostgreSQL
 #   zync                 a pg_dump schema (Rails db/structure.sql)
+#   gracepoint-hub       a pg_dump schema (pop's migrations/schema.sql)
 # For each:
 #   - the truth is PostgreSQL's: tests/corpora/truth.sh applies the files in
 #     order.txt order to a fresh database with the runner's transaction rule
@@ -16,11 +17,12 @@
 #     pgcascade's translation);
 #   - verify --with-fix, without --allow-unseeded: exit 0, every closure
 #     table seeded, nothing left, the closure is the catalog's;
-#   - verify without the fix fails exactly on the catalog's blocking FKs, and
-#     the DELETE's own error names a definite one.
+#   - verify without the fix fails exactly on the catalog's blocking FKs
+#     (table and name: gracepoint-hub has three FKs named fk_user), and the
+#     DELETE's own error names a definite one.
 source "$PGC_ROOT/tests/lib/tap.sh"
 C="$PGC_ROOT/tests/corpora"
-plan 28 # 3 truth files x 3 corpora, proves(): 6 x 3, cluster 1
+plan 37 # 3 truth files x 4 corpora, proves(): 6 x 4, cluster 1
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
@@ -49,12 +51,13 @@ without_fix() {
 	local name=$1 root=$2
 	pgc verify --format json --root "$root" "$C/$name/src"
 	check_eq "$name without the fix: exit 1" 1 "$RC"
-	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f2 | sort >"$TMP/$name.tb"
-	j '.blockers[].constraint' | sort >"$TMP/$name.vb"
+	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/$name.tb"
+	j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/$name.vb"
 	check_files "$name without the fix: the blocking edges are the catalog's (truth_blockers.tsv)" "$TMP/$name.tb" "$TMP/$name.vb"
-	local e
+	local e t
 	e=$(j '.error.constraint')
-	if awk -F'\t' -v c="$e" 'NR > 1 && $2 == c && $9 == "definite" { f = 1 } END { exit !f }' "$C/$name/truth_blockers.tsv"; then
+	t=$(j '.error.message' | sed -n 's/.* on table "\([^"]*\)"$/\1/p')
+	if awk -F'\t' -v c="$e" -v t="$t" 'NR > 1 && $2 == c && $1 ~ ("\\." t "$") && $9 == "definite" { f = 1 } END { exit !f }' "$C/$name/truth_blockers.tsv"; then
 		ok "$name without the fix: the DELETE fails on a definite blocker ($e)"
 	else
 		not_ok "$name without the fix: the DELETE fails on a definite blocker (got '$e')"
@@ -82,9 +85,11 @@ proves() {
 truth miningpool-observer public.block --per-file-transaction
 truth casualos '"User"' --per-file-transaction truth_setup.sql
 truth zync public.tenants
+truth gracepoint-hub public.users --per-file-query
 
 proves miningpool-observer public.block   # diesel
 proves casualos '"User"'                  # Prisma on CockroachDB
+proves gracepoint-hub public.users        # pg_dump (pop's schema dump)
 
 proves zync public.tenants                # pg_dump; integration_states: UNIQUE over two FK columns, three paths
 

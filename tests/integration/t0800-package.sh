@@ -13,7 +13,7 @@
 #    its version and licence and audits examples/skytwin like the built
 #    one; the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 57
+plan 60
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 
@@ -43,10 +43,10 @@ complete_bash() {
 	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pgcascade; printf "%s\n" "${COMPREPLY[@]}" | sort' \
 		_ "$TMP/c.bash" "$@"
 }
-check_eq "bash completion: the commands" "$(printf '%s\n' --help --version audit erase fix lint verify | sort)" \
+check_eq "bash completion: the commands" "$(printf '%s\n' --help --version audit config erase fix lint verify | sort)" \
 	"$(complete_bash pgcascade '')"
 check_eq "bash completion: a partial command" "audit" "$(complete_bash pgcascade au)"
-for cmd in audit fix verify lint erase; do
+for cmd in audit fix verify lint erase config; do
 	"$BIN" "$cmd" --help >"$TMP/help" 2>&1
 	# the options the help text names (--word at the start of an option line)
 	sed -nE 's/^  (--[a-z][a-z-]*).*/\1/p' "$TMP/help" | sort -u >"$TMP/help.opts"

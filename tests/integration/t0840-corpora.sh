@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0840-corpora.sh - eight real public migration histories, one layout
+# t0840-corpora.sh - nine real public migration histories, one layout
 # each (tests/corpora/<name>/: src/ as published, the tool's own order in
 # order.txt, PostgreSQL 15's catalog after applying them in truth_*.tsv;
 # SOURCE.md says where each comes from, under which licence, and how the
@@ -12,7 +12,7 @@
 #   - the deletion closure of the corpus's root, tables and BFS depth
 #     (truth_closure.tsv).
 source "$(dirname "$0")/../lib/tap.sh"
-plan 58 # 7 per corpus, + 2 for the FKs supabase-auth creates in DO blocks
+plan 65 # 7 per corpus, + 2 for the FKs supabase-auth creates in DO blocks
 
 C="$PGC_ROOT/tests/corpora"
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }
@@ -101,3 +101,4 @@ corpus hatchet goose 'public."User"'
 corpus miningpool-observer diesel public.block
 corpus casualos prisma '"User"'            # Prisma on CockroachDB
 corpus zync plain public.tenants --layout plain   # pg_dump schema
+corpus gracepoint-hub plain public.users --layout plain   # pg_dump schema (pop)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# t0840-cli.sh - the command-line promises shared by every command:
+# t0850-cli.sh - the command-line promises shared by every command:
 #  - a misspelt command or option gets "did you mean" (edit distance),
 #    one line, exit 2, no help dump;
 #  - every diagnostic line starts "pgcascade: " and every error
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 77
+plan 121
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -14,39 +14,69 @@ EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 pgc audti "${EX[@]}"
 check_eq "misspelt command: exit 2" 2 "$RC"
 check_eq "misspelt command: one line with the suggestion" \
-	'pgcascade: error: unknown command "audti"; did you mean "audit"?' "$(cat "$TMP/err")"
+	"pgcascade: error: unknown command 'audti' (did you mean 'audit'?)" "$(cat "$TMP/err")"
 check_eq "misspelt command: nothing on stdout" "" "$(cat "$TMP/out")"
-pgc veryfi
-check_contains "misspelt command: verify suggested" 'did you mean "verify"?' "$TMP/err"
+for t in veryfi:verify confg:config lnit:lint erace:erase fxi:fix; do
+	pgc "${t%%:*}"
+	check_eq "misspelt command ${t%%:*}: suggests ${t#*:}" \
+		"pgcascade: error: unknown command '${t%%:*}' (did you mean '${t#*:}'?)" "$(cat "$TMP/err")"
+done
 pgc frobnicate
 check_eq "unknown command far from any: no suggestion, one line" \
-	'pgcascade: error: unknown command "frobnicate" (see pgcascade --help)' "$(cat "$TMP/err")"
-for t in "audit --fromat:--format" "fix --lock-timout:--lock-timeout" "verify --with-fx:--with-fix" \
-	"lint --sinse:--since" "lint --no-confg:--no-config" "erase --dry-rn:--dry-run" "audit --roots:--root" \
-	"fix --dialekt:--dialect"; do
+	"pgcascade: error: unknown command 'frobnicate' (see pgcascade --help)" "$(cat "$TMP/err")"
+pgc --db=postgresql://u:secret@h/d audit
+check_eq "an option before the command: its name only, never its value" \
+	"pgcascade: error: unknown option '--db' (the command comes first: pgcascade <command> [options]; see pgcascade --help)" \
+	"$(cat "$TMP/err")"
+# every command, a shared option and one of its own
+for t in "audit --fromat:--format" "audit --lits-files:--list-files" "fix --lock-timout:--lock-timeout" \
+	"fix --dialekt:--dialect" "verify --with-fx:--with-fix" "verify --tolerte:--tolerate" \
+	"lint --sinse:--since" "lint --no-confg:--no-config" "erase --dry-rn:--dry-run" "erase --cofnig:--config" \
+	"audit --roots:--root" "config --rot:--root" "config --formt:--format"; do
 	cmdopt=${t%%:*} want=${t#*:}
 	cmd=${cmdopt%% *} opt=${cmdopt#* }
 	pgc "$cmd" "$opt" x "${EX[@]}"
 	check_eq "$cmd $opt: exit 2" 2 "$RC"
 	check_eq "$cmd $opt: one line, suggests $want" \
-		"pgcascade: error: $cmd: unknown option \"$opt\"; did you mean \"$want\"?" "$(cat "$TMP/err")"
+		"pgcascade: error: unknown option '$opt' (did you mean '$want'?)" "$(cat "$TMP/err")"
 	check_eq "$cmd $opt: no help dump on stdout" "" "$(cat "$TMP/out")"
 done
+# a mistyped option with its value: the value (a password here) is never echoed
+for cmd in audit fix verify lint erase config; do
+	pgc "$cmd" --dbx=postgresql://u:secret@h/d "${EX[@]}"
+	check_eq "$cmd --dbx=URL: exit 2" 2 "$RC"
+	check "$cmd --dbx=URL: the value is not echoed" bash -c "! grep -q secret '$TMP/err' '$TMP/out'"
+done
+pgc audit --dbx=postgresql://u:secret@h/d "${EX[@]}"
+check_eq "audit --dbx=URL: the exact line" "pgcascade: error: unknown option '--dbx' (did you mean '--db'?)" \
+	"$(cat "$TMP/err")"
+pgc audit --d=postgresql://u:secret@h/d "${EX[@]}"
+check "ambiguous --d=URL: the value is not echoed" bash -c "! grep -q secret '$TMP/err'"
 pgc audit --xyzzy-plugh "${EX[@]}"
 check_eq "unknown option far from any: one line" \
-	'pgcascade: error: audit: unknown option "--xyzzy-plugh" (see pgcascade audit --help)' "$(cat "$TMP/err")"
+	"pgcascade: error: unknown option '--xyzzy-plugh' (see pgcascade audit --help)" "$(cat "$TMP/err")"
+pgc audit --with-fix "${EX[@]}"
+check_eq "another command's option: says so" \
+	"pgcascade: error: audit takes no option '--with-fix' (see pgcascade audit --help)" "$(cat "$TMP/err")"
 pgc audit --d "${EX[@]}"
-check_contains "ambiguous prefix: says so" 'option "--d" is ambiguous' "$TMP/err"
+check_eq "ambiguous prefix: says so, names the candidates" \
+	"pgcascade: error: option '--d' is ambiguous ('--db', '--dialect'); spell it out" "$(cat "$TMP/err")"
 pgc audit --form json "${EX[@]}"
-check_eq "an unambiguous prefix still works (getopt_long)" 1 "$RC"
+check_eq "an unambiguous prefix still works" 1 "$RC"
+check "an unambiguous prefix still works: json" jq -e .version "$TMP/out"
 pgc fix --out
-check_eq "missing value: exit 2, one line" 'pgcascade: error: fix: option "--out" needs a value' "$(cat "$TMP/err")"
+check_eq "missing value: exit 2, one line" "pgcascade: error: option '--out' needs a value (DIR)" "$(cat "$TMP/err")"
 pgc verify --keep=yes "${EX[@]}"
-check_eq "value for a flag: exit 2, one line" 'pgcascade: error: verify: option "--keep" takes no value' "$(cat "$TMP/err")"
+check_eq "value for a flag: exit 2, one line" "pgcascade: error: option '--keep' takes no value" "$(cat "$TMP/err")"
 pgc audit -q "${EX[@]}"
-check_contains "short option: error line" 'pgcascade: error: audit: unknown option "-q"' "$TMP/err"
+check_eq "short option: error line" \
+	"pgcascade: error: unknown option '-q' (options are long: --name; see pgcascade audit --help)" "$(cat "$TMP/err")"
+pgc audit -dpostgresql://u:secret@h/d "${EX[@]}"
+check "short option with a glued value: not echoed" bash -c "! grep -q secret '$TMP/err'"
 pgc audit --root -weird "${EX[@]}"
 check "an option's value may start with a dash (passed to the command)" test "$RC" -ne 0 -a -z "$(grep 'unknown option' "$TMP/err")"
+pgc audit --format json "${EX[0]}" -- "${EX[1]}"
+check_eq "paths after --: read" 1 "$RC"
 
 # --- the message prefix ------------------------------------------------------
 # Each case: a bad invocation; every line on stderr that is not indented
@@ -80,6 +110,9 @@ lint --since not-a-rev examples/skytwin/schema.sql
 lint --new nope.sql examples/skytwin/schema.sql
 erase --format yaml examples/skytwin/schema.sql
 completion tcsh
+audit --config /nonexistent.ini examples/skytwin/schema.sql
+config --format yaml
+config --config /nonexistent.ini
 CASES
 check "prefix: at least 15 cases ran" test "$i" -ge 15
 

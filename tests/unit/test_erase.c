@@ -99,6 +99,26 @@ static void test_crdb_script(void **state)
 	erase_batch_sql(&p, node(&p, "posts"), &sb);
 	assert_non_null(strstr(sb.buf, "DELETE FROM public.posts x WHERE x.id = ANY($1::"));
 	assert_parses(sb.buf);
+	/* a batch: one statement choosing its rows itself, by identity (no ctid) */
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "sessions"), 500, false, NULL, 0, &sb);
+	assert_string_equal(sb.buf, "WITH pgc_r0 AS (SELECT x.id FROM public.users x WHERE x.id = $1)\n"
+	                            "DELETE FROM public.sessions x WHERE x.rowid IN (SELECT x.rowid FROM public.sessions x "
+	                            "WHERE x.user_id IN (SELECT p.id FROM pgc_r0 p) LIMIT 500)");
+	assert_parses(sb.buf);
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "orders"), 7, false, NULL, 0, &sb);
+	assert_non_null(strstr(sb.buf, "DELETE FROM public.orders x WHERE (x.shop, x.id) IN (SELECT x.shop, x.id FROM public.orders x WHERE "));
+	assert_parses(sb.buf);
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "audit"), 7, true, NULL, 0, &sb);
+	assert_string_equal(sb.buf, "DELETE FROM public.audit x WHERE x.id IN (SELECT x.id FROM public.audit x WHERE x.user_id = $1 LIMIT 7)");
+	assert_parses(sb.buf);
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "replies"), 7, false, NULL, 0, &sb);
+	assert_non_null(strstr(sb.buf, "WITH RECURSIVE pgc_w AS ("));
+	assert_non_null(strstr(sb.buf, "DELETE FROM public.replies x WHERE x.id IN (SELECT s.id FROM pgc_r"));
+	assert_parses(sb.buf);
 	sb_reset(&sb);
 	erase_count_sql(&p, &sb);
 	assert_parses(sb.buf);
@@ -124,6 +144,28 @@ static void test_pg_script(void **state)
 	sb_reset(&sb);
 	erase_batch_sql(&p, node(&p, "sessions"), &sb);
 	assert_string_equal(sb.buf, "DELETE FROM public.sessions x WHERE x.ctid = ANY($1::tid[])");
+	/* a batch: one statement, rows chosen by ctid in the statement itself,
+	 * one UNION ALL branch per way into the set */
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "comments"), 500, false, NULL, 0, &sb);
+	assert_parses(sb.buf);
+	assert_non_null(strstr(sb.buf, "DELETE FROM public.comments x WHERE x.ctid = ANY(ARRAY(SELECT x.ctid FROM public.comments x WHERE "));
+	assert_non_null(strstr(sb.buf, " UNION ALL SELECT x.ctid FROM public.comments x WHERE "));
+	assert_non_null(strstr(sb.buf, " LIMIT 500))"));
+	/* with a leaf: the DELETE in a CTE, the leaf's deleted-row counter read
+	 * in the same statement */
+	EraseNode *leaf = (EraseNode *)node(&p, "comments");
+	sb_reset(&sb);
+	erase_batch_delete_sql(&p, node(&p, "posts"), 90, false, &leaf, 1, &sb);
+	assert_parses(sb.buf);
+	assert_non_null(strstr(sb.buf, ",\n     pgc_d AS (DELETE FROM public.posts x WHERE x.ctid = ANY(ARRAY(SELECT x.ctid FROM public.posts x WHERE "));
+	assert_non_null(strstr(sb.buf, " LIMIT 90)) RETURNING 1)\nSELECT (SELECT count(*) FROM pgc_d), "
+	                               "pg_catalog.pg_stat_get_xact_tuples_deleted('public.comments'::pg_catalog.regclass)"));
+	sb_reset(&sb);
+	erase_heavy_leaf_sql(&p, node(&p, "posts"), leaf, 90, &sb);
+	assert_parses(sb.buf);
+	assert_non_null(strstr(sb.buf, "DELETE FROM public.comments y WHERE y.ctid = ANY(ARRAY(SELECT y.ctid FROM public.comments y "
+	                               "WHERE y.post_id IN (SELECT h.id FROM public.posts h WHERE h.ctid = ANY(ARRAY(SELECT x.ctid FROM public.posts x WHERE "));
 	/* the same model gives the same script (emit --check compares bytes) */
 	StrBuf again = STRBUF_INIT;
 	ErasePlan q;

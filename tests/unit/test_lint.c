@@ -89,7 +89,7 @@ static void test_config_errors(void **state)
 {
 	(void)state;
 	expect_config_error("root = users\nroots_typo = x\n",
-	                    "dir/.pgcascade.ini:2: unknown key \"roots_typo\" (expected root, owner_column, dialect, ignore, rules_url or tolerate)");
+	                    "dir/.pgcascade.ini:2: unknown key \"roots_typo\" (expected root, owner_column, dialect, layout, ignore, rules_url or tolerate)");
 	expect_config_error("dialect = mysql\n",
 	                    "dir/.pgcascade.ini:1: bad value \"mysql\" for dialect: expected postgres, cockroach or auto");
 	expect_config_error("[rules]\nfk-blocks-delete = fatal\n",
@@ -105,7 +105,7 @@ static void test_config_errors(void **state)
 	expect_config_error("[on_delete]\n\"unterminated = cascade\n",
 	                    "dir/.pgcascade.ini:2: bad table name \"\"unterminated\" in [on_delete]: expected table or schema.table");
 	/* the first error wins, with its own line */
-	expect_config_error("a = 1\nb = 2\n", "dir/.pgcascade.ini:1: unknown key \"a\" (expected root, owner_column, dialect, ignore, rules_url or tolerate)");
+	expect_config_error("a = 1\nb = 2\n", "dir/.pgcascade.ini:1: unknown key \"a\" (expected root, owner_column, dialect, layout, ignore, rules_url or tolerate)");
 }
 
 static void test_config_unknown_rule(void **state)
@@ -480,7 +480,7 @@ static void test_lint_all_files_and_policy(void **state)
 	f = find(&r, "on-delete-policy", 3);
 	assert_non_null(f);
 	assert_string_equal(f->message,
-	                    "foreign key comments_post_id_fkey on comments uses ON DELETE CASCADE, but the policy for references to posts allows only restrict");
+	                    "posts <- comments (comments_post_id_fkey): ON DELETE CASCADE, but the policy for references to posts allows only ON DELETE RESTRICT");
 	/* posts.user_id only has a partial index: CockroachDB's help */
 	f = find(&r, "fk-unindexed", 3);
 	assert_non_null(f);

@@ -17,6 +17,7 @@
 #include "analysis/analysis.h"
 #include "exitcodes.h"
 #include "report/report.h"
+#include "report/words.h"
 #include "shape.h"
 
 typedef struct Fixture {
@@ -211,16 +212,16 @@ static void test_graphs(void **state)
 	char *s = render(fx, FMT_DOT, false);
 	assert_non_null(strstr(s, "digraph closure {"));
 	assert_non_null(strstr(s, "\"public.users\" [label=\"users\", style=bold"));
-	assert_non_null(strstr(s, "\"public.oauth_tokens\" -> \"public.users\" [label=\"oauth_tokens_user_id_fkey\\nno action\", color=red"));
-	assert_non_null(strstr(s, "\"public.decisions\" -> \"public.users\" [label=\"decisions_user_id_fkey\\ncascade\"];"));
+	assert_non_null(strstr(s, "\"public.oauth_tokens\" -> \"public.users\" [label=\"oauth_tokens_user_id_fkey\\nON DELETE NO ACTION\", color=red"));
+	assert_non_null(strstr(s, "\"public.decisions\" -> \"public.users\" [label=\"decisions_user_id_fkey\\nON DELETE CASCADE\"];"));
 	/* SET NULL stops the walk: drawn dashed, members not drawn at all */
-	assert_non_null(strstr(s, "\"org.Teams\" -> \"public.users\" [label=\"Teams \\\"owner\\\"\\nset null\", style=dashed"));
+	assert_non_null(strstr(s, "\"org.Teams\" -> \"public.users\" [label=\"Teams \\\"owner\\\"\\nON DELETE SET NULL\", style=dashed"));
 	assert_null(strstr(s, "members"));
 	free(s);
 	s = render(fx, FMT_MERMAID, false);
 	assert_non_null(strstr(s, "flowchart RL\n"));
-	assert_non_null(strstr(s, "|\"oauth_tokens_user_id_fkey: no action\"|"));
-	assert_non_null(strstr(s, "Teams #quot;owner#quot;: set null"));
+	assert_non_null(strstr(s, "|\"oauth_tokens_user_id_fkey: ON DELETE NO ACTION\"|"));
+	assert_non_null(strstr(s, "Teams #quot;owner#quot;: ON DELETE SET NULL"));
 	assert_non_null(strstr(s, "linkStyle "));
 	assert_non_null(strstr(s, "stroke:red"));
 	assert_null(strstr(s, "members"));
@@ -271,6 +272,54 @@ static void test_unresolved_reference(void **state)
 	arena_free(fx.a);
 }
 
+/* The one vocabulary: every command writes these the same way. */
+static void test_words(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	Model *m = model_new(a);
+	Table *u = shape_table(m, "users"), *t = shape_table(m, "twin_profiles");
+	Table *x = shape_table(m, "explanation_records");
+	ForeignKey *e1 = shape_fk(m, "twin_profiles_user_id_fkey", t, "user_id", u, FK_NO_ACTION);
+	ForeignKey *e2 = shape_fk(m, "explanation_records_profile_id_fkey", x, "profile_id", t, FK_SET_NULL);
+	const ForeignKey *path[] = {e1, e2};
+	StrBuf sb = STRBUF_INIT;
+	words_path(&sb, u, path, 2);
+	const char *want = "users <- twin_profiles (twin_profiles_user_id_fkey) <- explanation_records "
+	                   "(explanation_records_profile_id_fkey)";
+	assert_string_equal(sb.buf, want);
+	/* from the names alone (verify's and a finding's path): the same string */
+	const char *names[] = {"twin_profiles_user_id_fkey", "explanation_records_profile_id_fkey"};
+	sb_reset(&sb);
+	words_path_names(&sb, m, u, "users", names, 2);
+	assert_string_equal(sb.buf, want);
+	sb_reset(&sb);
+	words_edge(&sb, e2);
+	assert_string_equal(sb.buf, "twin_profiles <- explanation_records (explanation_records_profile_id_fkey)");
+	sb_reset(&sb);
+	words_edge_named(&sb, m, "public", "twin_profiles", "twin_profiles_user_id_fkey");
+	assert_string_equal(sb.buf, "users <- twin_profiles (twin_profiles_user_id_fkey)");
+	sb_reset(&sb);
+	words_edge_named(&sb, m, "app", "gone", "gone_fkey");
+	assert_string_equal(sb.buf, "? <- app.gone (gone_fkey)");
+	assert_string_equal(words_action(FK_NO_ACTION), "ON DELETE NO ACTION");
+	assert_string_equal(words_action(FK_SET_NULL), "ON DELETE SET NULL");
+	assert_string_equal(words_action_named("no action"), "ON DELETE NO ACTION");
+	assert_string_equal(words_action_named("restrict"), "ON DELETE RESTRICT");
+	sb_reset(&sb);
+	words_count(&sb, 1, "foreign key", "foreign keys");
+	sb_adds(&sb, "; ");
+	words_count(&sb, 31, "foreign key", "foreign keys");
+	sb_adds(&sb, "; ");
+	words_findings(&sb, 1, 0, 2);
+	assert_string_equal(sb.buf, "1 foreign key; 31 foreign keys; 1 error, 0 warnings, 2 info");
+	sb_reset(&sb);
+	words_dialect(&sb, DIALECT_COCKROACH, "a.sql:6:11", "STRING type");
+	assert_string_equal(sb.buf, "dialect: cockroach (a.sql:6:11: STRING type)");
+	sb_release(&sb);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_graphs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_formats_and_write_errors, setup, teardown),
 		cmocka_unit_test(test_unresolved_reference),
+		cmocka_unit_test(test_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

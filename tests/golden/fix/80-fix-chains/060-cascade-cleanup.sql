@@ -9,37 +9,37 @@
 -- re-created with ON DELETE CASCADE; its name, columns, referenced columns,
 -- ON UPDATE, MATCH, DEFERRABLE and INITIALLY are kept.
 --   public.decision_outcomes.decision_outcomes_decision_id_fkey (depth 2, blocks: always)
---     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.decision_outcomes (decision_outcomes_decision_id_fkey)
+--     path: users <- decisions (decisions_user_id_fkey) <- decision_outcomes (decision_outcomes_decision_id_fkey)
 --     was:  FOREIGN KEY (decision_id) REFERENCES public.decisions (id)
 --   public.decisions.decisions_profile_id_fkey (depth 2, blocks: always)
---     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey) <- public.decisions (decisions_profile_id_fkey)
+--     path: users <- twin_profiles (twin_profiles_user_id_fkey) <- decisions (decisions_profile_id_fkey)
 --     was:  FOREIGN KEY (profile_id) REFERENCES public.twin_profiles (id)
 --   public.decisions.decisions_user_id_fkey (depth 1, blocks: always)
---     path: public.users <- public.decisions (decisions_user_id_fkey)
+--     path: users <- decisions (decisions_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --   public.oauth_tokens.oauth_tokens_user_id_fkey (depth 1, blocks: always)
---     path: public.users <- public.oauth_tokens (oauth_tokens_user_id_fkey)
+--     path: users <- oauth_tokens (oauth_tokens_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --   public.outcome_notes.outcome_notes_outcome_id_fkey (depth 3, blocks: always)
---     path: public.users <- public.decisions (decisions_user_id_fkey) <- public.decision_outcomes (decision_outcomes_decision_id_fkey) <- public.outcome_notes (outcome_notes_outcome_id_fkey)
+--     path: users <- decisions (decisions_user_id_fkey) <- decision_outcomes (decision_outcomes_decision_id_fkey) <- outcome_notes (outcome_notes_outcome_id_fkey)
 --     was:  FOREIGN KEY (outcome_id) REFERENCES public.decision_outcomes (id)
 --   public.provider_keys.provider_keys_settings_id_fkey (depth 2, blocks: always)
---     path: public.users <- public.ai_provider_settings (ai_provider_settings_user_id_fkey) <- public.provider_keys (provider_keys_settings_id_fkey)
+--     path: users <- ai_provider_settings (ai_provider_settings_user_id_fkey) <- provider_keys (provider_keys_settings_id_fkey)
 --     was:  FOREIGN KEY (settings_id) REFERENCES public.ai_provider_settings (id)
 --   public.sessions.sessions_user_id_fkey (depth 1, blocks: always)
---     path: public.users <- public.sessions (sessions_user_id_fkey)
+--     path: users <- sessions (sessions_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --   public.spend_records.spend_records_user_fk (depth 1, blocks: always)
---     path: public.users <- public.spend_records (spend_records_user_fk)
+--     path: users <- spend_records (spend_records_user_fk)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE RESTRICT
 --   public.twin_profiles.twin_profiles_user_id_fkey (depth 1, blocks: always)
---     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey)
+--     path: users <- twin_profiles (twin_profiles_user_id_fkey)
 --     was:  FOREIGN KEY (user_id) REFERENCES public.users (id)
 --
 -- Deletes rows of other owners (1 cascade-deletes-other-owners finding;
 -- --shared-parent=cascade):
 --   public.decisions.decisions_profile_id_fkey: rows of public.decisions that belong to other owners (user_id)
---     path: public.users <- public.twin_profiles (twin_profiles_user_id_fkey) <- public.decisions (decisions_profile_id_fkey)
+--     path: users <- twin_profiles (twin_profiles_user_id_fkey) <- decisions (decisions_profile_id_fkey)
 --     public.twin_profiles.twin_profiles_user_id_fkey has NOT NULL columns, so no SET NULL is offered; kept as a cascade here (--shared-parent=cascade)
 --
 -- Predicted names: these constraints were created without a name; pgcascade

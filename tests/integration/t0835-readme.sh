@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t0830-readme.sh - the README walk-through. Every fenced block of
+# t0835-readme.sh - the README walk-through. Every fenced block of
 # README.md whose first line starts with "$ " is run: each "$ COMMAND" line
 # runs in a scratch folder where build/pgcascade is the tested binary and
 # examples/ is the repository's, standard error merged into standard
