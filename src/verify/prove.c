@@ -294,8 +294,9 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 			return 1;
 		}
 		/* an error inside a trigger's function (an object it needs is
-		 * missing, e.g. an extension not installed here) is the schema's
-		 * verdict too, unless no other statement could pass either */
+		 * missing, e.g. an extension not installed here) is a verdict on
+		 * the schema too, unless it is about privileges, timeouts or a
+		 * read-only transaction */
 		const char *ctx = arena_strdup(s->a, sd_field(res, PG_DIAG_CONTEXT));
 		bool in_function = sd_context_function(s->a, ctx) != NULL && strncmp(out->sqlstate, "25", 2) != 0 &&
 		                   strcmp(out->sqlstate, "42501") != 0 && strcmp(out->sqlstate, "57014") != 0 &&
@@ -321,7 +322,7 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		if (trig)
 			out->detail = arena_printf(s->a, "%s%sraised in %s%s", out->detail ? out->detail : "",
 			                           out->detail ? "; " : "", trig,
-			                           strncmp(out->sqlstate, "42", 2) == 0 || strcmp(out->sqlstate, "3F000") == 0
+			                           strlen(out->sqlstate) == 5 && strstr("42704 42883 42P01 42703 3F000", out->sqlstate)
 			                               ? ": an object it needs does not exist here (an extension that is "
 			                                 "not installed?)"
 			                               : "");
