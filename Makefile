@@ -8,7 +8,7 @@ CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 INCS    := -Isrc -I/usr/include/postgresql
-LIBS    := -lpg_query -lpq -ljson-c -linih -lcrypto -lm -pthread
+LIBS    := -lpg_query -lyajl -ljson-c -linih -lm -pthread -ldl
 CFLAGS  ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS ?=

@@ -44,7 +44,7 @@ if "$ROOT/build/pgcascade" fix --quiet --dialect postgres --out "$WORK" --name 0
 	UP="$WORK/001-schema-fix.sql"; VAL="$WORK/002-schema-fix-validate.sql"; GEN="pgcascade fix"
 else
 	cc -std=c11 -D_GNU_SOURCE -Isrc -o "$WORK/lock_gen" bench/lock_gen.c \
-		$(ls build/obj/*/*.o | grep -v '/main.o$') -lpg_query -lpq -ljson-c -linih -lcrypto -lm
+		$(ls build/obj/*/*.o | grep -v '/main.o$') -lpg_query -lyajl -ljson-c -linih -lm -ldl
 	"$WORK/lock_gen" "$WORK/up.sql" "$WORK/validate.sql"
 	UP="$WORK/up.sql"; VAL="$WORK/validate.sql"; GEN="fix_build via bench/lock_gen ($(head -1 "$WORK/fix.err"))"
 fi

@@ -12,11 +12,14 @@ source "$(dirname "$0")/lib.sh"
 TABLES=${1:-5000}
 REPS=${2:-5}
 mkdir -p "$BENCH_ROOT/build/bench"
-cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$BENCH_ROOT/build/bench/parse_paths" \
-	"$BENCH_ROOT/bench/parse_paths.c" -lpg_query -ljson-c
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$BENCH_ROOT/src" -o "$BENCH_ROOT/build/bench/parse_paths" \
+	"$BENCH_ROOT/bench/parse_paths.c" "$BENCH_ROOT/src/frontend/pgjson.c" -lpg_query -lyajl -ljson-c
 gen_schema "$TABLES" "$BENCH_DIR/s"
 FILES=("$BENCH_DIR"/s/*.sql)
-modes=(split protobuf unpack json json-c scan)
+# the JSON path's trees are the protobuf path's, on every statement
+"$BENCH_ROOT/build/bench/parse_paths" check "${FILES[@]}" | sed 's/^check.*CPU/check: same trees/'
+
+modes=(split protobuf unpack bump json json-c yajl scan)
 load_begin
 for ((r = 0; r < REPS; r++)); do
 	for ((i = 0; i < ${#modes[@]}; i++)); do

@@ -11,7 +11,7 @@ FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefine
               -fno-omit-frame-pointer
 FUZZ_CSTD  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 INCS       := -Isrc -I/usr/include/postgresql
-LIBS       := -lpg_query -lpq -ljson-c -linih -lcrypto -lm
+LIBS       := -lpg_query -lyajl -ljson-c -linih -lm -ldl -pthread
 
 LIBSRCS  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 HDRS     := $(shell find src -name '*.h')

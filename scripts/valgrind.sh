@@ -43,7 +43,7 @@ for src in tests/unit/test_*.c; do
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	bin=build/valgrind/$t log=build/valgrind/$t.log
 	if ! cc "${CFLAGS_VG[@]}" -Itests/unit \
-		-o "$bin" "$src" "${objs[@]}" -lpg_query -lpq -ljson-c -linih -lcrypto -lm -lcmocka 2>"$log"; then
+		-o "$bin" "$src" "${objs[@]}" -lpg_query -lyajl -ljson-c -linih -lm -ldl -lcmocka 2>"$log"; then
 		echo "not ok - $t: builds for valgrind"; sed 's/^/#   /' "$log" | head -20; status=1; continue
 	fi
 	"${VG[@]}" --log-file="$log" "$bin" >"$log.out" 2>&1

@@ -56,6 +56,13 @@ int cmd_audit(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
+	/* the policy file's [rules] severities hold for audit too */
+	an.findings.n = config_apply_rules(a, &s.cfg, an.findings.items, an.findings.n);
+	an.nerrors = an.nwarnings = 0;
+	for (size_t i = 0; i < an.findings.n; i++) {
+		an.nerrors += an.findings.items[i]->severity == SEV_ERROR;
+		an.nwarnings += an.findings.items[i]->severity == SEV_WARNING;
+	}
 	if (report_audit(stdout, m, &an, (ReportFormat)fmt, o.color, &err) < 0) {
 		ret = die_with(&err);
 		goto out;

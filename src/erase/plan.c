@@ -160,9 +160,10 @@ static int cycle_error(ErasePlan *p, const int *indeg, Err *err)
 	int from = seen[cur->idx] - 1;
 	bool no_action = true;
 	for (int i = len - 1; i >= from; i--) {
-		sb_addf(&sb, "%s%s (%s -> %s, %s)", i == len - 1 ? "" : ", ", path[i]->name,
-		        erase_table_name(p, path[i]->table), erase_table_name(p, path[i]->ref),
-		        words_action(path[i]->on_delete));
+		if (i != len - 1)
+			sb_adds(&sb, "; ");
+		words_edge(&sb, path[i]);
+		sb_addf(&sb, ": %s", words_action(path[i]->on_delete));
 		if (path[i]->on_delete == FK_CASCADE || path[i]->deferrable)
 			no_action = false;
 	}

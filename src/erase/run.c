@@ -59,14 +59,16 @@ int erase_exec(PGconn *conn, const char *sql, Err *err)
 	return 0;
 }
 
-static int begin_as(PGconn *conn, const char *begin, const EraseRun *run, Err *err)
+/* lock_timeout and statement_timeout: for the open transaction (local)
+ * or for the session (every batch's statements). */
+static int set_timeouts(PGconn *conn, const EraseRun *run, bool local, Err *err)
 {
-	if (erase_exec(conn, begin, err) < 0)
-		return -1;
 	const char *v[2] = {run->lock_timeout ? run->lock_timeout : "5s",
 	                    run->statement_timeout ? run->statement_timeout : "5min"};
-	PGresult *res = run_params(conn, "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
-	                                 "pg_catalog.set_config('statement_timeout', $2, true)",
+	PGresult *res = run_params(conn, local ? "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
+	                                         "pg_catalog.set_config('statement_timeout', $2, true)"
+	                                       : "SELECT pg_catalog.set_config('lock_timeout', $1, false), "
+	                                         "pg_catalog.set_config('statement_timeout', $2, false)",
 	                           2, v, "setting lock_timeout and statement_timeout", err);
 	if (!res)
 		return -1;
@@ -76,15 +78,18 @@ static int begin_as(PGconn *conn, const char *begin, const EraseRun *run, Err *e
 
 int erase_begin(PGconn *conn, bool read_only, const EraseRun *run, Err *err)
 {
-	return begin_as(conn, read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-	                                : "BEGIN ISOLATION LEVEL REPEATABLE READ", run, err);
+	if (erase_exec(conn, read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+	                               : "BEGIN ISOLATION LEVEL REPEATABLE READ", err) < 0)
+		return -1;
+	return set_timeouts(conn, run, true, err);
 }
 
-/* A batch: one statement, READ COMMITTED, so that a concurrent writer's
- * committed rows are a wait, not a serialization failure. */
-static int begin_batch(PGconn *conn, const EraseRun *run, Err *err)
+/* A batch: READ COMMITTED, so that a concurrent writer's committed rows
+ * are a wait, not a serialization failure; the timeouts are the
+ * session's (set once by execute_batches). */
+static int begin_batch(PGconn *conn, Err *err)
 {
-	return begin_as(conn, "BEGIN ISOLATION LEVEL READ COMMITTED", run, err);
+	return erase_exec(conn, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
 }
 
 int erase_find_root(ErasePlan *p, PGconn *conn, Err *err)
@@ -311,7 +316,7 @@ void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 static int run_batch(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, const char *sql,
                      const char *arg, Err *err)
 {
-	if (begin_batch(conn, run, err) < 0)
+	if (begin_batch(conn, err) < 0)
 		return -1;
 	PGresult *res = run_params(conn, sql, 1, &arg, "erasing a batch", err);
 	if (!res) {
@@ -370,7 +375,7 @@ static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n,
 	for (;;) {
 		sb_setlen(&sb, base);
 		sb_addf(&sb, ") LIMIT %ld)", run->batch_rows);
-		if (begin_batch(conn, run, err) < 0) {
+		if (begin_batch(conn, err) < 0) {
 			rc = -1;
 			break;
 		}
@@ -493,7 +498,7 @@ static int heavy_leaf_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNo
 	int rc = 0;
 	for (;;) {
 		PGresult *res = NULL;
-		if (begin_batch(conn, run, err) < 0 ||
+		if (begin_batch(conn, err) < 0 ||
 		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
 			PQclear(PQexec(conn, "ROLLBACK"));
 			rc = -1;
@@ -553,7 +558,7 @@ static int delete_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *
 			k = 1;
 		sb_reset(&sql);
 		erase_batch_delete_sql(p, n, k, owner_only, leaves, nleaves, &sql);
-		if (begin_batch(conn, run, err) < 0) {
+		if (begin_batch(conn, err) < 0) {
 			rc = -1;
 			break;
 		}
@@ -629,6 +634,8 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 {
 	run->mode = "batches";
 	run->transactions = 0;
+	if (set_timeouts(conn, run, false, err) < 0)
+		return -1;
 	for (size_t i = 0; i < p->nodes.n; i++)
 		p->nodes.items[i]->done = 0;
 	for (size_t i = 0; i < p->nodes.n; i++)

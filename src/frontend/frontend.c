@@ -26,14 +26,22 @@
  * Offsets: every rewrite keeps the length and the newlines, and every
  * text handed to libpg_query is a copy of a slice of the file; node
  * locations and cursor positions are shifted back by the slice's file
- * offset. Unpacked trees live in a bump allocator reset per statement
- * (plain malloc under ASan, so a pointer kept into a tree is caught).
+ * offset.
+ *
+ * The parse: pg_query_parse() writes the tree as JSON (three times
+ * faster than it packs protobuf), pgjson.c reads it with yajl into the
+ * PgQuery__* structs unpacking would build; a statement it declines (an
+ * Integer libpg_query 15's JSON lost that the tokens cannot give back)
+ * is parsed again to protobuf and unpacked. Either way the tree lives in
+ * a bump allocator reset per statement (poisoned under ASan, so a
+ * pointer kept into a tree is caught).
  */
 #include "frontend/frontend.h"
 
 #include "exitcodes.h"
 #include "frontend/classify.h"
 #include "frontend/crdb.h"
+#include "frontend/pgjson.h"
 #include "frontend/psql.h"
 #include "frontend/recover.h"
 #include "frontend/replay.h"
@@ -59,15 +67,17 @@ typedef struct Stmt {
 typedef PGC_VEC(Stmt) StmtVec;
 
 /*
- * Bump allocator for unpacking protobuf trees: one tree at a time, so
- * "free" is a no-op and bump_reset() drops the whole tree at once
- * (protobuf_c_message_free_unpacked costs as much as the unpacking).
+ * Bump allocator for parse trees (read from JSON or unpacked): one tree
+ * at a time, so "free" is a no-op and bump_reset() drops the whole tree
+ * at once (protobuf_c_message_free_unpacked costs as much as the
+ * unpacking).
  */
 typedef struct Bump {
 	char *buf;
 	size_t cap, used, want;
 	PGC_VEC(void *) big;     /* blocks that did not fit (malloc'd) */
 	ProtobufCAllocator pa;
+	PgJson *pj;              /* the JSON reader (NULL: out of memory, protobuf path) */
 } Bump;
 
 /* Under ASan the buffer is poisoned but for the live allocations, each
@@ -117,6 +127,7 @@ static void bump_init(Bump *b)
 	b->pa.alloc = bump_alloc;
 	b->pa.free = bump_free;
 	b->pa.allocator_data = b;
+	b->pj = pgjson_new();
 }
 
 /* Forgets the last tree; grows the buffer when it overflowed. */
@@ -142,10 +153,8 @@ static void bump_release(Bump *b)
 	ASAN_UNPOISON_MEMORY_REGION(b->buf, b->cap);
 	free(b->big.items);
 	free(b->buf);
+	pgjson_free(b->pj);
 }
-
-/* The production path under every build, ASan included (poisoned above). */
-#define USE_BUMP 1
 
 /* Scratch buffer for NUL-terminated slices; the caller frees buf. */
 typedef struct Slice {
@@ -173,10 +182,32 @@ static Finding *parse_error(Model *m, const Replay *r, int offset, const char *m
 }
 
 /*
+ * The tree of text[first, end) from pr, its JSON parse (pgjson.c), in
+ * bump; NULL if it cannot be read. When the JSON cannot give the tree
+ * unpacking the protobuf parse would give (pgjson_read says when), the
+ * statement is parsed again to protobuf and unpacked.
+ */
+static PgQuery__ParseResult *read_tree(const PgQueryParseResult *pr, const char *text, int first,
+                                       int end, Slice *sl, Bump *bump)
+{
+	PgQuery__ParseResult *tree = pgjson_read(bump->pj, text + first, (size_t)(end - first),
+	                                         pr->parse_tree, strlen(pr->parse_tree), &bump->pa);
+	if (tree)
+		return tree;
+	bump_reset(bump);
+	PgQueryProtobufParseResult pb = pg_query_parse_protobuf(slice(sl, text, first, end - first));
+	if (!pb.error)
+		tree = pg_query__parse_result__unpack(&bump->pa, pb.parse_tree.len,
+		                                      (const uint8_t *)pb.parse_tree.data);
+	pg_query_free_protobuf_parse_result(pb);
+	return tree;
+}
+
+/*
  * replay_parsed: replays pr, the parse of text[first, end), and frees pr.
  */
-static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, int first, int end,
-                          Bump *bump)
+static void replay_parsed(Model *m, Replay *r, PgQueryParseResult pr, const char *text, int first,
+                          int end, Slice *sl, Bump *bump)
 {
 	PgQuery__ParseResult *tree = NULL;
 	if (pr.error) {
@@ -187,8 +218,7 @@ static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, in
 			f->help = rec.hint;
 		goto out;
 	}
-	tree = pg_query__parse_result__unpack(USE_BUMP ? &bump->pa : NULL, pr.parse_tree.len,
-	                                      (const uint8_t *)pr.parse_tree.data);
+	tree = read_tree(&pr, text, first, end, sl, bump);
 	if (!tree) {
 		parse_error(m, r, first, "cannot read the parser's output", "; the statement is skipped");
 		goto out;
@@ -199,17 +229,15 @@ static void replay_parsed(Model *m, Replay *r, PgQueryProtobufParseResult pr, in
 			replay_stmt(r, rs->stmt, first, first, end);
 	}
 out:
-	if (tree && !USE_BUMP)
-		pg_query__parse_result__free_unpacked(tree, NULL);
 	bump_reset(bump); /* frees tree */
-	pg_query_free_protobuf_parse_result(pr);
+	pg_query_free_parse_result(pr);
 }
 
 static void parse_and_replay(Model *m, Replay *r, const char *text, int first, int end, Slice *sl,
                              Bump *bump)
 {
 	const char *q = slice(sl, text, first, end - first);
-	replay_parsed(m, r, pg_query_parse_protobuf(q), first, end, bump);
+	replay_parsed(m, r, pg_query_parse(q), text, first, end, sl, bump);
 }
 
 /* ---- parsing ahead --------------------------------------------------- */
@@ -225,7 +253,7 @@ typedef struct Job {
 	int first, end;
 	bool done;            /* pr is set (under mu) */
 	bool unparsed;        /* the worker could not parse it: parse when taken */
-	PgQueryProtobufParseResult pr;
+	PgQueryParseResult pr;
 } Job;
 
 typedef struct Ahead {
@@ -264,14 +292,14 @@ static void *ahead_worker(void *arg)
 		 * and exits on failure, which is the main thread's business */
 		size_t len = (size_t)(j->end - j->first);
 		char *q = len + 1 > cap ? realloc(buf, len + 1) : buf;
-		PgQueryProtobufParseResult pr = {0};
+		PgQueryParseResult pr = {0};
 		if (q) {
 			if (q != buf)
 				cap = len + 1;
 			buf = q;
 			memcpy(buf, text + j->first, len);
 			buf[len] = '\0';
-			pr = pg_query_parse_protobuf(buf);
+			pr = pg_query_parse(buf);
 		}
 		pthread_mutex_lock(&a->mu);
 		j->pr = pr;
@@ -337,7 +365,7 @@ static void ahead_submit_all(Ahead *a, const StmtPlan *plan, size_t n)
  * worker parses job k, the main thread parses the next unclaimed job
  * instead of waiting.
  */
-static PgQueryProtobufParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
+static PgQueryParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
 {
 	Job *j = &a->jobs[k];
 	pthread_mutex_lock(&a->mu);
@@ -347,7 +375,7 @@ static PgQueryProtobufParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
 			a->claim = k + 1;
 			const char *text = a->text;
 			pthread_mutex_unlock(&a->mu);
-			return pg_query_parse_protobuf(slice(sl, text, j->first, j->end - j->first));
+			return pg_query_parse(slice(sl, text, j->first, j->end - j->first));
 		}
 		if (j->done)
 			break;
@@ -355,7 +383,7 @@ static PgQueryProtobufParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
 			Job *o = &a->jobs[a->claim++];
 			const char *text = a->text;
 			pthread_mutex_unlock(&a->mu);
-			PgQueryProtobufParseResult pr = pg_query_parse_protobuf(slice(sl, text, o->first, o->end - o->first));
+			PgQueryParseResult pr = pg_query_parse(slice(sl, text, o->first, o->end - o->first));
 			pthread_mutex_lock(&a->mu);
 			o->pr = pr;
 			o->done = true;
@@ -366,7 +394,7 @@ static PgQueryProtobufParseResult ahead_take(Ahead *a, size_t k, Slice *sl)
 	const char *text = a->text;
 	pthread_mutex_unlock(&a->mu);
 	if (j->unparsed)
-		return pg_query_parse_protobuf(slice(sl, text, j->first, j->end - j->first));
+		return pg_query_parse(slice(sl, text, j->first, j->end - j->first));
 	return j->pr;
 }
 
@@ -529,7 +557,7 @@ static void replay_source(Model *m, Replay *r, const Source *src, const FilePlan
 				            "; the statement is skipped");
 				break;
 			}
-			replay_parsed(m, r, ahead_take(ah, next++, sl), c.first, end, bump);
+			replay_parsed(m, r, ahead_take(ah, next++, sl), text, c.first, end, sl, bump);
 			break;
 		case STMT_DYNAMIC: {
 			if (replay_own_do(m, r, text, c.first, end, sl, bump, toks))

@@ -10,7 +10,9 @@
  *            dialect detection share its tokens;
  * classify.c decides from scanner tokens whether a statement can change
  *            the schema (only those are parsed);
- * replay.c   walks the protobuf tree once and updates the model.
+ * pgjson.c   reads libpg_query's JSON parse tree into the protobuf-c
+ *            structs (the protobuf path when it cannot);
+ * replay.c   walks that tree once and updates the model.
  *
  * Every rewrite keeps byte offsets, so a node's location is a location
  * in the user's file.

@@ -371,24 +371,41 @@ static int typmod_int(const PgQuery__Node *n, bool *ok)
 	return 0;
 }
 
-/* "(a,b)" of the typmods, or "" */
-static const char *typmods_text(Replay *r, const PgQuery__TypeName *tn)
+/* "(a,b)" of the typmods into buf (at least 128 bytes), or "" */
+static const char *typmods_text(const PgQuery__TypeName *tn, char *buf)
 {
 	if (tn->n_typmods == 0)
 		return "";
-	char buf[128];
+	const size_t cap = 128;
 	size_t len = 0;
 	buf[len++] = '(';
-	for (size_t i = 0; i < tn->n_typmods && len < sizeof(buf) - 16; i++) {
+	for (size_t i = 0; i < tn->n_typmods && len < cap - 16; i++) {
 		bool ok;
 		int v = typmod_int(tn->typmods[i], &ok);
 		if (!ok)
 			return "";
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d", i ? "," : "", v);
+		len += (size_t)snprintf(buf + len, cap - len, "%s%d", i ? "," : "", v);
 	}
 	buf[len++] = ')';
 	buf[len] = '\0';
-	return arena_strdup(r->m->arena, buf);
+	return buf;
+}
+
+/* The model's one copy of the printf result (types repeat across columns). */
+static const char *intern_printf(Replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *intern_printf(Replay *r, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(buf))
+		return model_intern(r->m, buf);
+	va_start(ap, fmt);
+	const char *s = arena_vprintf(r->m->arena, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 static const UserType *find_type(const Replay *r, const char *schema, const char *name)
@@ -428,7 +445,8 @@ static void set_type(Replay *r, Column *c, const PgQuery__TypeName *tn, bool *se
 	if (!name)
 		return;
 	bool catalog = schema && strcmp(schema, "pg_catalog") == 0;
-	const char *mods = typmods_text(r, tn);
+	char modbuf[128];
+	const char *mods = typmods_text(tn, modbuf);
 	const char *spelled = NULL;
 	static const struct { const char *in, *out; bool pgcat_only; } map[] = {
 		{"int4", "integer", false}, {"int", "integer", false}, {"integer", "integer", false},
@@ -449,23 +467,23 @@ static void set_type(Replay *r, Column *c, const PgQuery__TypeName *tn, bool *se
 		}
 	if (!spelled && (!schema || catalog)) {
 		if (strcmp(name, "varchar") == 0)
-			spelled = arena_printf(r->m->arena, "character varying%s", mods);
+			spelled = intern_printf(r, "character varying%s", mods);
 		else if (strcmp(name, "bpchar") == 0)
-			spelled = arena_printf(r->m->arena, "character%s", mods[0] ? mods : "(1)");
+			spelled = intern_printf(r, "character%s", mods[0] ? mods : "(1)");
 		else if (strcmp(name, "numeric") == 0 || strcmp(name, "decimal") == 0)
-			spelled = arena_printf(r->m->arena, "numeric%s", mods);
+			spelled = intern_printf(r, "numeric%s", mods);
 		else if (strcmp(name, "timestamp") == 0)
-			spelled = arena_printf(r->m->arena, "timestamp%s without time zone", mods);
+			spelled = intern_printf(r, "timestamp%s without time zone", mods);
 		else if (strcmp(name, "timestamptz") == 0)
-			spelled = arena_printf(r->m->arena, "timestamp%s with time zone", mods);
+			spelled = intern_printf(r, "timestamp%s with time zone", mods);
 		else if (strcmp(name, "time") == 0)
-			spelled = arena_printf(r->m->arena, "time%s without time zone", mods);
+			spelled = intern_printf(r, "time%s without time zone", mods);
 		else if (strcmp(name, "timetz") == 0)
-			spelled = arena_printf(r->m->arena, "time%s with time zone", mods);
+			spelled = intern_printf(r, "time%s with time zone", mods);
 		else if (strcmp(name, "bit") == 0)
-			spelled = arena_printf(r->m->arena, "bit%s", mods[0] ? mods : "(1)");
+			spelled = intern_printf(r, "bit%s", mods[0] ? mods : "(1)");
 		else if (strcmp(name, "varbit") == 0)
-			spelled = arena_printf(r->m->arena, "bit varying%s", mods);
+			spelled = intern_printf(r, "bit varying%s", mods);
 		else if (!schema && strcmp(name, "serial") == 0)
 			spelled = "integer", *serial = true;
 		else if (!schema && strcmp(name, "bigserial") == 0)
@@ -489,10 +507,10 @@ static void set_type(Replay *r, Column *c, const PgQuery__TypeName *tn, bool *se
 		} else if (!catalog) {
 			c->typtype = 0;
 		}
-		spelled = arena_printf(r->m->arena, "%s%s", name, mods);
+		spelled = intern_printf(r, "%s%s", name, mods);
 	}
 	c->ndims = (int)tn->n_array_bounds;
-	c->type = c->ndims ? arena_printf(r->m->arena, "%s[]", spelled) : spelled;
+	c->type = c->ndims ? intern_printf(r, "%s[]", spelled) : spelled;
 }
 
 /* A short, readable marker for a DEFAULT expression (not a deparse). */
@@ -794,7 +812,7 @@ static void add_check(Replay *r, Table *t, const PgQuery__Constraint *con)
 	walk_column_refs(con->raw_expr, note_colref, &s);
 	size_t ncols = s.names.n;
 	VEC_PUSH(r->m->arena, s.names, NULL);
-	hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)s.names.items);
+	hm_put_owned(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)s.names.items);
 	if (con_name(con)) {
 		ck->name = arena_strdup(r->m->arena, con_name(con));
 	} else {
@@ -921,7 +939,7 @@ static Table *stub_table(Replay *r, const PgQuery__RangeVar *rv, const PgQuery__
 	if (relname_taken(r->m, schema, rv->relname))
 		return NULL;
 	Table *t = model_add_table(r->m, schema, rv->relname, at);
-	hm_put(r->stubs, arena_printf(r->m->arena, "%p", (const void *)t), (void *)1);
+	hm_put_owned(r->stubs, arena_printf(r->m->arena, "%p", (const void *)t), (void *)1);
 	int n = 0;
 	const char **cols = str_list(r, con->pk_attrs, con->n_pk_attrs, &n);
 	if (n == 0) {
@@ -1270,7 +1288,7 @@ static Table *copy_like(Replay *r, Table *t, const PgQuery__TableLikeClause *lc)
 		crdb_note(r, t, ck->name);
 		const char **reads = check_columns(r, sc);
 		if (reads)
-			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)reads);
+			hm_put_owned(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ck), (void *)reads);
 	}
 	return (lc->options & LIKE_INDEXES) ? src : NULL;
 }
@@ -1291,7 +1309,7 @@ static void note_index_colnames(Replay *r, const Index *ix, const char **names)
 	for (int i = 0; i < ix->ncols && same; i++)
 		same = ix->cols[i] && strcmp(ix->cols[i], names[i]) == 0;
 	if (!same)
-		hm_put(r->index_names, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)names);
+		hm_put_owned(r->index_names, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)names);
 }
 
 /*
@@ -1339,7 +1357,7 @@ static void clone_indexes(Replay *r, Table *t, const Table *src)
 		note_index_colnames(r, ix, names);
 		const char **reads = check_columns(r, six);
 		if (reads)
-			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)reads);
+			hm_put_owned(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)reads);
 	}
 }
 
@@ -1804,7 +1822,7 @@ static void rename_constraint(Replay *r, Table *t, const char *from, const char 
 			hm_del(r->m->relname, k);
 		model_forget_conname(r->m, t->schema, ix->name);
 		ix->name = nn;
-		hm_put(r->m->relname, model_key(r->m, t->schema, nn), ix);
+		hm_put_owned(r->m->relname, model_key(r->m, t->schema, nn), ix);
 		model_note_conname(r->m, t->schema, nn);
 	} else if (c.ck) {
 		model_forget_conname(r->m, t->schema, c.ck->name);
@@ -1863,7 +1881,7 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 				ix->primary = true;
 				t->pk = ix;
 			}
-			hm_put(r->m->relname, model_key(r->m, t->schema, ix->name), ix);
+			hm_put_owned(r->m->relname, model_key(r->m, t->schema, ix->name), ix);
 			model_note_conname(r->m, t->schema, ix->name);
 			break;
 		}
@@ -2217,7 +2235,7 @@ static void rename_stmt(Replay *r, const PgQuery__RenameStmt *rs)
 				hm_del(r->m->relname, k);
 			ix->name = arena_strdup(r->m->arena, to);
 			crdb_note(r, ix->table, ix->name);
-			hm_put(r->m->relname, model_key(r->m, ix->table->schema, ix->name), ix);
+			hm_put_owned(r->m->relname, model_key(r->m, ix->table->schema, ix->name), ix);
 		}
 		break;
 	}
@@ -2536,7 +2554,7 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 	if (reads.names.n > 0) {
 		VEC_PUSH(r->m->arena, reads.names, NULL);
 		read_list = reads.names.items;
-		hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)read_list);
+		hm_put_owned(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)ix), (void *)read_list);
 	}
 	/* On a partitioned table every partition gets its own index. */
 	bool recurse = t->relkind == 'p' && is->relation->inh; /* not ON ONLY */
@@ -2552,7 +2570,7 @@ static void create_index(Replay *r, const PgQuery__IndexStmt *is)
 		crdb_note(r, p, cx->name);
 		note_index_colnames(r, cx, names);
 		if (read_list)
-			hm_put(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)cx), (void *)read_list);
+			hm_put_owned(r->check_cols, arena_printf(r->m->arena, "%p", (const void *)cx), (void *)read_list);
 	}
 }
 

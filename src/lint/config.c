@@ -434,6 +434,24 @@ int config_rule_level(const LintConfig *c, const char *rule, int def)
 	return def;
 }
 
+size_t config_apply_rules(Arena *a, const LintConfig *c, Finding **items, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int level = config_rule_level(c, items[i]->rule, (int)items[i]->severity);
+		if (level == RULE_LEVEL_OFF)
+			continue;
+		Finding *f = items[i];
+		if (level != (int)f->severity) {
+			f = arena_alloc(a, sizeof(*f));
+			*f = *items[i];
+			f->severity = (Severity)level;
+		}
+		items[k++] = f;
+	}
+	return k;
+}
+
 const ActionPolicy *config_policy_for(const LintConfig *c, const char *schema, const char *table)
 {
 	const ActionPolicy *any = NULL;

@@ -120,6 +120,13 @@ int config_load_string(Arena *a, const char *name, const char *text, LintConfig 
 /* The configured level for rule: a Severity, RULE_LEVEL_OFF, or def when unset. */
 int config_rule_level(const LintConfig *c, const char *rule, int def);
 
+/*
+ * Applies the [rules] severities to items[0..n) in place (audit: the rule
+ * ids are lint's): a finding whose rule is off is dropped, one whose level
+ * differs is replaced by a copy (in a). Returns the new count.
+ */
+size_t config_apply_rules(Arena *a, const LintConfig *c, Finding **items, size_t n);
+
 /* The policy for FKs referencing schema.table, or NULL. */
 const ActionPolicy *config_policy_for(const LintConfig *c, const char *schema, const char *table);
 

@@ -208,9 +208,15 @@ void lint_fk_unindexed(Model *m, const Analysis *an, Dialect d, const HashMap *g
 		add_table_name(&sb, fk->table);
 		sb_addch(&sb, ' ');
 		add_cols(&sb, fk->cols, fk->ncols);
-		f->message = arena_printf(m->arena,
-		        "no index on %s for foreign key %s: each row deleted from %s scans %s",
-		        sb.buf, fk->name, fk->ref->name, fk->table->name);
+		StrBuf edge = STRBUF_INIT, parent = STRBUF_INIT, child = STRBUF_INIT;
+		words_edge(&edge, fk);
+		words_table(&parent, fk->ref->schema, fk->ref->name);
+		words_table(&child, fk->table->schema, fk->table->name);
+		f->message = arena_printf(m->arena, "no index on %s for %s: each row deleted from %s scans %s",
+		                          sb.buf, edge.buf, parent.buf, child.buf);
+		sb_release(&edge);
+		sb_release(&parent);
+		sb_release(&child);
 		sb_reset(&sb);
 		/* CockroachDB builds every index online; it accepts CONCURRENTLY
 		 * only as no-op syntax (cockroachlabs.com/docs/stable/create-index). */

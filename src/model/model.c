@@ -90,8 +90,8 @@ Table *model_add_table(Model *m, const char *schema, const char *name, SrcLoc lo
 	t->id = (int)m->tables.n;
 	VEC_PUSH(m->arena, m->tables, t);
 	const char *k = model_key(m, schema, name);
-	hm_put(m->table_by_name, k, t);
-	hm_put(m->relname, k, t);
+	hm_put_owned(m->table_by_name, k, t);
+	hm_put_owned(m->relname, k, t);
 	return t;
 }
 
@@ -149,8 +149,8 @@ void model_rename_table(Model *m, Table *t, const char *new_schema, const char *
 	if (new_name)
 		t->name = arena_strdup(m->arena, new_name);
 	const char *nk = model_key(m, t->schema, t->name);
-	hm_put(m->table_by_name, nk, t);
-	hm_put(m->relname, nk, t);
+	hm_put_owned(m->table_by_name, nk, t);
+	hm_put_owned(m->relname, nk, t);
 	if (strcmp(old_schema, t->schema) != 0) {
 		/* SET SCHEMA moves the table's constraints and indexes along. */
 		for (size_t i = 0; i < m->fks.n; i++) {
@@ -174,7 +174,7 @@ void model_rename_table(Model *m, Table *t, const char *new_schema, const char *
 			const char *ik = tmp_key(buf, sizeof(buf), old_schema, ix->name);
 			if (ik)
 				hm_del(m->relname, ik);
-			hm_put(m->relname, model_key(m, t->schema, ix->name), ix);
+			hm_put_owned(m->relname, model_key(m, t->schema, ix->name), ix);
 			if (ix->is_constraint) {
 				model_forget_conname(m, old_schema, ix->name);
 				model_note_conname(m, t->schema, ix->name);
@@ -186,14 +186,28 @@ void model_rename_table(Model *m, Table *t, const char *new_schema, const char *
 Column *model_add_column(Model *m, Table *t, const char *name, const char *type)
 {
 	Column *c = arena_alloc(m->arena, sizeof(*c));
-	c->name = arena_strdup(m->arena, name);
-	c->type = arena_strdup(m->arena, type);
+	c->name = model_intern(m, name);
+	c->type = model_intern(m, type);
 	int live = 0;
 	for (size_t i = 0; i < t->cols.n; i++)
 		live += !t->cols.items[i]->dropped;
 	c->attnum = live + 1;
 	VEC_PUSH(m->arena, t->cols, c);
 	return c;
+}
+
+const char *model_intern(Model *m, const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!m->strings)
+		m->strings = hm_new(m->arena);
+	const char *k = hm_get(m->strings, s);
+	if (!k) {
+		k = arena_strdup(m->arena, s);
+		hm_put_owned(m->strings, k, (void *)k);
+	}
+	return k;
 }
 
 Column *table_column(const Table *t, const char *name)
@@ -229,7 +243,7 @@ void model_add_index(Model *m, Index *ix, const char *schema)
 {
 	VEC_PUSH(m->arena, m->indexes, ix);
 	if (ix->name) {
-		hm_put(m->relname, model_key(m, schema, ix->name), ix);
+		hm_put_owned(m->relname, model_key(m, schema, ix->name), ix);
 		if (ix->is_constraint)
 			model_note_conname(m, schema, ix->name);
 	}

@@ -199,6 +199,7 @@ typedef struct Model {
 	HashMap *table_by_name;  /* key from model_key(schema, name) */
 	HashMap *conname;        /* constraint names per schema: key model_key(schema, name) */
 	HashMap *relname;        /* relation (table and index) names per schema */
+	HashMap *strings;        /* model_intern's strings */
 	long next_seq;
 } Model;
 
@@ -217,6 +218,9 @@ void model_drop_table(Model *m, Table *t);
 void model_rename_table(Model *m, Table *t, const char *new_schema, const char *new_name);
 
 Column *model_add_column(Model *m, Table *t, const char *name, const char *type);
+/* One arena copy of each distinct string (column names and types repeat
+ * across tables): the result is shared, never to be changed. */
+const char *model_intern(Model *m, const char *s);
 Column *table_column(const Table *t, const char *name);
 
 ForeignKey *model_add_fk(Model *m, Table *t, const char *name);

@@ -1,4 +1,12 @@
-/* arena.c - bump allocator over a list of blocks; see arena.h. */
+/*
+ * arena.c - bump allocator over a list of blocks; see arena.h.
+ *
+ * A block hands out aligned allocations from its bottom and strings
+ * (arena_strdup, arena_printf: no alignment needed) from its top, so a
+ * short string costs its length, not a multiple of 16 bytes. An
+ * allocation bigger than a block gets a block of its own, freed when
+ * it is released (a hash map's old slot array).
+ */
 #include "util/arena.h"
 #include "util/xalloc.h"
 
@@ -12,7 +20,8 @@
 
 typedef struct Block {
 	struct Block *next;
-	size_t size, used;
+	size_t size, used;      /* aligned allocations: data[0, used) */
+	size_t top;             /* strings: data[top, size) */
 	_Alignas(16) unsigned char data[];
 } Block;
 
@@ -59,6 +68,28 @@ void arena_free(Arena *a)
 	free(a);
 }
 
+/* A block with room for n more bytes (a new one when the current has not). */
+static Block *room(Arena *a, size_t n)
+{
+	Block *b = a->head;
+	if (b && b->top - b->used >= n)
+		return b;
+	size_t sz = n > BLOCK_MIN ? n : BLOCK_MIN;
+	Block *nb = xmalloc(sizeof(Block) + sz);
+	nb->size = nb->top = sz;
+	nb->used = 0;
+	/* Keep a big one-off block behind the current one so the
+	 * current block's free space is not wasted. */
+	if (b && sz > BLOCK_MIN) {
+		nb->next = b->next;
+		b->next = nb;
+	} else {
+		nb->next = b;
+		a->head = nb;
+	}
+	return nb;
+}
+
 void *arena_alloc(Arena *a, size_t n)
 {
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -73,23 +104,7 @@ void *arena_alloc(Arena *a, size_t n)
 		memset(c, 0, n);
 		return c;
 	}
-	Block *b = a->head;
-	if (!b || b->size - b->used < n) {
-		size_t sz = n > BLOCK_MIN ? n : BLOCK_MIN;
-		Block *nb = xmalloc(sizeof(Block) + sz);
-		nb->size = sz;
-		nb->used = 0;
-		/* Keep a big one-off block behind the current one so the
-		 * current block's free space is not wasted. */
-		if (b && sz > BLOCK_MIN) {
-			nb->next = b->next;
-			b->next = nb;
-		} else {
-			nb->next = b;
-			a->head = nb;
-		}
-		b = nb;
-	}
+	Block *b = room(a, n);
 	void *p = b->data + b->used;
 	b->used += n;
 	a->total += n;
@@ -97,13 +112,23 @@ void *arena_alloc(Arena *a, size_t n)
 	return p;
 }
 
+/* n bytes without alignment (not zeroed: the caller writes them all). */
+static char *alloc_bytes(Arena *a, size_t n)
+{
+	Block *b = room(a, n);
+	b->top -= n;
+	a->total += n;
+	return (char *)b->data + b->top;
+}
+
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
 	size_t len = strnlen(s, n);
-	char *p = arena_alloc(a, len + 1);
+	char *p = alloc_bytes(a, len + 1);
 	memcpy(p, s, len);
+	p[len] = '\0';
 	return p;
 }
 
@@ -120,7 +145,7 @@ char *arena_vprintf(Arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		n = 0;
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = alloc_bytes(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -147,6 +172,17 @@ void arena_release(Arena *a, void *p, size_t n)
 	n &= ~(size_t)(ALIGN - 1); /* only what arena_alloc surely handed out */
 	if (!p || n < ALIGN)
 		return;
+	if (n > BLOCK_MIN) {
+		/* the whole of a block of its own: free it */
+		for (Block **pb = &a->head; *pb; pb = &(*pb)->next) {
+			Block *b = *pb;
+			if ((void *)b->data == p && b->size > BLOCK_MIN) {
+				*pb = b->next;
+				free(b);
+				return;
+			}
+		}
+	}
 	int k = floor_log2(n);
 	if (k >= NBINS)
 		return;

@@ -1,13 +1,20 @@
-/* hashmap.c - linear-probing map with tombstones; see hashmap.h. */
+/*
+ * hashmap.c - linear-probing map with tombstones; see hashmap.h.
+ *
+ * A slot is two pointers (16 bytes): the hash is not kept, a probe
+ * compares keys (they differ in their first bytes), a rehash hashes each
+ * key again. A replaced slot array goes back to the arena
+ * (arena_release: a big one is freed).
+ */
 #include "util/hashmap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 typedef struct Slot {
 	const char *key; /* NULL: empty; TOMB: deleted */
 	void *val;
-	uint64_t h;
 } Slot;
 
 struct HashMap {
@@ -45,7 +52,7 @@ static Slot *find(const HashMap *m, const char *key, uint64_t h)
 		Slot *s = &m->slots[i];
 		if (!s->key)
 			return NULL;
-		if (s->key != TOMB && s->h == h && strcmp(s->key, key) == 0)
+		if (s->key != TOMB && strcmp(s->key, key) == 0)
 			return s;
 	}
 }
@@ -58,7 +65,6 @@ static void insert(HashMap *m, const char *key, void *val, uint64_t h)
 		if (!s->key) {
 			s->key = key;
 			s->val = val;
-			s->h = h;
 			m->used++;
 			m->count++;
 			return;
@@ -76,7 +82,7 @@ static void rehash(HashMap *m)
 	m->count = m->used = 0;
 	for (size_t i = 0; i < oc; i++)
 		if (old[i].key && old[i].key != TOMB)
-			insert(m, old[i].key, old[i].val, old[i].h);
+			insert(m, old[i].key, old[i].val, hash(old[i].key));
 	arena_release(m->arena, old, oc * sizeof(Slot));
 }
 
@@ -86,7 +92,7 @@ void *hm_get(const HashMap *m, const char *key)
 	return s ? s->val : NULL;
 }
 
-void hm_put(HashMap *m, const char *key, void *val)
+static void put(HashMap *m, const char *key, void *val, bool copy)
 {
 	uint64_t h = hash(key);
 	Slot *s = find(m, key, h);
@@ -96,7 +102,17 @@ void hm_put(HashMap *m, const char *key, void *val)
 	}
 	if ((m->used + 1) * 4 >= m->cap * 3)
 		rehash(m);
-	insert(m, arena_strdup(m->arena, key), val, h);
+	insert(m, copy ? arena_strdup(m->arena, key) : key, val, h);
+}
+
+void hm_put(HashMap *m, const char *key, void *val)
+{
+	put(m, key, val, true);
+}
+
+void hm_put_owned(HashMap *m, const char *key, void *val)
+{
+	put(m, key, val, false);
 }
 
 void *hm_del(HashMap *m, const char *key)

@@ -10,7 +10,7 @@
 # The schema has users <- posts <- comments, all ON DELETE NO ACTION: the
 # closure of users holds two blocking foreign keys, that of posts one.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 84
+plan 89
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 
@@ -113,6 +113,21 @@ check_eq "layout = plain from the file: both files" 2 "$(wc -l <"$TMP/out")"
 pgc audit --list-files --layout diesel "$TMP/ds"
 check_eq "--layout diesel beats the file: one file" 1 "$(wc -l <"$TMP/out")"
 printf 'root = posts\n' >"$REPO/.pgcascade.ini"
+
+# [rules] severities hold for audit as for lint (the rule ids are shared)
+printf 'root = posts\n[rules]\nfk-blocks-delete = warning\n' >"$REPO/.pgcascade.ini"
+pgc audit --format json "$SCHEMA"
+check_eq "[rules] fk-blocks-delete = warning: audit exits 0" 0 "$RC"
+check_eq "[rules]: audit's finding is a warning" '{"errors":0,"warnings":1}' \
+	"$(jq -c '{errors: .summary.errors, warnings: .summary.warnings}' "$TMP/out")"
+pgc lint "$SCHEMA"
+check_eq "[rules]: lint exits 0 too" 0 "$RC"
+pgc audit --no-config "$SCHEMA"
+check_eq "[rules], --no-config: audit's error again (exit 1)" 1 "$RC"
+pgc config
+check_eq "config: the [rules] line with its source" \
+	"$(printf '[rules]\nfk-blocks-delete = warning    # ../../.pgcascade.ini:3')" \
+	"$(grep -A1 '^\[rules\]' "$TMP/out")"
 
 # lists that add up: tolerate and [erase] retain (file, then flag)
 printf 'root = posts\ntolerate = 42P07\n[erase]\nretain = comments\n' >"$REPO/.pgcascade.ini"

@@ -15,7 +15,7 @@
 #     the foreign keys, plain CREATE INDEX for a table created in the same
 #     migration (PostgreSQL dialect).
 source "$(dirname "$0")/../lib/tap.sh"
-plan 21
+plan 23
 cd "$PGC_ROOT" || exit 1
 SRC=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -24,6 +24,7 @@ pgc audit --format json "${SRC[@]}"
 cp "$TMP/out" "$TMP/audit.json"
 pgc audit "${SRC[@]}"
 cp "$TMP/out" "$TMP/audit.txt"
+grep '^pgcascade: dialect: ' "$TMP/err" >"$TMP/notice.audit"
 # "file:l:c: error: PATH: ON DELETE X blocks DELETE FROM users [fk-blocks-delete]" -> PATH
 sed -n 's/^[^ ]*: error: \(.*\): ON DELETE [A-Z ]* blocks DELETE FROM .*\[fk-blocks-delete\]$/\1/p' "$TMP/audit.txt" | sort >"$TMP/audit.paths"
 nblock=$(jq '[.findings[] | select(.rule == "fk-blocks-delete")] | length' "$TMP/audit.json")
@@ -66,6 +67,7 @@ pgc fix "${SRC[@]}"
 awk '/^--   .* \(depth [0-9]+, blocks: / { want = 1; next } want && sub(/^--     path: /, "") { print } { want = 0 }' "$TMP/out" | sort >"$TMP/fix.paths"
 check_files "fix header: the paths of the re-created edges are audit's" "$TMP/audit.paths" "$TMP/fix.paths"
 pgc fix --check "${SRC[@]}"
+grep '^pgcascade: dialect: ' "$TMP/err" >"$TMP/notice.fix"
 check_eq "fix --check: exit 1" 1 "$RC"
 check_contains "fix --check: prefixed, on stderr, counted as audit counts fk-blocks-delete" \
 	"pgcascade: fix needed: $nblock foreign keys to re-create with ON DELETE CASCADE" "$TMP/err"
@@ -73,6 +75,7 @@ check_eq "fix --check: nothing on stdout" "" "$(cat "$TMP/out")"
 
 # --- lint: its fk-blocks-delete messages are audit's
 pgc lint --format json "${SRC[@]}"
+grep '^pgcascade: dialect: ' "$TMP/err" >"$TMP/notice.lint"
 jq -r '.findings[] | select(.rule == "fk-blocks-delete") | .message' "$TMP/out" | sort >"$TMP/lint.msgs"
 jq -r '.findings[] | select(.rule == "fk-blocks-delete") | .message' "$TMP/audit.json" | sort >"$TMP/audit.msgs"
 check_files "lint: the fk-blocks-delete messages are audit's, word for word" "$TMP/audit.msgs" "$TMP/lint.msgs"
@@ -80,6 +83,14 @@ check_files "lint: the fk-blocks-delete messages are audit's, word for word" "$T
 # --- verify: the failed DELETE's path and the blocking edges
 pgc verify "${SRC[@]}"
 cp "$TMP/out" "$TMP/verify.txt"
+grep '^pgcascade: dialect: ' "$TMP/err" | head -1 >"$TMP/notice.verify"
+# the dialect notice: where and why, one wording for every command
+first=$(grep -n 'STRING' examples/skytwin/schema.sql | head -1 | cut -d: -f1)  # its first CockroachDB-only word
+check_eq "the dialect notice reads the same in audit, fix, lint and verify" \
+	"pgcascade: dialect: cockroach (examples/skytwin/schema.sql:$first:$(awk -v l="$first" 'NR == l { print index($0, "STRING") }' examples/skytwin/schema.sql): STRING type)
+same same same" \
+	"$(cat "$TMP/notice.audit")
+$(for c in fix lint verify; do cmp -s "$TMP/notice.audit" "$TMP/notice.$c" && echo same || echo "$c differs: $(cat "$TMP/notice.$c")"; done | paste -sd' ')"
 vpath=$(sed -n 's/^    path from the root: //p' "$TMP/verify.txt")
 check "verify: the failed DELETE's path ($vpath) is written as audit writes it" grep -qxF -- "$vpath" "$TMP/audit.paths"
 # an edge from the root reads the same as audit's depth-1 path, with the same action
@@ -123,3 +134,14 @@ pgc fix --quiet --out "$E" "$E"
 pgc lint --format json "$E"
 unindexed | sed "s|^$E/||" >"$TMP/ex.after"
 check_files "example: lint after the fix reports fk-unindexed where it did before, never in 060-cascade-cleanup*" "$TMP/ex.before" "$TMP/ex.after"
+
+# --- erase names the edges of a cycle it cannot order in the same words
+cat >"$TMP/cycle.sql" <<'SQL'
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE a (id int PRIMARY KEY, user_id int REFERENCES users ON DELETE CASCADE, b_id int);
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+ALTER TABLE a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b_id) REFERENCES b;
+SQL
+pgc erase --dialect postgres --emit-sql "$TMP/erase.sql" "$TMP/cycle.sql"
+check_contains "erase: a cycle's edges written as every report writes them" \
+	"cycle of foreign keys: a <- b (b_a_id_fkey): ON DELETE NO ACTION; b <- a (a_b_fkey): ON DELETE NO ACTION;" "$TMP/err"

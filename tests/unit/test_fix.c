@@ -446,6 +446,12 @@ static void test_header(void **state)
 		"Locks: ACCESS EXCLUSIVE on app.\"Decision Notes\" and on app.decisions",
 		"not --minimal",
 	};
+	/* lint knows the files fix writes by their first line */
+	assert_true(fix_generated(out.up, strlen(out.up)));
+	assert_true(fix_generated(out.down, strlen(out.down)));
+	assert_false(fix_generated("-- Up migration written by hand\n", 31));
+	assert_false(fix_generated("CREATE TABLE t (id int);\n", 25));
+	assert_false(fix_generated("-- Up", 5));
 	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
 		if (!strstr(out.up, must[i]))
 			fail_msg("header lacks \"%s\":\n%s", must[i], out.up);
