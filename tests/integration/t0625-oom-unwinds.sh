@@ -17,9 +17,10 @@
 #      printed by the test build): exit 4, the message, no cluster
 #      directory and no server left; verify --db leaves the live database's
 #      rows and sequences as they were.
+#   4. erase --db: every allocation fails once; all or nothing.
 source "$PGC_ROOT/tests/lib/tap.sh"
 NPOINT=9
-plan $((4 + 6 + 2 + 5 * NPOINT + 5))
+plan $((4 + 6 + 2 + 5 * NPOINT + 5 + 5))
 SRC="$PGC_ROOT/src"
 
 # --- 1. the source ---------------------------------------------------------------
@@ -172,3 +173,55 @@ PGCASCADE_FAIL_ALLOC=$(( ${lseed:-0} + (${ltotal:-0} - ${lseed:-0}) / 2 )) pgc v
 check_eq "verify --db, an allocation in the seed transaction fails: exit 4 and the message" \
 	"4 pgcascade: error: out of memory" "$RC $(tail -1 "$TMP/err")"
 check_eq "verify --db: rows and sequences as they were" "$before" "$(state)"
+
+# --- erase --db: every allocation fails once; all or nothing -----------------------
+# erase is asked to change the database, but all or nothing: after a failed
+# allocation the process ends, its connection closes and PostgreSQL rolls
+# the open transaction back. Each run must end in exit 4 and leave either
+# every row (the failure came before the commit) or none of user 1's (it
+# came after), never a part; and some run must have failed after its DELETE
+# ran (n_tup_del grew, the rows are all there: rolled back). The
+# allocations are counted on a twin database, which that erase changes.
+erase_db() { # NAME: users 1 and 2 with posts and comments
+	fresh_db "$1" >/dev/null && psql_db "$1" >/dev/null 2>&1 <<'SQL'
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE comments (id bigint PRIMARY KEY, post_id bigint NOT NULL REFERENCES posts ON DELETE CASCADE);
+INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com');
+INSERT INTO posts VALUES (10, 1), (11, 1), (20, 2);
+INSERT INTO comments VALUES (100, 10), (101, 11), (200, 20);
+SQL
+}
+rows() { psql_db "$1" -At -c "SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM posts) || ' ' || (SELECT count(*) FROM comments)"; }
+deleted() { # NAME: users rows deleted so far, committed or not, once the erase's backend is gone (its statistics flushed)
+	local i
+	for i in $(seq 1 100); do
+		[ "$(psql_db "$1" -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1' AND pid <> pg_backend_pid()")" = 0 ] && break
+		sleep 0.05
+	done
+	psql_db "$1" -At -c "SELECT n_tup_del FROM pg_stat_user_tables WHERE relid = 'users'::regclass"
+}
+econn() { echo "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$1"; }
+erase_db t0625_erase_count && erase_db t0625_erase
+check_eq "erase --db: both databases hold 2 users, 3 posts, 3 comments" "2 3 3 2 3 3" "$(rows t0625_erase_count) $(rows t0625_erase)"
+PGCASCADE_COUNT_ALLOC=1 pgc erase --db "$(econn t0625_erase_count)" --key 1 --yes
+etotal=$(sed -n 's/^pgcascade: allocations: //p' "$TMP/err")
+check_eq "erase --db: the run without a failure erases user 1 (exit $RC, ${etotal:-?} allocations)" "1 1 1" "$(rows t0625_erase_count)"
+bad=0 partial=0 rolled=0 committed=0 before=0
+for n in $(seq 1 "${etotal:-0}"); do
+	PGCASCADE_FAIL_ALLOC=$n pgc erase --db "$(econn t0625_erase)" --key 1 --yes
+	if [ "$RC" != 4 ] || [ "$(tail -1 "$TMP/err")" != "pgcascade: error: out of memory" ]; then
+		bad=$((bad + 1)); echo "# erase, allocation $n: exit $RC"; sed 's/^/#   /' "$TMP/err" | head -5
+	fi
+	after=$(deleted t0625_erase)
+	case "$(rows t0625_erase)" in
+	"2 3 3") [ "${after:-0}" -gt "$before" ] && rolled=$((rolled + 1)) ;;
+	"1 1 1") committed=$((committed + 1)); erase_db t0625_erase; after=0 ;;
+	*) partial=$((partial + 1)); echo "# erase, allocation $n: rows $(rows t0625_erase)"; erase_db t0625_erase; after=0 ;;
+	esac
+	before=${after:-0}
+done
+echo "# erase: ${etotal:-0} allocations; $rolled failed inside the transaction (rolled back), $committed after the commit"
+check_eq "erase --db, allocations 1..${etotal:-0} each fail: exit 4 and the message" "0 bad" "$bad bad"
+check_eq "erase --db: never a partial erasure" "0 partial" "$partial partial"
+check "erase --db: failures after the DELETE ran were rolled back ($rolled)" test "$rolled" -gt 0
