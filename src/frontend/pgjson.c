@@ -75,8 +75,24 @@ typedef struct Slot {
 /* pg_query.proto has about 2,100 fields in 250 messages: load under 1/3. */
 #define INDEX_SLOTS 8192u
 
+/*
+ * The keys as spelled in the JSON, each with its field: libpg_query
+ * spells a key the same way every time, so after the first look-up in
+ * the index (case and '_' ignored) a key is found by comparing its bytes.
+ * Direct-mapped: a collision only costs an index look-up.
+ */
+typedef struct Spelled {
+	const ProtobufCMessageDescriptor *d;
+	const ProtobufCFieldDescriptor *f;
+	uint32_t len;
+	char key[44];
+} Spelled;
+
+#define SPELLED_SLOTS 512u
+
 struct PgJson {
 	Slot *slots;   /* the field index, filled a descriptor at a time */
+	Spelled *spelled;
 	struct Frame *st; /* the reader's frame stack and scratch, kept between reads */
 	size_t cap;
 	char *scratch;
@@ -156,6 +172,7 @@ typedef struct Reader {
 	size_t len;
 	ProtobufCAllocator *pa;
 	Slot *slots;
+	Spelled *spelled;
 	Frame *st;
 	size_t depth, cap;
 	char *scratch;
@@ -504,7 +521,22 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t n)
 {
 	Reader *r = ctx;
 	Frame *t = &r->st[r->depth - 1];
+	/* the descriptor, the length and the first and last bytes pick the slot */
+	uint32_t h = (uint32_t)((uintptr_t)t->desc >> 4) * 2654435761u ^ (uint32_t)n * 40503u;
+	if (n)
+		h ^= (uint32_t)key[0] * 31u ^ (uint32_t)key[n - 1] * 131071u ^ (uint32_t)key[n / 2] * 8191u;
+	Spelled *sp = &r->spelled[(h ^ h >> 15) & (SPELLED_SLOTS - 1)];
+	if (sp->d == t->desc && sp->len == n && memcmp(sp->key, key, n) == 0) {
+		t->field = sp->f;
+		return 1;
+	}
 	t->field = field_of(r->slots, t->desc, key, n);
+	if (t->field && n <= sizeof(sp->key)) {
+		sp->d = t->desc;
+		sp->f = t->field;
+		sp->len = (uint32_t)n;
+		memcpy(sp->key, key, n);
+	}
 	return t->field != NULL;
 }
 
@@ -678,6 +710,13 @@ PgJson *pgjson_new(void)
 		return NULL;
 	}
 	j->slots = slots;
+	Spelled *spelled = calloc(SPELLED_SLOTS, sizeof(Spelled));
+	if (!spelled) {
+		free(slots);
+		free(j);
+		return NULL;
+	}
+	j->spelled = spelled;
 	return j;
 }
 
@@ -686,6 +725,7 @@ void pgjson_free(PgJson *j)
 	if (!j)
 		return;
 	free(j->slots);
+	free(j->spelled);
 	free(j->st);
 	free(j->scratch);
 	free(j);
@@ -694,7 +734,8 @@ void pgjson_free(PgJson *j)
 PgQuery__ParseResult *pgjson_read(PgJson *j, const char *text, size_t textlen, const char *json,
                                   size_t len, ProtobufCAllocator *pa)
 {
-	Reader r = {.text = text, .len = textlen, .pa = pa, .slots = j->slots, .st = j->st, .cap = j->cap, .scratch = j->scratch, .scap = j->scap};
+	Reader r = {.text = text, .len = textlen, .pa = pa, .slots = j->slots, .spelled = j->spelled,
+	            .st = j->st, .cap = j->cap, .scratch = j->scratch, .scap = j->scap};
 	if (!j)
 		return NULL;
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &r);

@@ -11,6 +11,7 @@
  *   length(col) / char_length(col) / character_length(col) / octet_length(col)
  *                                 op n, also of btrim/trim/lower/upper(col): a string that long
  *   col IS NOT NULL               the column must be filled
+ *   col = other_col               the first value tried copies the other's
  *   a AND b                       both, into the same bounds
  *   a OR b                        each arm on its own: its candidates follow
  *                                 the previous arm's (so `t = 1 OR t = 2`
@@ -395,6 +396,8 @@ static void walk_arm(Walk *w, const PgQuery__Node *n, int depth)
 		sd_finish_bounds(w->a, &arm[c]);
 		for (size_t i = 0; i < arm[c].vals.n; i++)
 			sd_add_hint(w->a, &w->h[c], arm[c].vals.items[i]);
+		if (arm[c].eq_col && !w->h[c].eq_col)
+			w->h[c].eq_col = arm[c].eq_col;
 	}
 }
 
@@ -415,6 +418,17 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 				v = v2;
 				op = flip(op);
 			}
+		}
+		if (!v && strcmp(op, "=") == 0 && column_of(w, e->rexpr) >= 0) {
+			/* col = other_col: the first value tried copies the other */
+			int a = column_of(w, e->lexpr), b = column_of(w, e->rexpr);
+			if (a >= 0 && b >= 0 && a != b) {
+				if (!w->h[a].eq_col)
+					w->h[a].eq_col = b + 1;
+				if (!w->h[b].eq_col)
+					w->h[b].eq_col = a + 1;
+			}
+			return;
 		}
 		if (c >= 0 && v) {
 			if (strcmp(op, "~") == 0 || strcmp(op, "~*") == 0) {

@@ -293,7 +293,15 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 			PQclear(res);
 			return 1;
 		}
-		if (strncmp(out->sqlstate, "23", 2) != 0 && strncmp(out->sqlstate, "P0", 2) != 0) {
+		/* an error inside a trigger's function (an object it needs is
+		 * missing, e.g. an extension not installed here) is a verdict on
+		 * the schema too, unless it is about privileges, timeouts or a
+		 * read-only transaction */
+		const char *ctx = arena_strdup(s->a, sd_field(res, PG_DIAG_CONTEXT));
+		bool in_function = sd_context_function(s->a, ctx) != NULL && strncmp(out->sqlstate, "25", 2) != 0 &&
+		                   strcmp(out->sqlstate, "42501") != 0 && strcmp(out->sqlstate, "57014") != 0 &&
+		                   strcmp(out->sqlstate, "55P03") != 0;
+		if (strncmp(out->sqlstate, "23", 2) != 0 && strncmp(out->sqlstate, "P0", 2) != 0 && !in_function) {
 			/* not a verdict on the schema (privileges, timeouts, read-only): a database error */
 			sd_db_fail(s, "the DELETE of the root row failed", res);
 			PQclear(res);
@@ -310,6 +318,14 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
 		PQclear(res);
 		if (sd_run(s, "ROLLBACK TO SAVEPOINT pgcascade_delete") < 0)
 			return s->retry ? 1 : -1;
+		const char *trig = sd_trigger_of(s, ctx);
+		if (trig)
+			out->detail = arena_printf(s->a, "%s%sraised in %s%s", out->detail ? out->detail : "",
+			                           out->detail ? "; " : "", trig,
+			                           strlen(out->sqlstate) == 5 && strstr("42704 42883 42P01 42703 3F000", out->sqlstate)
+			                               ? ": an object it needs does not exist here (an extension that is "
+			                                 "not installed?)"
+			                               : "");
 		if (!out->constraint && strcmp(out->sqlstate, "23502") == 0 && *colname) {
 			/* a SET NULL on a NOT NULL column: name the FK that did it */
 			for (size_t i = 0; i < m->fks.n && !out->constraint; i++) {

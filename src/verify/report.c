@@ -248,6 +248,7 @@ int verify_report_json(FILE *out, const VerifyReport *rep)
 			json_object_object_add(uo, "table", jstr(u->table));
 			json_object_object_add(uo, "reason", jstr(u->reason));
 			json_object_object_add(uo, "constraint", jstr(u->constraint));
+			json_object_object_add(uo, "refused_by", jstr(u->refused_by));
 			json_object_array_add(unseeded, uo);
 		}
 		for (size_t k = 0; k < r->problems.n; k++) {

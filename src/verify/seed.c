@@ -24,6 +24,7 @@
 #include "util/quote.h"
 #include "util/strbuf.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,61 @@ const UserType *sd_find_type(const Model *m, const char *schema, const char *nam
 			return u;
 	}
 	return NULL;
+}
+
+/*
+ * The function an error context (PG_DIAG_CONTEXT) names last, the
+ * outermost one: "PL/pgSQL function public.f(text) line 3 at ..." or
+ * "SQL function \"f\" ...". NULL when it names none.
+ */
+const char *sd_context_function(Arena *a, const char *ctx)
+{
+	const char *name = NULL;
+	size_t len = 0;
+	for (const char *p = ctx; p && (p = strstr(p, "function ")) != NULL; p++) {
+		const char *q = p + 9;
+		if (*q == '"') {
+			const char *e = strchr(q + 1, '"');
+			if (!e)
+				break;
+			name = q + 1;
+			len = (size_t)(e - q - 1);
+		} else {
+			size_t n = strcspn(q, "( \n");
+			if (n && q[n] == '(') {
+				name = q;
+				len = n;
+			}
+		}
+	}
+	return name ? arena_strndup(a, name, len) : NULL;
+}
+
+/*
+ * Names the trigger behind an error whose context names a function:
+ * "trigger T on S.R (function F)" (the first user trigger that runs F),
+ * or "function F" when no trigger runs it; NULL when ctx names no
+ * function. Runs a catalog query, so the transaction must be usable.
+ */
+const char *sd_trigger_of(Seeder *s, const char *ctx)
+{
+	const char *fn = sd_context_function(s->a, ctx);
+	if (!fn || s->opt->crdb)
+		return fn ? arena_printf(s->a, "function %s", fn) : NULL;
+	const char *dot = strrchr(fn, '.');
+	const char *params[1] = {dot ? dot + 1 : fn};
+	PGresult *r = PQexecParams(s->conn,
+	                           "SELECT t.tgname, c.relnamespace::regnamespace::text, c.relname, "
+	                           "p.oid::regproc::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+	                           "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND p.proname = $1 "
+	                           "ORDER BY 2, 3, 1 LIMIT 1",
+	                           1, NULL, params, NULL, NULL, 0);
+	const char *out = arena_printf(s->a, "function %s", fn);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		out = arena_printf(s->a, "trigger %s on %s.%s (function %s)", PQgetvalue(r, 0, 0),
+		                   PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
+	PQclear(r);
+	return out;
 }
 
 /* ---------- per-table preparation ---------- */
@@ -215,7 +271,7 @@ static bool owner_row(const TState *p, int owner)
  * INS_FAIL or INS_DBERR.
  */
 static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, char **vals, int depth,
-                   bool linked)
+                   bool linked, bool other)
 {
 	int nfixed = 0;
 	bool all_nullable = true;
@@ -238,7 +294,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 	}
 	/* a cross row is tied to its owner through every closure FK the
 	 * owner has a row for */
-	bool tie = s->fill_all && linked && depth == 0 && p && p->in_closure && owner_row(p, s->owner);
+	bool tie = !other && s->fill_all && linked && depth == 0 && p && p->in_closure && owner_row(p, s->owner);
 	/* NULLs skip the check: MATCH SIMPLE needs one NULL column, MATCH FULL all */
 	if (tie) {
 		/* fill it below */
@@ -265,7 +321,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 		return INS_OK;
 	sd_prepare(s, p);
 	Row *pr = NULL;
-	if (p->in_closure && linked) {
+	if (p->in_closure && linked && !other) {
 		pr = matching_parent(p, fk, t, vals, plan, true, s->owner);
 		if (pr && depth == 0)
 			s->tied++;
@@ -288,7 +344,10 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			int c = sd_col_index(t, fk->cols[k]);
 			unique_cols |= c >= 0 && t->in_unique[c];
 		}
-		pr = nfixed ? matching_parent(p, fk, t, vals, plan, false, -1) : unique_cols ? NULL : p->helper;
+		/* other: a check wants another parent row than the usual one
+		 * (CHECK (user_id <> contact_id)): a fresh row of its own */
+		pr = other ? NULL
+		     : nfixed ? matching_parent(p, fk, t, vals, plan, false, -1) : unique_cols ? NULL : p->helper;
 		if (!pr) {
 			if (depth >= MAX_HELPER_DEPTH) {
 				snprintf(s->reason, sizeof(s->reason),
@@ -319,7 +378,7 @@ static int fill_fk(Seeder *s, TState *t, const ForeignKey *fk, ColPlan *plan, ch
 			else
 				s->helper_rows++;
 			/* reuse it, unless our FK columns are unique (each row needs its own parent) */
-			if (!nfixed && !unique_cols)
+			if (!nfixed && !unique_cols && !other)
 				p->helper = pr;
 		}
 	}
@@ -355,12 +414,20 @@ static int blame(Seeder *s, TState *t, const PGresult *r, bool *mark)
 				sd_cols_in_expr(s->a, t, t->checks.items[i]->expr, mark);
 		for (size_t i = 0; i < t->uniques.n; i++) {
 			const Index *ix = t->uniques.items[i];
-			if (strcmp(ix->name, con) == 0)
-				for (int k = 0; k < ix->ncols; k++) {
-					int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
-					if (c >= 0)
-						mark[c] = true;
-				}
+			if (strcmp(ix->name, con) != 0)
+				continue;
+			bool expr = false;
+			for (int k = 0; k < ix->ncols; k++) {
+				int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
+				if (c >= 0)
+					mark[c] = true;
+				expr |= !ix->cols[k];
+			}
+			/* a partial index's WHERE or an expression may involve any
+			 * column: every one may change (active = false leaves it) */
+			if (ix->partial || expr)
+				for (int c = 0; c < t->ncols; c++)
+					mark[c] |= !t->cols[c]->generated;
 		}
 	}
 	if (*dtype) /* a domain's check: every column of that domain */
@@ -384,24 +451,85 @@ static Row *take_row(Seeder *s, TState *t, const PGresult *r)
 	return row;
 }
 
-/*
- * Inserts one row into t. edge/parent: the closure edge this row
- * exercises and the parent row it points at (NULL for the root row and
- * helper rows). forced: values some columns must take (indexed like
- * t->cols; NULL entries are free), or NULL. On INS_OK *out is the row,
- * appended to t->rows.
- */
-int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
-                      char **forced, int depth, Row **out)
+/* PGCASCADE_VERIFY_DEBUG: the row as the server returned it, one JSON
+ * object by column name, for tests that insert it again themselves. */
+static void debug_row(const TState *t, const Row *row)
 {
-	sd_prepare(s, t);
-	int nc = t->ncols;
-	ColPlan *plan = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*plan));
-	char **vals = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*vals));
-	bool *mark = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*mark));
-	int rowno = (int)t->rows.n;
-	s->reason[0] = '\0';
+	json_object *o = json_object_new_object();
+	for (int c = 0; c < t->ncols; c++)
+		json_object_object_add(o, t->cols[c]->name, row->v[c] ? json_object_new_string(row->v[c]) : NULL);
+	StrBuf q = STRBUF_INIT;
+	sb_add_qualified(&q, t->t->schema, t->t->name);
+	fprintf(stderr, "verify-row: %s\t%s\n", q.buf, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	sb_release(&q);
+	json_object_put(o);
+}
 
+/*
+ * The row of t that a unique violation on constraint con collides with,
+ * when every column of that index is fixed (an FK's, a forced value):
+ * read back and returned (NULL when there is none, or on a database
+ * error, then with s->err set).
+ */
+static Row *existing_row(Seeder *s, TState *t, const char *con, const ColPlan *plan, char **vals)
+{
+	const Index *ix = NULL;
+	for (size_t i = 0; i < t->uniques.n && !ix; i++)
+		if (strcmp(t->uniques.items[i]->name, con) == 0)
+			ix = t->uniques.items[i];
+	if (!ix || ix->partial || ix->ncols < 1 || ix->ncols > 32)
+		return NULL;
+	const char *params[32];
+	StrBuf sql = STRBUF_INIT;
+	sb_addf(&sql, "SELECT %s", t->keyexpr);
+	for (int c = 0; c < t->ncols; c++) {
+		sb_adds(&sql, ", ");
+		sb_add_ident(&sql, t->cols[c]->name);
+	}
+	sb_adds(&sql, " FROM ");
+	sb_add_qualified(&sql, t->t->schema, t->t->name);
+	for (int k = 0; k < ix->ncols; k++) {
+		int c = ix->cols[k] ? sd_col_index(t, ix->cols[k]) : -1;
+		if (c < 0 || !plan[c].fixed || !vals[c]) {
+			sb_release(&sql);
+			return NULL;
+		}
+		params[k] = vals[c];
+		sb_adds(&sql, k ? " AND " : " WHERE ");
+		sb_add_ident(&sql, ix->cols[k]);
+		sb_addf(&sql, "::text = $%d", k + 1);
+	}
+	sb_adds(&sql, " LIMIT 1");
+	PGresult *r = PQexecParams(s->conn, sql.buf, ix->ncols, NULL, params, NULL, NULL, 0);
+	sb_release(&sql);
+	Row *row = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		if (PQntuples(r) == 1)
+			row = take_row(s, t, r);
+		/* one of ours already: not a second row */
+		for (size_t i = 0; row && i < t->rows.n; i++)
+			if (strcmp(t->rows.items[i]->key, row->key) == 0)
+				row = NULL;
+	} else {
+		sd_db_fail(s, "reading the row a unique constraint points at", r);
+	}
+	PQclear(r);
+	return row;
+}
+
+/*
+ * The columns an edge, forced values and the row's other FKs decide
+ * (plan and vals, zeroed here). other (by t->fks index): FKs to fill
+ * from a fresh parent row. Returns an INS_* code.
+ */
+static int plan_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent, char **forced, int depth,
+                    const bool *other, ColPlan *plan, char **vals)
+{
+	int nc = t->ncols;
+	memset(plan, 0, (size_t)(nc + 1) * sizeof(*plan));
+	memset(vals, 0, (size_t)(nc + 1) * sizeof(*vals));
+	if (depth == 0)
+		s->tied = 0;
 	if (edge) {
 		TState *p = sd_st_of(s, edge->ref);
 		for (int k = 0; k < edge->ncols; k++) {
@@ -438,7 +566,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 				continue;
 			/* a boundary row's other parents are helpers, so that nothing
 			 * but its SET NULL / SET DEFAULT edge ties it to the root */
-			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL && !(depth == 0 && s->boundary));
+			int r = fill_fk(s, t, fk, plan, vals, depth, edge != NULL && !(depth == 0 && s->boundary),
+			                other[i]);
 			if (r != INS_OK)
 				return r;
 		}
@@ -448,9 +577,39 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		         t->t->schema, t->t->name);
 		return INS_FAIL;
 	}
+	return INS_OK;
+}
+
+/*
+ * Inserts one row into t. edge/parent: the closure edge this row
+ * exercises and the parent row it points at (NULL for the root row and
+ * helper rows). forced: values some columns must take (indexed like
+ * t->cols; NULL entries are free), or NULL. On INS_OK *out is the row,
+ * appended to t->rows.
+ */
+int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
+                      char **forced, int depth, Row **out)
+{
+	sd_prepare(s, t);
+	int nc = t->ncols;
+	ColPlan *plan = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*plan));
+	char **vals = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*vals));
+	bool *mark = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*mark));
+	int rowno = (int)t->rows.n;
+	bool *other = arena_alloc(s->a, (t->fks.n + 1) * sizeof(*other));
+	s->reason[0] = '\0';
+	s->refused[0] = '\0';
+	int pr = plan_row(s, t, edge, parent, forced, depth, other, plan, vals);
+	if (pr != INS_OK)
+		return pr;
 	bool full = false;
+	int trig_omit = 0;        /* the next column to leave out for a trigger */
 	StrBuf sql = STRBUF_INIT;
 	const char **params = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*params));
+	const char **chosen = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*chosen));
+	bool *incl = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*incl));
+	bool *copy = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*copy));
+	bool *isfixed = arena_alloc(s->a, (size_t)(nc + 1) * sizeof(*isfixed));
 	int ret = INS_FAIL;
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		/* decide every free column */
@@ -464,12 +623,13 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			Column *col = t->cols[c];
 			const char *v = NULL;
 			bool include = false;
+			incl[c] = false;
 			if (plan[c].fixed) {
 				include = plan[c].how == P_VALUE || plan[c].how == P_NULL;
 				v = plan[c].how == P_VALUE ? vals[c] : NULL;
 				if (col->identity == 'a' && plan[c].how == P_VALUE)
 					overriding = true;
-			} else if (col->generated) {
+			} else if (col->generated || plan[c].omit) {
 				include = false;
 			} else if (sd_seq_fed(col)) {
 				/* an explicit value: a sequence advanced by a rolled-back
@@ -493,7 +653,22 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			}
 			if (col->generated && plan[c].fixed)
 				include = false;
-			if (!include)
+			incl[c] = include;
+			chosen[c] = v;
+		}
+		/* a check's col = other_col: the first try copies the other's value
+		 * (a fixed one, or the earlier column's of two free ones) */
+		for (int c = 0; c < nc; c++) {
+			copy[c] = incl[c] && !plan[c].fixed && !plan[c].variant;
+			isfixed[c] = plan[c].fixed;
+			if (!incl[c])
+				chosen[c] = NULL;
+		}
+		sd_copy_equal(t, copy, isfixed, chosen);
+		for (int c = 0; c < nc; c++) {
+			Column *col = t->cols[c];
+			const char *v = chosen[c];
+			if (!incl[c])
 				continue;
 			if (cols.len)
 				sb_adds(&cols, ", ");
@@ -535,6 +710,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 			Row *row = take_row(s, t, r);
 			PQclear(r);
+			if (getenv("PGCASCADE_VERIFY_DEBUG"))
+				debug_row(t, row);
 			if (sd_run(s, "RELEASE SAVEPOINT pgcascade_seed") < 0) {
 				ret = INS_DBERR;
 				goto out;
@@ -556,6 +733,8 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		snprintf(s->reason, sizeof(s->reason), "%s (SQLSTATE %s)", sd_field(r, PG_DIAG_MESSAGE_PRIMARY), st);
 		memset(mark, 0, (size_t)nc * sizeof(*mark));
 		int nblamed = blame(s, t, r, mark);
+		const char *conname = arena_strdup(s->a, sd_field(r, PG_DIAG_CONSTRAINT_NAME));
+		const char *ctx = arena_strdup(s->a, sd_field(r, PG_DIAG_CONTEXT));
 		PQclear(r);
 		if (strcmp(st, "40001") == 0) {
 			s->retry = true;
@@ -576,9 +755,32 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			ret = INS_DBERR;
 			goto out;
 		}
+		/* the error came from a trigger's function: say which */
+		const char *trig = *ctx ? sd_trigger_of(s, ctx) : NULL;
+		if (trig)
+			snprintf(s->reason + strlen(s->reason), sizeof(s->reason) - strlen(s->reason), " in %s", trig);
+		snprintf(s->refused, sizeof(s->refused), "%s", trig ? trig : conname);
 		if (strcmp(st, "23503") == 0 || strncmp(st, "42", 2) == 0)
 			break; /* a missing parent or no privilege: another value will not help */
 		bool changed = false;
+		bool omitted_blamed = false;
+		for (int c = 0; c < nc; c++)
+			omitted_blamed |= plan[c].omit && mark[c];
+		if (trig_omit <= nc && ((trig && strncmp(st, "23", 2) != 0) || omitted_blamed)) {
+			/* a trigger refused the row: leave out, one at a time, the
+			 * free columns we filled (it may fill them from others) */
+			for (int c = 0; c < nc; c++)
+				plan[c].omit = false;
+			while (trig_omit < nc && (plan[trig_omit].fixed || !incl[trig_omit] ||
+			                          t->cols[trig_omit]->generated))
+				trig_omit++;
+			if (trig_omit < nc) {
+				plan[trig_omit].omit = true;
+				trig_omit++;
+				continue;
+			}
+			trig_omit = nc + 1;
+		}
 		if (!full && (strcmp(st, "23514") == 0 || strncmp(st, "P0", 2) == 0 || nblamed == 0)) {
 			/* maybe a nullable column must be filled */
 			bool omitted = false;
@@ -619,6 +821,43 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 			changed = true;
 			if (nblamed > 1 && strcmp(st, "23505") != 0)
 				break; /* vary one column at a time: an odometer */
+		}
+		if (!changed && fixed_blamed && strcmp(st, "23505") == 0) {
+			/* the foreign key's own columns are unique and a row with them
+			 * exists already (a trigger on the parent made it): use it */
+			Row *have = existing_row(s, t, conname, plan, vals);
+			if (have) {
+				VEC_PUSH(s->a, t->rows, have);
+				*out = have;
+				ret = INS_OK;
+				goto out;
+			}
+			if (s->err->code) {
+				ret = INS_DBERR;
+				goto out;
+			}
+		}
+		if (!changed && fixed_blamed && (strcmp(st, "23514") == 0 || strcmp(st, "23505") == 0)) {
+			/* a check on foreign-key columns (CHECK (user_id <> contact_id)),
+			 * or a unique index over them that another path's row holds
+			 * already: point one of the row's other FKs at a fresh parent row */
+			for (size_t i = 0; i < t->fks.n && !changed; i++) {
+				const ForeignKey *fk = t->fks.items[i];
+				bool hit = false;
+				for (int k = 0; k < fk->ncols; k++) {
+					int c = sd_col_index(t, fk->cols[k]);
+					hit |= c >= 0 && mark[c] && !(forced && forced[c]);
+				}
+				if (fk == edge || other[i] || !hit)
+					continue;
+				other[i] = true;
+				int pr2 = plan_row(s, t, edge, parent, forced, depth, other, plan, vals);
+				if (pr2 != INS_OK) {
+					ret = pr2;
+					goto out;
+				}
+				changed = true;
+			}
 		}
 		if (!changed) {
 			if (fixed_blamed)
@@ -666,14 +905,17 @@ typedef struct Task {
 	const ForeignKey *edge;
 	bool done;
 	char *reason;
+	char *refused;            /* the constraint or trigger behind reason, or NULL */
 	char *waited;             /* why its row kept waiting, when it did */
 	bool boundary;            /* a SET NULL / SET DEFAULT edge out of the closure: its
 	                             row stays, but the delete must be able to update it */
 } Task;
 
-static void add_unseeded(Seeder *s, SeedResult *out, TState *t, const ForeignKey *fk, const char *why)
+static void add_unseeded(Seeder *s, SeedResult *out, TState *t, const ForeignKey *fk, const char *why,
+                         const char *refused)
 {
-	Unseeded u = {t->t->schema, t->t->name, fk ? fk->name : NULL, arena_strdup(s->a, why)};
+	Unseeded u = {t->t->schema, t->t->name, fk ? fk->name : NULL, arena_strdup(s->a, why),
+	              refused && *refused ? arena_strdup(s->a, refused) : NULL};
 	VEC_PUSH(s->a, out->unseeded, u);
 }
 
@@ -843,6 +1085,7 @@ static int run_tasks(Seeder *s, Task *tasks, size_t n, const unsigned char *need
 				row->parent = pr;
 			} else {
 				tk->reason = arena_strdup(s->a, s->reason);
+				tk->refused = arena_strdup(s->a, s->refused);
 			}
 		}
 	}
@@ -943,7 +1186,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			t->depth = e->depth;
 		}
 		for (int k = 0; k < e->nvia; k++) {
-			Task tk = {t, e->via[k], false, NULL, NULL, false};
+			Task tk = {.t = t, .edge = e->via[k]};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -958,7 +1201,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			continue;
 		TState *p = sd_st_of(s, fk->ref), *t = sd_st_of(s, fk->table);
 		if (p && t && p->in_closure) {
-			Task tk = {t, fk, false, NULL, NULL, true};
+			Task tk = {.t = t, .edge = fk, .boundary = true};
 			VEC_PUSH(s->a, tasks, tk);
 		}
 	}
@@ -1004,7 +1247,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 	if (r == INS_DBERR)
 		return s->retry ? 1 : -1;
 	if (r != INS_OK) {
-		add_unseeded(s, out, rt, NULL, *s->reason ? s->reason : "could not insert the root row");
+		add_unseeded(s, out, rt, NULL, *s->reason ? s->reason : "could not insert the root row", s->refused);
 	} else {
 		rootrow->linked = true;
 		rootrow->owner = 0;
@@ -1033,7 +1276,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 					         tk->edge->ref->schema, tk->edge->ref->name);
 				why = buf;
 			}
-			add_unseeded(s, out, tk->t, tk->edge, why);
+			add_unseeded(s, out, tk->t, tk->edge, why, tk->reason ? tk->refused : NULL);
 		}
 		/* owner B: a second root row (a key that cannot hold two
 		 * values leaves the proof with one owner, said so) */
@@ -1054,6 +1297,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 			for (size_t i = 0; i < ntree; i++) {
 				tasks.items[i].done = false;
 				tasks.items[i].reason = NULL;
+				tasks.items[i].refused = NULL;
 				tasks.items[i].waited = NULL;
 			}
 			if (run_tasks(s, tasks.items, ntree, need) == INS_DBERR)

@@ -47,6 +47,8 @@ typedef struct Unseeded {
 	const char *schema, *table;
 	const char *constraint;  /* the incoming edge left without a row, or NULL */
 	const char *reason;
+	const char *refused_by;  /* the constraint or "trigger T on S.R (function F)" that refused
+	                            the last try, or NULL */
 } Unseeded;
 
 typedef struct Blocker {     /* NO ACTION / RESTRICT edge found by the verification query */
@@ -106,6 +108,15 @@ int seed_prove(PGconn *conn, Model *m, const Analysis *an, Root *root, const See
  */
 int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_domain,
                      const char ***out);
+
+/*
+ * One row for a CHECK over several columns: out[i] is fixed[i] when that
+ * is not NULL, else the first candidate the check gives cols[i] (copied
+ * from the column an equality ties it to, as seeding's first try does),
+ * else NULL. (Exposed for unit tests.)
+ */
+void seed_check_row(Arena *a, const char *expr, const char *const *cols, const char *const *fixed, int ncols,
+                    const char **out);
 
 /*
  * The k-th generic candidate for a scalar type (format_type spelling),

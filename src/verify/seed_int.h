@@ -39,6 +39,7 @@ typedef struct Hints {
 	bool bound_pushed;        /* vals[0] is the value the bounds chose */
 	bool has_len_lo, has_len_hi;  /* length(col) bounds in a check */
 	int len_lo, len_hi;
+	int eq_col;               /* 1 + the column a check equates this one with (a = b), or 0 */
 } Hints;
 
 typedef struct TState {
@@ -76,6 +77,7 @@ typedef struct Seeder {
 	int tied;                 /* cross rows: FKs that point at the owner's rows */
 	Err *err;
 	char reason[1024];        /* why the last insert failed */
+	char refused[512];        /* the constraint or trigger that refused it, or "" */
 } Seeder;
 
 enum { INS_OK = 0, INS_WAIT = 1, INS_FAIL = 2, INS_DBERR = -1 };
@@ -86,6 +88,7 @@ typedef struct ColPlan {
 	const char *value;       /* P_VALUE: fixed (FK or forced), or NULL to generate */
 	bool fixed;              /* set by an FK or forced: never varied */
 	bool force_gen;          /* generate even though there is a default */
+	bool omit;               /* left out for a trigger to fill */
 	int variant;
 } ColPlan;
 
@@ -99,6 +102,11 @@ int sd_db_fail(Seeder *s, const char *what, const PGresult *r);
 /* Runs one command that must succeed. Returns 0 or -1 (err set). */
 int sd_run(Seeder *s, const char *sql);
 int sd_col_index(const TState *t, const char *name);
+/* The outermost function an error context names, or NULL. */
+const char *sd_context_function(Arena *a, const char *ctx);
+/* "trigger T on S.R (function F)" for an error context naming F, "function F"
+ * when no trigger runs it, NULL when it names no function (runs a query). */
+const char *sd_trigger_of(Seeder *s, const char *ctx);
 TState *sd_st_of(Seeder *s, const Table *t);
 const UserType *sd_find_type(const Model *m, const char *schema, const char *name);
 void sd_prepare(Seeder *s, TState *t);
@@ -124,6 +132,9 @@ void sd_add_hint(Arena *a, Hints *h, const char *v);
  * a domain check, VALUE is that column), and the columns it mentions. */
 void sd_hints_from_expr(Arena *a, TState *t, const char *expr, int value_col);
 void sd_cols_in_expr(Arena *a, const TState *t, const char *expr, bool *mark);
+/* A check's col = other_col: chosen[c] (may_copy[c]) takes the other's
+ * value, when that one is fixed or comes earlier (two free ones). */
+void sd_copy_equal(const TState *t, const bool *may_copy, const bool *fixed, const char **chosen);
 /* check.c: strings within the length bounds, first (sd_finish_bounds calls it). */
 void sd_finish_lengths(Arena *a, Hints *h);
 /* check.c: the key columns of pg_get_partkeydef() text (NULL for an

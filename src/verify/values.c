@@ -79,6 +79,40 @@ int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_dom
 	return (int)t.hints[0].vals.n;
 }
 
+void seed_check_row(Arena *a, const char *expr, const char *const *cols, const char *const *fixed, int ncols,
+                    const char **out)
+{
+	Column *cv = arena_alloc(a, (size_t)(ncols + 1) * sizeof(*cv));
+	Column **cp = arena_alloc(a, (size_t)(ncols + 1) * sizeof(*cp));
+	bool *copy = arena_alloc(a, (size_t)(ncols + 1) * sizeof(*copy));
+	bool *fx = arena_alloc(a, (size_t)(ncols + 1) * sizeof(*fx));
+	for (int c = 0; c < ncols; c++) {
+		cv[c].name = cols[c];
+		cp[c] = &cv[c];
+	}
+	TState t = {0};
+	t.cols = cp;
+	t.ncols = ncols;
+	t.hints = arena_alloc(a, (size_t)(ncols + 1) * sizeof(*t.hints));
+	sd_hints_from_expr(a, &t, expr, -1);
+	for (int c = 0; c < ncols; c++) {
+		sd_finish_bounds(a, &t.hints[c]);
+		fx[c] = fixed[c] != NULL;
+		copy[c] = !fx[c];
+		out[c] = fx[c] ? fixed[c] : t.hints[c].vals.n ? t.hints[c].vals.items[0] : NULL;
+	}
+	sd_copy_equal(&t, copy, fx, out);
+}
+
+void sd_copy_equal(const TState *t, const bool *may_copy, const bool *fixed, const char **chosen)
+{
+	for (int c = 0; c < t->ncols; c++) {
+		int o = t->hints[c].eq_col - 1;
+		if (o >= 0 && o < t->ncols && may_copy[c] && chosen[o] && (fixed[o] || o < c))
+			chosen[c] = chosen[o];
+	}
+}
+
 /* ---------- generic values by type ---------- */
 
 /* The type's bare lower-case name without schema, modifiers or []. */

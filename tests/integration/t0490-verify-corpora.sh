@@ -13,16 +13,16 @@
 #   - verify without the fix fails exactly on the catalog's blocking
 #     foreign keys (truth_blockers.tsv), and the DELETE's own error names
 #     one of the definite ones; with no blocker it passes.
-#   - ente and chatbot-ui do not pass yet: what stops them is asserted as
-#     it is (named tables and refusing constraints; a trigger that calls
-#     pgsql-http, which Debian does not package), see the issue report.
+#   - chatbot-ui seeds every table but its DELETE runs a trigger that calls
+#     pgsql-http, which Debian does not package: the report names the
+#     trigger, its function and the missing type (exit 1, not 3).
 source "$PGC_ROOT/tests/lib/tap.sh"
 source "$PGC_ROOT/tests/lib/corpora.sh"
 C="$PGC_ROOT/tests/corpora"
 # The plan: proves() runs 4 checks, 6 when the corpus has blocking edges;
-# ente 4, chatbot-ui 1, the leftover check 1.
-n=6
-for c in openvsx supabase-auth hatchet; do
+# chatbot-ui 4, the leftover check 1.
+n=5
+for c in openvsx supabase-auth hatchet ente; do
 	[ -n "$(tail -n +2 "$C/$c/truth_blockers.tsv" 2>/dev/null)" ] && n=$((n + 6)) || n=$((n + 4))
 done
 plan "$n"
@@ -76,26 +76,22 @@ proves openvsx public.user_data          # Flyway, Java/Hibernate names
 proves supabase-auth auth.users          # pop (Go), templates rendered
 proves hatchet 'public."User"'           # goose (Go), NO TRANSACTION, a Go migration translated
 
-# --- ente (golang-migrate): applies as published; two tables the seeder cannot fill yet
-mapfile -t fl < <(files ente)
-retains public.users "${fl[@]}"
-pgc verify --format json --with-fix --root public.users "${retain[@]}" "${fl[@]}"
-check_eq "ente --with-fix: applied, proved, not yet all seeded (exit 1)" 1 "$RC"
-check_eq "ente --with-fix: nothing left after the delete outside retained tables" 0 "$(j '[.tables[] | select(.retained | not) | .left] | add')"
-check_eq "ente --with-fix: the unseeded tables, each with its refusing CHECK" \
-	"public.emergency_contact chk_user_id_not_equal_emergency_contact_id
-public.families families_member_state_constraint" \
-	"$(j '.unseeded[] | .schema + "." + .table + " " + (.reason | capture("check constraint \"(?<c>[^\"]+)\"").c)' | sort -u)"
-pgc verify --format json --root public.users "${fl[@]}"
-tail -n +2 "$C/ente/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/ente.tb"
-j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/ente.vb"
-check_files "ente without the fix: the blocking edges are the catalog's (truth_blockers.tsv)" "$TMP/ente.tb" "$TMP/ente.vb"
+proves ente public.users                  # golang-migrate; CHECK (user_id != emergency_contact_id), families' admin = member
 
 # --- chatbot-ui (Supabase CLI): applies; the delete runs a trigger that calls pgsql-http
 printf 'SET search_path = "$user", public, extensions;\n' >"$TMP/search_path.sql"  # setup.sql's ALTER DATABASE, for this session
 mapfile -t fl < <(files chatbot-ui)
 pgc verify --format json --with-fix --root auth.users "${fl[0]}" "$TMP/search_path.sql" "${fl[@]:1}"
-check_contains "chatbot-ui --with-fix: the delete stops in the http trigger (pgsql-http is not packaged)" \
-	'type "extensions.http_request" does not exist' "$TMP/err"
+check_eq "chatbot-ui --with-fix: the proof fails (exit 1), not a database error" 1 "$RC"
+check_eq "chatbot-ui --with-fix: every closure table seeded, nothing unseeded" "0 0" \
+	"$(j '[.tables[] | select(.depth != null and .seeded < 1)] | length') $(j '.unseeded | length')"
+check_eq "chatbot-ui --with-fix: the DELETE stops on the missing pgsql-http type, in the trigger that calls it" \
+	'42704
+type "extensions.http_request" does not exist
+raised in trigger delete_old_file on public.files (function delete_old_file): an object it needs does not exist here (an extension that is not installed?)' \
+	"$(j '.error.sqlstate, .error.message, .error.detail')"
+# PostgreSQL agrees: the trigger's function calls extensions.http(), which only pgsql-http provides
+check_contains "chatbot-ui: the sources' delete_storage_object calls extensions.http (pgsql-http)" \
+	'extensions.http(' "$C/chatbot-ui/src/20240108234540_setup.sql"
 
 check_eq "no cluster left behind" "" "$(ls -A "$TMPDIR")"

@@ -20,12 +20,9 @@
 #   - verify without the fix fails exactly on the catalog's blocking FKs
 #     (table and name: gracepoint-hub has three FKs named fk_user), and the
 #     DELETE's own error names a definite one.
-#   - zync does not pass --with-fix yet: the seeder cannot fill
-#     integration_states (a UNIQUE over two FK columns, three paths); that
-#     gap is asserted as it is (LOG.md, issue 10's seeder part).
 source "$PGC_ROOT/tests/lib/tap.sh"
 C="$PGC_ROOT/tests/corpora"
-plan 39 # 3 truth files x 4 corpora, proves(): 6 x 3, zync: 8, cluster 1
+plan 37 # 3 truth files x 4 corpora, proves(): 6 x 4, cluster 1
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
@@ -94,16 +91,6 @@ proves miningpool-observer public.block   # diesel
 proves casualos '"User"'                  # Prisma on CockroachDB
 proves gracepoint-hub public.users        # pg_dump (pop's schema dump)
 
-# --- zync (pg_dump): applies and proves; one table the seeder cannot fill yet
-pgc verify --format json --with-fix --root public.tenants "$C/zync/src"
-check_eq "zync --with-fix: applied, proved, not yet all seeded (exit 1)" 1 "$RC"
-check_eq "zync --with-fix: nothing left after the delete" 0 "$(j '[.tables[] | .left] | add')"
-check_eq "zync --with-fix: every closure table got rows (integration_states not on every path)" \
-	0 "$(j '[.tables[] | select(.depth != null and .seeded < 1)] | length')"
-check_eq "zync --with-fix: the unseeded table, with the UNIQUE that refused its row" \
-	"public.integration_states index_integration_states_on_model_id_and_integration_id" \
-	"$(j '.unseeded[] | .schema + "." + .table + " " + (.reason | capture("unique constraint \"(?<c>[^\"]+)\"").c)' | sort -u)"
-closure_is_truth zync
-without_fix zync public.tenants
+proves zync public.tenants                # pg_dump; integration_states: UNIQUE over two FK columns, three paths
 
 check_eq "no cluster left behind" "" "$(ls -A "$TMPDIR")"
