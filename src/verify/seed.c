@@ -23,8 +23,8 @@
 #include "exitcodes.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
+#include "util/xjson.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
