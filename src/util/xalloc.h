@@ -32,7 +32,8 @@ char *xstrndup(const char *s, size_t n);
 _Noreturn void xalloc_fail(void);
 
 /* 1 when the fault injection of a test build fails this allocation (counted
- * like an xmalloc); always 0 in a normal build. */
+ * like an xmalloc when PGCASCADE_FAIL_ALLOC_JSON is set); always 0 in a
+ * normal build. */
 int xalloc_inject(void);
 
 /* hook (or NULL) runs before the out-of-memory unwinding: the embedded

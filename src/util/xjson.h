@@ -5,8 +5,8 @@
  * to an object or an array); the macros below turn either into the
  * out-of-memory unwinding of util/xalloc.h, as a failed xmalloc does, so a
  * JSON document is never written with a member silently missing. In a test
- * build (PGC_FAULT_INJECTION) each constructor is also an injection point
- * of PGCASCADE_FAIL_ALLOC. Each macro calls the function of the same name
+ * build (PGC_FAULT_INJECTION) with PGCASCADE_FAIL_ALLOC_JSON set, each
+ * constructor is also an injection point of PGCASCADE_FAIL_ALLOC. Each macro calls the function of the same name
  * (the parenthesised name is not expanded again).
  */
 #ifndef PGC_XJSON_H

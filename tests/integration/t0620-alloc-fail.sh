@@ -7,6 +7,8 @@
 # front end, replay, analysis, report): each run must end with exit 4 and
 # "out of memory", never a crash, a sanitizer report or a leak. The first
 # N that does not fail gives the run's normal result, which ends the walk.
+# The first JSON walk also fails each of json-c's constructors in turn
+# (util/xjson.h, PGCASCADE_FAIL_ALLOC_JSON); the other walks leave them out.
 source "$PGC_ROOT/tests/lib/tap.sh"
 plan 16 # 4 walks of 4 checks (the bad allocations are diagnostics of the third)
 
@@ -39,6 +41,8 @@ EOF
 
 run() { # DIR N ARGS...: one audit run with the Nth allocation failing (0: none)
 	local dir=$1 n=$2; shift 2
+	# JSON_POINTS=1: json-c's constructors (util/xjson.h) are injection points too
+	if [ -n "${JSON_POINTS:-}" ]; then export PGCASCADE_FAIL_ALLOC_JSON=1; else unset PGCASCADE_FAIL_ALLOC_JSON; fi
 	PGCASCADE_FAIL_ALLOC=$n "$PGC" audit "$@" "$dir" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
 }
@@ -80,7 +84,9 @@ walk() {
 }
 
 # PostgreSQL dialect, two files, JSON and text reports.
+JSON_POINTS=1
 walk "pg json" "$TMP/m" --format json
+JSON_POINTS=
 walk "pg text" "$TMP/m" --format text
 # CockroachDB dialect (auto-detected): the rewrite allocates on its own.
 walk "crdb dot" "$TMP/c" --format dot
