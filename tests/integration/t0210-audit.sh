@@ -11,7 +11,7 @@
 # the same findings (locations aside), which also checks the golden
 # classification against a real catalog.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 45
+plan 49
 
 G="$PGC_ROOT/tests/golden/audit"
 cd "$G" || { not_ok "golden directory"; exit 1; }
@@ -31,6 +31,28 @@ golden app.txt audit app/migrations
 check_eq "app: exit 1 (error findings)" 1 "$RC"
 check_eq "app: no diagnostics on stderr" "" "$(cat "$TMP/err")"
 golden app.json audit --format json app/migrations
+# Beside the text golden: app.txt says what app.json says (app.json's
+# findings and closure are compared with audit --db on PostgreSQL below),
+# and each position points at the statement's text in the source.
+jq -r '.findings[] | "\(.file):\(.line):\(.column): \(.severity): \(.message) [\(.rule)]"' expect/app.json | sort >"$TMP/json-lines"
+grep -E '^[^ ]+:[0-9]+:[0-9]+: ' expect/app.txt | sort >"$TMP/txt-lines"
+check_files "app.txt: its findings are app.json's, line for line" "$TMP/json-lines" "$TMP/txt-lines"
+check_eq "app.txt summary: counts from app.json (closure, foreign keys, findings)" \
+	"$(jq -r '"\(.closure | length) tables in the deletion closure|\(.foreign_keys | length) foreign keys in the schema; \(.findings | length) findings: \(.summary.errors) errors, \(.summary.warnings) warning, \(.summary.infos) info"' expect/app.json)" \
+	"$(sed -n 1p expect/app.txt | grep -o '[0-9]* tables in the deletion closure')|$(sed -n 2p expect/app.txt)"
+at() { sed -n "$2p" "$1" | cut -c"$3"-; }
+bad=$(jq -r '.findings[] | select(.constraint != null and .rule != "user-column-no-fk") | "\(.file) \(.line) \(.column) \(.constraint)"' expect/app.json |
+	while read -r f l c con; do
+		t=$(at "$f" "$l" "$c")
+		case "$t" in REFERENCES*|"CONSTRAINT $con"*|FOREIGN\ KEY*) ;; *) echo "$f:$l:$c ($con): $t";; esac
+	done)
+check_eq "app.txt: every foreign-key finding points at REFERENCES, CONSTRAINT or FOREIGN KEY in its file" "" "$bad"
+bad=$(jq -r '.findings[] | select(.rule == "user-column-no-fk" or .rule == "dynamic-sql") | "\(.file) \(.line) \(.column) \(.rule)"' expect/app.json |
+	while read -r f l c r; do
+		t=$(at "$f" "$l" "$c")
+		case "$r:$t" in user-column-no-fk:CREATE\ TABLE*|dynamic-sql:DO*) ;; *) echo "$f:$l:$c ($r): $t";; esac
+	done)
+check_eq "app.txt: table and DO-block findings point at CREATE TABLE and DO" "" "$bad"
 check_eq "app json: exit 1" 1 "$RC"
 jq_true() { jq -e "$@" >/dev/null 2>&1; }
 check "app json: parses, version 1" jq_true '.version == 1 and (.foreign_keys | length) > 0' "$TMP/out"
