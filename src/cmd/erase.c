@@ -10,6 +10,7 @@
 #include "erase/erase.h"
 #include "exitcodes.h"
 #include "loader/live.h"
+#include "report/words.h"
 #include "version.h"
 
 #include <errno.h>
@@ -29,8 +30,8 @@ static bool confirm(const ErasePlan *p)
 		}
 		other += n->other_removed;
 	}
-	fprintf(stderr, "erase will delete %ld row%s in %ld table%s (%ld of other owners). Type \"yes\" to erase: ",
-	        del, del == 1 ? "" : "s", tables, tables == 1 ? "" : "s", other);
+	fprintf(stderr, "erase will delete %ld %s in %ld %s (%ld of other owners). Type \"yes\" to erase: ",
+	        del, words_noun(del, "row", "rows"), tables, words_noun(tables, "table", "tables"), other);
 	fflush(stderr);
 	char line[64];
 	if (!fgets(line, sizeof(line), stdin))
@@ -272,9 +273,9 @@ int cmd_erase(int argc, char **argv)
 			del += n->done;
 	}
 	if (!o.quiet)
-		fprintf(stderr, "pgcascade: erased %s (%s): %ld row%s deleted, %ld anonymized, in %ld transaction%s; verification passed\n",
-		        erase_table_name(&plan, plan.root->t), run.mode, del, del == 1 ? "" : "s", anon, run.transactions,
-		        run.transactions == 1 ? "" : "s");
+		fprintf(stderr, "pgcascade: erased %s (%s): %ld %s deleted, %ld anonymized, in %ld %s; verification passed\n",
+		        erase_table_name(&plan, plan.root->t), run.mode, del, words_noun(del, "row", "rows"), anon,
+		        run.transactions, words_noun(run.transactions, "transaction", "transactions"));
 	if (receipt) {
 		ReceiptInfo ri = {PGC_VERSION, PQdb(conn), PQparameterStatus(conn, "server_version"), salt, include_key, &run};
 		if (erase_write_receipt(&plan, &ri, receipt, &err) < 0) {

@@ -17,6 +17,7 @@
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/quote.h"
 
 #include <stdlib.h>
@@ -187,7 +188,7 @@ int erase_verify(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		long c = strtol(PQgetvalue(res, r, 1), NULL, 10);
 		if (c > 0)
 			VEC_PUSH(p->a, run->verify_failures,
-			         arena_printf(p->a, "%s: %ld row%s", PQgetvalue(res, r, 0), c, c == 1 ? "" : "s"));
+			         arena_printf(p->a, "%s: %ld %s", PQgetvalue(res, r, 0), c, words_noun(c, "row", "rows")));
 	}
 	PQclear(res);
 	run->verified = run->verify_failures.n == 0;
@@ -203,8 +204,8 @@ static const char *blocker_summary(const ErasePlan *p)
 		if (e->blocking <= 0)
 			continue;
 		if (shown++ < 3)
-			sb_addf(&sb, "%s%s on %s (%ld row%s)", shown > 1 ? ", " : "", e->fk->name,
-			        erase_table_name(p, e->child->t), e->blocking, e->blocking == 1 ? "" : "s");
+			sb_addf(&sb, "%s%s on %s (%ld %s)", shown > 1 ? ", " : "", e->fk->name,
+			        erase_table_name(p, e->child->t), e->blocking, words_noun(e->blocking, "row", "rows"));
 	}
 	if (shown > 3)
 		sb_addf(&sb, " and %d more", shown - 3);
@@ -220,9 +221,9 @@ static int execute_one(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 	bool ordered = run->order_deletes && p->static_blockers;
 	if (p->blocking_rows > 0 && !run->order_deletes)
 		return err_set(err, PGC_EXIT_FINDINGS,
-		               "the delete would fail: %ld row%s block it through %s; run with --order-deletes "
+		               "the delete would fail: %ld %s block it through %s; run with --order-deletes "
 		               "(children deleted before parents), or apply the migration of `pgcascade fix`",
-		               p->blocking_rows, p->blocking_rows == 1 ? "" : "s", blocker_summary(p));
+		               p->blocking_rows, words_noun(p->blocking_rows, "row", "rows"), blocker_summary(p));
 	run->mode = ordered ? "ordered" : "cascade";
 	EraseStrVec stmts = {0};
 	erase_statements(p, ordered, &stmts);

@@ -21,6 +21,7 @@
  */
 #include "verify/cluster.h"
 #include "exitcodes.h"
+#include "report/words.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -474,8 +475,8 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	StrBuf removed = STRBUF_INIT;
 	int nstale = cluster_cleanup(false, &removed, NULL);
 	if (nstale > 0)
-		log_info("removed %d stale verify cluster%s of dead pgcascade runs: %s", nstale,
-		         nstale == 1 ? "" : "s", removed.buf);
+		log_info("removed %d stale verify %s of dead pgcascade runs: %s", nstale,
+		         words_noun(nstale, "cluster", "clusters"), removed.buf);
 	sb_release(&removed);
 
 	RunAs ra = {0};
