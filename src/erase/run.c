@@ -221,9 +221,9 @@ static int execute_one(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 	bool ordered = run->order_deletes && p->static_blockers;
 	if (p->blocking_rows > 0 && !run->order_deletes)
 		return err_set(err, PGC_EXIT_FINDINGS,
-		               "the delete would fail: %ld %s block it through %s; run with --order-deletes "
+		               "the delete would fail: %ld %s it through %s; run with --order-deletes "
 		               "(children deleted before parents), or apply the migration of `pgcascade fix`",
-		               p->blocking_rows, words_noun(p->blocking_rows, "row", "rows"), blocker_summary(p));
+		               p->blocking_rows, words_noun(p->blocking_rows, "row blocks", "rows block"), blocker_summary(p));
 	run->mode = ordered ? "ordered" : "cascade";
 	EraseStrVec stmts = {0};
 	erase_statements(p, ordered, &stmts);
