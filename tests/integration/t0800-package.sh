@@ -7,13 +7,15 @@
 #    command's --help lists is offered by the bash completion (run for
 #    real: the script is sourced and _pgcascade called), and the zsh and
 #    fish scripts pass their shell's syntax check;
+#  - the build dependencies: every header the sources include comes from a
+#    package that debian/control and the action's install step name;
 #  - the Debian package: `dpkg-buildpackage -us -uc -b` on a copy of the
 #    tree, lintian clean (no error, no warning), dependencies declared,
 #    unpacked into a scratch root with dpkg -x; the installed binary prints
 #    its version and licence and audits examples/skytwin like the built
 #    one; the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 60
+plan 63
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 
@@ -63,6 +65,20 @@ check_eq "bash completion: --dialect values" "auto cockroach postgres" \
 mkdir -p "$TMP/cw/dir1" && touch "$TMP/cw/file1"
 check_eq "bash completion: fix --out completes directories only" "dir1" \
 	"$(cd "$TMP/cw" && complete_bash pgcascade fix --out '' | paste -sd' ')"
+
+# --- the build dependencies: every header the sources include belongs to a ----
+# package that debian/control's Build-Depends and the action's install step
+# (scripts/action.sh) name; build-essential's own (libc, kernel, gcc) aside.
+(cd "$SRC" && cc -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/postgresql -M $(find src -name '*.c')) 2>"$TMP/m.err" |
+	tr ' \\' '\n\n' | grep '^/' | sort -u | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | tr ',' '\n' | sed 's/^ *//' |
+	grep -vE '^(libc6-dev|linux-libc-dev|libgcc-[0-9]+-dev)$' | sort -u >"$TMP/hdr.pkgs"
+check "the sources' headers come from libpg-query-dev, libpq-dev, ... (cc -M, dpkg -S)" grep -qx libpq-dev "$TMP/hdr.pkgs"
+sed -n '/^Build-Depends:/,/^[A-Z]/p' "$SRC/debian/control" | grep -oE '[a-z0-9][a-z0-9.+-]+-dev' | sort -u >"$TMP/bdeps"
+check_eq "debian/control Build-Depends names every package whose headers the sources include" "" \
+	"$(comm -23 "$TMP/hdr.pkgs" "$TMP/bdeps" | paste -sd' ')"
+sed -nE 's/^[[:space:]]*local pkgs=\((.*)\)/\1/p' "$SRC/scripts/action.sh" | tr ' ' '\n' | sort -u >"$TMP/apkgs"
+check_eq "the action's install step (scripts/action.sh) installs every package whose headers the sources include" "" \
+	"$(comm -23 "$TMP/hdr.pkgs" "$TMP/apkgs" | paste -sd' ')"
 
 # --- the Debian package --------------------------------------------------------
 PKG="$TMP/pkg"
