@@ -32,7 +32,7 @@ die() { echo "pgcascade: error: action: $*" >&2; exit 2; }
 
 step_install() {
 	local prefix=${PGCASCADE_PREFIX:-${RUNNER_TEMP:-/tmp}/pgcascade}
-	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libinih-dev)
+	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libyajl-dev libinih-dev)
 	local missing=() p
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
