@@ -11,14 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* strerror(e) with a lower-case first letter, like the other messages. */
-static const char *errtext(int e, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
 
 /* mkdir -p dir (mode 0777 less the umask). Returns 0, or -1 with errno. */
 static int make_dirs(const char *dir)
@@ -48,17 +40,16 @@ static int make_dirs(const char *dir)
 int write_check_dir(const char *dir, Err *err)
 {
 	struct stat st;
-	char eb[128];
 	if (stat(dir, &st) != 0 && errno == ENOENT && dir[0] && make_dirs(dir) != 0)
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: could not create the directory: %s", dir,
-		               errtext(errno, eb, sizeof(eb)));
+		               strerror(errno));
 	if (stat(dir, &st) != 0)
-		return err_set(err, PGC_EXIT_USAGE, "--out %s: %s", dir, errtext(errno, eb, sizeof(eb)));
+		return err_set(err, PGC_EXIT_USAGE, "--out %s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: not a directory", dir);
 	if (access(dir, W_OK | X_OK) != 0)
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: directory is not writable: %s", dir,
-		               errtext(errno, eb, sizeof(eb)));
+		               strerror(errno));
 	return 0;
 }
 

@@ -29,7 +29,7 @@ int sources_stat_error(Err *err, const char *path, int e)
 	if (e == ELOOP)
 		return err_set(err, PGC_EXIT_USAGE, "%s: symbolic link loop", path);
 	if (e == ENOENT || e == ENOTDIR)
-		return err_set(err, PGC_EXIT_USAGE, "%s: no such file or directory", path);
+		return err_set(err, PGC_EXIT_USAGE, "%s: No such file or directory", path); /* strerror's words, as git and psql print them */
 	return err_set(err, PGC_EXIT_USAGE, "%s: cannot access: %s", path, strerror(e));
 }
 

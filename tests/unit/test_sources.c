@@ -288,11 +288,11 @@ static void test_error_missing(void **state)
 {
 	(void)state;
 	const char *p[] = {P("nope"), P("nope/x.sql")};
-	expect_error(p, 1, "nope: no such file or directory");
-	expect_error(p + 1, 1, "nope/x.sql: no such file or directory");
+	expect_error(p, 1, "nope: No such file or directory");
+	expect_error(p + 1, 1, "nope/x.sql: No such file or directory");
 	puts_("m/1.sql", "");
 	const char *q[] = {P("m"), P("missing.sql")};
-	expect_error(q, 2, "missing.sql: no such file or directory");
+	expect_error(q, 2, "missing.sql: No such file or directory");
 }
 
 static void test_error_no_sql(void **state)
