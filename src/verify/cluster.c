@@ -341,8 +341,9 @@ static unsigned long long proc_start(pid_t pid)
 	char *p = strrchr(buf, ')');
 	if (!p)
 		return 0;
+	/* p: the space before field 3 (state); starttime is field 22 */
 	p++;
-	for (int field = 2; field < 22 && p; field++)
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
