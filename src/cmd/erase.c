@@ -57,7 +57,7 @@ static int write_file(const char *path, const char *text, Err *err)
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -1;
 	if (rc < 0) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot write: %s", path, strerror(errno));
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot write: %s", path, err_errno(errno));
 		if (fd >= 0)
 			unlink(tmp);
 	}

@@ -27,9 +27,10 @@ extern char **environ;
 
 /*
  * Runs git with argv (argv[0] == "git") and collects its standard output
- * into out; git's standard error goes to ours. what names the command in
- * the error message ("git diff"); quiet sends git's standard error to
- * /dev/null. Returns 0, or -1 with err.
+ * into out. git's standard error is kept in a temporary file and quoted in
+ * the error, so that every message starts with "pgcascade: error:". what
+ * names the command in the error message ("git diff"); quiet drops git's
+ * standard error. Returns 0, or -1 with err.
  */
 static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out, Err *err)
 {
@@ -38,14 +39,17 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	posix_spawn_file_actions_t fa;
 	bool fa_init = false;
 	pid_t pid;
+	FILE *errf = quiet ? NULL : tmpfile();
 	if (pipe(fds) < 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "could not create a pipe for git: %s", strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "could not create a pipe for git: %s", err_errno(errno));
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
 	fa_init = true;
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	if (quiet)
+	if (errf)
+		posix_spawn_file_actions_adddup2(&fa, fileno(errf), STDERR_FILENO);
+	else
 		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
@@ -53,7 +57,7 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	close(fds[1]);
 	fds[1] = -1;
 	if (rc != 0) {
-		err_set(err, PGC_EXIT_USAGE, "--since needs git, which could not be run: %s", strerror(rc));
+		err_set(err, PGC_EXIT_USAGE, "--since needs git, which could not be run: %s", err_errno(rc));
 		goto out;
 	}
 	char buf[8192];
@@ -70,11 +74,26 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		err_set(err, PGC_EXIT_USAGE, "\"%s\" failed (see its message above)", what);
+		/* git's message, its lines joined: "fatal: not a git repository ..." */
+		char msg[512] = "";
+		size_t len = 0;
+		if (errf) {
+			rewind(errf);
+			len = fread(msg, 1, sizeof(msg) - 1, errf);
+		}
+		msg[len] = '\0';
+		while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+			msg[--len] = '\0';
+		for (char *c = msg; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		err_set(err, PGC_EXIT_USAGE, "\"%s\" failed%s%s", what, len ? ": " : "", msg);
 		goto out;
 	}
 	ret = 0;
 out:
+	if (errf)
+		fclose(errf);
 	if (fa_init)
 		posix_spawn_file_actions_destroy(&fa);
 	if (fds[0] >= 0)

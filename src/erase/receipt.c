@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,7 +66,7 @@ static int write_atomic(const char *path, const char *text, Err *err)
 	snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, strerror(errno));
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, err_errno(errno));
 		free(tmp);
 		return -1;
 	}
@@ -88,7 +89,7 @@ static int write_atomic(const char *path, const char *text, Err *err)
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -1;
 	if (rc < 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "%s: cannot write the receipt: %s", path, strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "%s: cannot write the receipt: %s", path, err_errno(errno));
 		unlink(tmp);
 	}
 	free(tmp);
@@ -186,9 +187,21 @@ static bool has(json_object *o, const char *k, json_type t)
 
 int erase_check_receipt(const char *path, Err *err)
 {
-	json_object *o = json_object_from_file(path);
-	if (!o)
-		return err_set(err, PGC_EXIT_USAGE, "%s: not a readable JSON file: %s", path, json_util_get_last_err());
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))) {
+		int e = fd < 0 ? errno : EISDIR;
+		if (fd >= 0)
+			close(fd);
+		return err_set(err, PGC_EXIT_USAGE, "%s: cannot read the receipt: %s", path, err_errno(e));
+	}
+	json_object *o = json_object_from_fd(fd);
+	close(fd);
+	if (!o) { /* json-c's message ends with a newline */
+		const char *je = json_util_get_last_err();
+		int n = je ? (int)strcspn(je, "\n") : 0;
+		return err_set(err, PGC_EXIT_USAGE, "%s: not a readable JSON file: %.*s", path, n, je ? je : "");
+	}
 	int rc = 0;
 	static const struct { const char *k; json_type t; } fields[] = {
 		{"receipt_version", json_type_int}, {"tool", json_type_string}, {"tool_version", json_type_string},

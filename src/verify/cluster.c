@@ -508,7 +508,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 		int e = errno;
 		c->dir[0] = '\0';
 		return err_set(err, PGC_EXIT_DB, "could not create a temporary directory under %s: %s",
-		               tmp, strerror(e));
+		               tmp, err_errno(e));
 	}
 	/* From here on the handlers clean up whatever exists. */
 	snprintf(g_dir, sizeof(g_dir), "%s", c->dir);
@@ -516,12 +516,12 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	arm_handlers();
 	xalloc_on_failure(teardown_on_failure);
 	if (write_owner(c->dir, false) < 0) {
-		err_set(err, PGC_EXIT_DB, "could not write the owner file in %s: %s", c->dir, strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not write the owner file in %s: %s", c->dir, err_errno(errno));
 		goto fail;
 	}
 	if (ra.drop && chown(c->dir, ra.uid, ra.gid) < 0) {
 		err_set(err, PGC_EXIT_DB, "could not give %s to the postgres user: %s", c->dir,
-		        strerror(errno));
+		        err_errno(errno));
 		goto fail;
 	}
 
@@ -537,7 +537,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 "--locale=C", "-N", NULL};
 	pid_t pid = spawn(&ra, iargv, c->dir, ilog, true);
 	if (pid < 0) {
-		err_set(err, PGC_EXIT_DB, "could not fork: %s", strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not fork: %s", err_errno(errno));
 		goto fail;
 	}
 	g_child = pid;
@@ -572,7 +572,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 NULL};
 	pid = spawn(&ra, pargv, c->dir, slog, !keep);
 	if (pid < 0) {
-		err_set(err, PGC_EXIT_DB, "could not fork: %s", strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not fork: %s", err_errno(errno));
 		goto fail;
 	}
 	g_postmaster = c->postmaster = pid;
@@ -614,7 +614,7 @@ void cluster_stop(Cluster *c)
 {
 	/* a cluster left running on purpose is never stale */
 	if (c->keep && c->dir[0] && write_owner(c->dir, true) < 0)
-		log_warning("could not mark %s as kept: %s", c->dir, strerror(errno));
+		log_warning("could not mark %s as kept: %s", c->dir, err_errno(errno));
 	g_keep = c->keep;
 	teardown();
 	if (!c->keep) {

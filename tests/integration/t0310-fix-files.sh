@@ -166,7 +166,7 @@ check "missing --out: the directory and its parent are created, the files writte
 	test -f "$TMP/does-not-exist/sub/002-cascade-cleanup.sql"
 pgc fix --dialect postgres --out "$C/001-init.sql/sub" "$C"
 check_eq "--out under a file: exit 2" 2 "$RC"
-check_contains "--out under a file: clear message (strerror's words, as git and psql print them)" "--out $C/001-init.sql/sub: Not a directory" "$TMP/err"
+check_contains "--out under a file: clear message, lower case" "--out $C/001-init.sql/sub: not a directory" "$TMP/err"
 pgc fix --dialect postgres --out "$C/001-init.sql" "$C"
 check_eq "--out is a file: exit 2" 2 "$RC"
 check_contains "--out is a file: clear message" "not a directory" "$TMP/err"

@@ -6,7 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 121
+plan 156
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -92,6 +92,11 @@ while IFS= read -r line; do
 	if [ "$RC" -ge 2 ]; then
 		check "prefix: pgcascade $line: the error says 'pgcascade: error:'" grep -q '^pgcascade: error: ' "$TMP/err"
 	fi
+	# strerror's text is lower-cased like the rest ("no such file or directory");
+	# libpq's own message ("connection to server ... failed: ...") is quoted as is
+	check_eq "prefix: pgcascade $line: no capitalised system error text" "" \
+		"$(grep -v 'connection to server' "$TMP/err" |
+			grep -E ': (No such file|Permission denied|Not a directory|Is a directory|File exists)')"
 done <<'CASES'
 audit
 audit no-such-dir
@@ -113,8 +118,20 @@ completion tcsh
 audit --config /nonexistent.ini examples/skytwin/schema.sql
 config --format yaml
 config --config /nonexistent.ini
+audit --config / examples/skytwin/schema.sql
+fix --out examples/skytwin/schema.sql/x examples/skytwin/schema.sql examples/skytwin/migrations
+erase --check-receipt /nonexistent.json
+erase --check-receipt /
 CASES
 check "prefix: at least 15 cases ran" test "$i" -ge 15
+# git's own message (outside a repository) is quoted in pgcascade's error
+mkdir -p "$TMP/nogit" && cp "$PGC_ROOT/examples/skytwin/schema.sql" "$TMP/nogit/"
+(cd "$TMP/nogit" && GIT_CEILING_DIRECTORIES="$TMP" "$PGC" lint --since HEAD schema.sql) >"$TMP/out" 2>"$TMP/err"
+check_eq "lint --since outside a git repository: exit 2" 2 "$?"
+check_eq "lint --since outside a git repository: every stderr line starts 'pgcascade: '" "" \
+	"$(grep -v '^pgcascade: ' "$TMP/err")"
+check_contains "lint --since outside a git repository: git's reason, in pgcascade's error" \
+	'pgcascade: error: "git rev-parse --show-toplevel" failed: fatal: not a git repository' "$TMP/err"
 
 # --- --version ------------------------------------------------------------------
 pgc --help

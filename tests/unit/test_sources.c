@@ -288,11 +288,11 @@ static void test_error_missing(void **state)
 {
 	(void)state;
 	const char *p[] = {P("nope"), P("nope/x.sql")};
-	expect_error(p, 1, "nope: No such file or directory");
-	expect_error(p + 1, 1, "nope/x.sql: No such file or directory");
+	expect_error(p, 1, "nope: no such file or directory");
+	expect_error(p + 1, 1, "nope/x.sql: no such file or directory");
 	puts_("m/1.sql", "");
 	const char *q[] = {P("m"), P("missing.sql")};
-	expect_error(q, 2, "missing.sql: No such file or directory");
+	expect_error(q, 2, "missing.sql: no such file or directory");
 }
 
 static void test_error_no_sql(void **state)
@@ -354,7 +354,7 @@ static void test_error_unreadable(void **state)
 		SourceList sl = {0};
 		Err err = {0};
 		int rc = sources_collect(A, &q, 1, &sl, &err);
-		_exit(rc == -1 && err.code == PGC_EXIT_USAGE && strstr(err.msg, "secret.sql: cannot open: Permission denied") ? 0 : 1);
+		_exit(rc == -1 && err.code == PGC_EXIT_USAGE && strstr(err.msg, "secret.sql: cannot open: permission denied") ? 0 : 1);
 	}
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
