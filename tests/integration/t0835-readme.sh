@@ -35,8 +35,8 @@ for l in lines:
 json.dump(cmds, open(sys.argv[2], "w"))
 PYEOF
 ncmd=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/cmds")
-# The plan: one check per example command the README shows, and 16 more.
-plan $((16 + ncmd))
+# The plan: one check per example command the README shows, and 17 more.
+plan $((17 + ncmd))
 check "the README shows at least 3 example commands (got $ncmd)" test "$ncmd" -ge 3
 for i in $(seq 0 $((ncmd - 1))); do
 	cmd=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["cmd"])' "$TMP/cmds" "$i")
@@ -148,3 +148,8 @@ while IFS= read -r l; do
 	grep -qE "^$k = .*# readme\.ini:$n\$" "$TMP/cfg.out" || missing="$missing $k:$n"
 done <"$TMP/readme.ini"
 check_eq "README's .pgcascade.ini example: config shows each key from its line" "" "$missing"
+# the repository is self-contained: its documents point at no file outside it
+# and at no issue number a reader cannot look up (bench/ keeps its own log)
+check_eq "README, doc/, man page, examples: no '../shared' path, no 'issue N'" "" \
+	"$(cd "$PGC_ROOT" && grep -rnE '\.\./shared/|/work/shared|\b[Ii]ssue [0-9]+' README.md doc man examples fuzz/README.md \
+		tests/README.md 2>/dev/null | head -5)"
