@@ -123,7 +123,7 @@ static const char *repo_root(Arena *a, bool quiet, Err *err)
  * relative to the repository root, whatever the working directory).
  */
 static int changed_since(Arena *a, const char *rev, const char **paths, int npaths, const char **root,
-                         StrVec *out, Err *err)
+                         StrVec *out, StrVec *untracked, Err *err)
 {
 	int ret = -1;
 	StrBuf diff = STRBUF_INIT;
@@ -174,22 +174,42 @@ static int changed_since(Arena *a, const char *rev, const char **paths, int npat
 			sb_release(&un);
 			goto out;
 		}
-		int nun = 0;
+		/* the notice comes once the sources are read (untracked_notice) */
 		for (size_t i = 0; i < un.len;) {
 			size_t n = strlen(un.buf + i);
-			if (n > 4 && strcmp(un.buf + i + n - 4, ".sql") == 0) {
-				VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top, un.buf + i));
-				log_info("--since %s: also checking the untracked file %s", rev, un.buf + i);
-				nun++;
-			}
+			if (n > 4 && strcmp(un.buf + i + n - 4, ".sql") == 0)
+				VEC_PUSH(a, *untracked, arena_printf(a, "%s/%s", top, un.buf + i));
 			i += n + 1;
 		}
+		for (size_t i = 0; i < untracked->n; i++)
+			VEC_PUSH(a, *out, untracked->items[i]);
 		sb_release(&un);
 	}
 	ret = 0;
 out:
 	sb_release(&diff);
 	return ret;
+}
+
+/*
+ * Says which untracked files --since REV added to the files checked: those
+ * among the sources read (a down file the migration tool never runs is
+ * not read, so not checked, and not named).
+ */
+static void untracked_notice(const char *rev, const char *top, const StrVec *untracked, const SourceList *src)
+{
+	if (untracked->n == 0)
+		return;
+	for (size_t i = 0; i < src->n; i++) {
+		char *c = realpath(src->items[i].path, NULL);
+		if (!c)
+			continue;
+		for (size_t k = 0; k < untracked->n; k++)
+			if (strcmp(c, untracked->items[k]) == 0)
+				log_info("--since %s: also checking the untracked file %s", rev,
+				         untracked->items[k] + strlen(top) + 1);
+		free(c);
+	}
 }
 
 int cmd_lint(int argc, char **argv)
@@ -222,7 +242,8 @@ int cmd_lint(int argc, char **argv)
 	lo.dialect = o.dialect;
 	lo.new_strict = news.n > 0;
 	const char *root = NULL;
-	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &err) < 0) {
+	StrVec untracked = {0};
+	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &untracked, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
@@ -239,6 +260,8 @@ int cmd_lint(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
+	if (root)
+		untracked_notice(since, root, &untracked, &o.sources);
 	AnalysisOptions ao;
 	common_analysis_options(&o, &ao);
 	Analysis an;
