@@ -2,7 +2,11 @@
 # t0730-erase-promises.sh - the promises of `pgcascade erase` that t0700
 # does not run, each shown on the suite's PostgreSQL (doc/erase.md):
 #   - the dry run is one READ ONLY, REPEATABLE READ transaction holding the
-#     counting query, and changes nothing (the server's statement log);
+#     counting query, and changes nothing; --yes is one REPEATABLE READ
+#     transaction: count, owner-column DELETE, root DELETE, verification,
+#     COMMIT (the server's statement log);
+#   - a failed verification (a trigger writes the key back) rolls back,
+#     exit 1, no receipt; in batches the root row stays, the batches stay;
 #   - lock_timeout and statement_timeout bound the erasure: a row lock held
 #     by another session, a slow trigger; exit 3, nothing changed;
 #   - the policy's delete-by: an owner column without a foreign key that the
@@ -15,7 +19,7 @@
 #   - --order-deletes covers a table added after the script was written,
 #     with no change anywhere (the order is read from the live catalog).
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 31
+plan 37
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -30,22 +34,14 @@ INSERT INTO posts VALUES (10, 1), (11, 1), (20, 2);
 INSERT INTO comments VALUES (100, 10), (101, 11), (200, 20);
 INSERT INTO legacy_events VALUES (1, 1), (2, 1), (3, 2);"
 
-# --- the dry run: READ ONLY, REPEATABLE READ, from the server's log ------------
-DB=$(fresh_db t0730)
-psql_db t0730 -c "$SCHEMA"
-psql -X -q -d postgres -c "ALTER DATABASE t0730 SET log_statement = 'all'"
-LOG="$PGSERVER_DIR/server.log"
-from=$(wc -c <"$LOG")
-before=$(state t0730)
-pgc erase --db "$DB" --key 1 --dry-run --format json --no-config
-check_eq "dry run: exit 0" 0 "$RC"
-sleep 0.3 # the server's logging collector writes asynchronously
-# the session that ran the counting query: its statements, in order
-tail -c +"$((from + 1))" "$LOG" | python3 -c '
+# session_stmts OFFSET: from the server's log after OFFSET, the statements of
+# the session that ran erase's counting query, in order: the first word of
+# each (BEGIN in full).
+session_stmts() {
+	tail -c +"$(($1 + 1))" "$LOG" | python3 -c '
 import re, sys
-lines = sys.stdin.read().split("\n")
 stmts, cur = {}, None
-for l in lines:
+for l in sys.stdin.read().split("\n"):
     m = re.match(r"\S+ \S+ \S+ \[(\d+)\] LOG:  (?:statement|execute [^:]*): (.*)", l)
     if m:
         cur = (m.group(1), len(stmts.setdefault(m.group(1), [])))
@@ -56,14 +52,24 @@ for l in lines:
         cur = None
 for pid, ss in stmts.items():
     if any("pgc_r0" in s for s in ss):
-        print("\n".join(s.split(" ")[0] + (" " + s if s.startswith("BEGIN") else "") for s in ss))
-' >"$TMP/dry.stmts"
-check_eq "dry run: its session opens READ ONLY, REPEATABLE READ" "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" \
-	"$(grep -m1 '^BEGIN' "$TMP/dry.stmts" | cut -d' ' -f2-)"
-check_eq "dry run: the counting query runs inside it, then COMMIT; no other transaction" "BEGIN SELECT SELECT WITH COMMIT" \
-	"$(cut -d' ' -f1 "$TMP/dry.stmts" | tr '\n' ' ' | sed 's/ $//')"
+        print("\n".join(s if s.startswith("BEGIN") else s.split(" ")[0] for s in ss))
+'
+}
+LOG="$PGSERVER_DIR/server.log"
+
+# --- the dry run: READ ONLY, REPEATABLE READ, from the server's log ------------
+DB=$(fresh_db t0730)
+psql_db t0730 -c "$SCHEMA"
+psql -X -q -d postgres -c "ALTER DATABASE t0730 SET log_statement = 'all'"
+from=$(wc -c <"$LOG")
+before=$(state t0730)
+pgc erase --db "$DB" --key 1 --dry-run --format json --no-config
+check_eq "dry run: exit 0" 0 "$RC"
+sleep 0.3 # the server writes its log asynchronously
+session_stmts "$from" >"$TMP/dry.stmts"
+check_eq "dry run: its session is one READ ONLY, REPEATABLE READ transaction: the timeouts, the root row, the counting query, COMMIT" \
+	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
 check_eq "dry run: no row changed" "$before" "$(state t0730)"
-psql -X -q -d postgres -c "ALTER DATABASE t0730 RESET log_statement"
 
 # --- lock_timeout and statement_timeout ----------------------------------------
 # Another session holds a row lock on one of user 1's posts: the erasure's
@@ -102,9 +108,26 @@ printf '[erase]\n; legacy rows\ndelete-by = legacy_events.owner\n' >"$TMP/by.ini
 pgc erase --db "$DB" --key 1 --dry-run --format json --config "$TMP/by.ini"
 check_eq "delete-by: the plan deletes user 1's 2 legacy_events rows" 2 \
 	"$(jq -r '.tables[] | select(.table == "legacy_events") | .delete' "$TMP/out")"
+# an audit trigger writes the key again as the root row goes: the
+# verification finds it, the transaction rolls back
+psql_db t0730 -c "CREATE FUNCTION relog() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN INSERT INTO legacy_events VALUES (100 + OLD.id, OLD.id); RETURN OLD; END\$\$;
+	CREATE TRIGGER relog AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION relog();"
+before=$(state t0730)
+pgc erase --db "$DB" --key 1 --yes --config "$TMP/by.ini" --receipt "$TMP/rv.json" --receipt-salt s
+check_eq "a row written back by a trigger: the verification fails, exit 1" 1 "$RC"
+check_contains "verification failed: names the owner column and its row" "owner column public.legacy_events.owner: 1 row" "$TMP/err"
+check_contains "verification failed: says it rolled back" "the transaction was rolled back, nothing was changed" "$TMP/err"
+check_eq "verification failed: nothing changed, no receipt" "$before no receipt" "$(state t0730) $(test -e "$TMP/rv.json" && echo receipt || echo no receipt)"
+psql_db t0730 -c "ALTER TABLE users DISABLE TRIGGER relog"
+from=$(wc -c <"$LOG")
 PGCASCADE_RECEIPT_SALT=ignored pgc erase --db "$DB" --key 1 --yes --config "$TMP/by.ini" \
 	--receipt "$TMP/r.json" --receipt-salt pepper --receipt-include-key
 check_eq "delete-by: exit 0" 0 "$RC"
+sleep 0.3
+session_stmts "$from" >"$TMP/yes.stmts"
+check_eq "one transaction: REPEATABLE READ, the timeouts, the root row, the count, the owner-column DELETE, the root DELETE, the verification, COMMIT" \
+	"BEGIN ISOLATION LEVEL REPEATABLE READ|SELECT|SELECT|WITH|DELETE|DELETE|SELECT|COMMIT" "$(paste -sd'|' "$TMP/yes.stmts")"
+psql -X -q -d postgres -c "ALTER DATABASE t0730 RESET log_statement"
 check_eq "delete-by: user 1's legacy rows gone, user 2's kept" "3|2" "$(q t0730 "SELECT id || '|' || owner FROM legacy_events")"
 check_eq "--receipt-include-key: the raw key is in the receipt" 1 "$(jq -r .key "$TMP/r.json")"
 check_eq "--receipt-salt wins over PGCASCADE_RECEIPT_SALT: key_sha256 = sha256(pepper || 1)" \
@@ -117,6 +140,14 @@ jq 'del(.verification)' "$TMP/r.json" >"$TMP/r3.json"
 pgc erase --check-receipt "$TMP/r3.json"
 check_eq "--check-receipt: a missing member fails, exit 1" 1 "$RC"
 check_contains "--check-receipt: names the member" '"verification"' "$TMP/err"
+# batches: the root row's transaction rolls back, the batches stay
+psql_db t0730 -c "ALTER TABLE users ENABLE TRIGGER relog; INSERT INTO users VALUES (1); INSERT INTO posts VALUES (12, 1);
+	INSERT INTO comments VALUES (102, 12); INSERT INTO legacy_events VALUES (4, 1);"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 1 --config "$TMP/by.ini"
+check_eq "batches, verification fails: exit 1, the root row kept, the batches' deletes stay" "1 1 0 0" \
+	"$RC $(q t0730 "SELECT (SELECT count(*) FROM users WHERE id = 1) || ' ' || (SELECT count(*) FROM posts WHERE user_id = 1) || ' ' || (SELECT count(*) FROM legacy_events WHERE owner = 1)")"
+check_contains "batches, verification failed: says the batches stay" "the batches already committed stay" "$TMP/err"
+psql_db t0730 -c "DROP TRIGGER relog ON users"
 printf '[erase]\nretain = posts\n\nanonymize = nosuch.email=NULL\n' >"$TMP/missing.ini"
 pgc erase --db "$DB" --key 2 --dry-run --config "$TMP/missing.ini"
 check_eq "policy naming a missing table: exit 2" 2 "$RC"
