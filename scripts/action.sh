@@ -29,10 +29,13 @@ out() { # KEY VALUE: an output of the step
 	if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi
 }
 die() { echo "pgcascade: error: action: $*" >&2; exit 2; }
+count() { # N SINGULAR PLURAL: "1 error", "2 errors" (as pgcascade's summaries say)
+	if [ "$1" -eq 1 ]; then echo "$1 $2"; else echo "$1 $3"; fi
+}
 
 step_install() {
 	local prefix=${PGCASCADE_PREFIX:-${RUNNER_TEMP:-/tmp}/pgcascade}
-	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libinih-dev)
+	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libyajl-dev libinih-dev)
 	local missing=() p
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -86,9 +89,9 @@ step_finish() {
 	[ -n "$errors" ] && [ -n "$warnings" ] || die "finish needs ERRORS and WARNINGS (the lint step's outputs)"
 	case "${INPUT_FAIL_ON:-error}" in
 	never) exit 0 ;;
-	error) [ "$errors" -eq 0 ] || { echo "pgcascade: $errors error finding(s)" >&2; exit 1; } ;;
+	error) [ "$errors" -eq 0 ] || { echo "pgcascade: error: fail-on error: $(count "$errors" error errors)" >&2; exit 1; } ;;
 	warning) [ $((errors + warnings)) -eq 0 ] ||
-		{ echo "pgcascade: $errors error and $warnings warning finding(s)" >&2; exit 1; } ;;
+		{ echo "pgcascade: error: fail-on warning: $(count "$errors" error errors), $(count "$warnings" warning warnings)" >&2; exit 1; } ;;
 	*) die "invalid fail-on \"${INPUT_FAIL_ON}\": expected error, warning or never" ;;
 	esac
 }

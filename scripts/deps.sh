@@ -3,7 +3,7 @@
 # example on Debian 12, only when something is missing. Needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential pkg-config libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev
-      libjson-c-dev libyajl-dev libinih-dev libcmocka-dev postgresql postgresql-contrib postgresql-15-postgis-3
+      libjson-c-dev libyajl-dev libjsmn-dev libinih-dev libcmocka-dev postgresql postgresql-contrib postgresql-15-postgis-3
       graphviz git jq time python3 python3-jsonschema clang libclang-rt-14-dev valgrind
       debhelper dpkg-dev fakeroot lintian zsh fish sqitch libdbd-pg-perl)
 missing=()

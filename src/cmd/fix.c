@@ -13,6 +13,7 @@
 #include "loader/live.h"
 #include "report/words.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -120,6 +121,29 @@ typedef struct OutFile {
 	const char *name;
 	const char *text;
 } OutFile;
+
+/* The set being written, for the out-of-memory hook: an allocation that
+ * fails after some files are in place unwinds without returning here, so
+ * the hook removes what this run created, as a failed write does below.
+ * It must not allocate: the path is built on the stack. */
+static struct {
+	const char *dir;
+	const OutFile *files;
+	const bool *existed;
+	int written;
+} g_set;
+
+static void unwrite_set(void)
+{
+	for (int k = 0; k < g_set.written; k++) {
+		if (g_set.existed[k])
+			continue;
+		char path[4096];
+		if (snprintf(path, sizeof(path), "%s/%s", g_set.dir, g_set.files[k].name) < (int)sizeof(path) &&
+		    unlink(path) == 0)
+			log_detail("removed %s again", path);
+	}
+}
 
 /* Lays the SQL out in files for the naming style. */
 static int plan_files(Arena *a, const FixNames *nm, const FixOutput *fo, OutFile *files)
@@ -326,9 +350,16 @@ int cmd_fix(int argc, char **argv)
 	bool existed[5];
 	for (int i = 0; i < nf; i++)
 		existed[i] = write_exists(out_dir, files[i].name);
+	g_set.dir = out_dir;
+	g_set.files = files;
+	g_set.existed = existed;
+	g_set.written = 0;
+	XallocHook outer = xalloc_on_failure(unwrite_set);
 	for (int i = 0; i < nf; i++) {
+		g_set.written = i;
 		if (write_file_atomic(out_dir, files[i].name, files[i].text, strlen(files[i].text), force,
 		                      &err) < 0) {
+			xalloc_on_failure(outer);
 			ret = die_with(&err);
 			for (int k = 0; k < i; k++) {
 				if (existed[k]) {
@@ -342,6 +373,7 @@ int cmd_fix(int argc, char **argv)
 			goto out;
 		}
 	}
+	xalloc_on_failure(outer);
 	for (int i = 0; i < nf; i++)
 		log_info("wrote %s/%s", out_dir, files[i].name);
 	ret = PGC_EXIT_OK;

@@ -27,9 +27,10 @@ extern char **environ;
 
 /*
  * Runs git with argv (argv[0] == "git") and collects its standard output
- * into out; git's standard error goes to ours. what names the command in
- * the error message ("git diff"); quiet sends git's standard error to
- * /dev/null. Returns 0, or -1 with err.
+ * into out. git's standard error is kept in a temporary file and quoted in
+ * the error, so that every message starts with "pgcascade: error:". what
+ * names the command in the error message ("git diff"); quiet drops git's
+ * standard error. Returns 0, or -1 with err.
  */
 static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out, Err *err)
 {
@@ -38,14 +39,17 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	posix_spawn_file_actions_t fa;
 	bool fa_init = false;
 	pid_t pid;
+	FILE *errf = quiet ? NULL : tmpfile();
 	if (pipe(fds) < 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "could not create a pipe for git: %s", strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "could not create a pipe for git: %s", err_errno(errno));
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
 	fa_init = true;
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	if (quiet)
+	if (errf)
+		posix_spawn_file_actions_adddup2(&fa, fileno(errf), STDERR_FILENO);
+	else
 		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
@@ -53,7 +57,7 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	close(fds[1]);
 	fds[1] = -1;
 	if (rc != 0) {
-		err_set(err, PGC_EXIT_USAGE, "--since needs git, which could not be run: %s", strerror(rc));
+		err_set(err, PGC_EXIT_USAGE, "--since needs git, which could not be run: %s", err_errno(rc));
 		goto out;
 	}
 	char buf[8192];
@@ -70,11 +74,26 @@ static int run_git(const char *what, char *const argv[], bool quiet, StrBuf *out
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		err_set(err, PGC_EXIT_USAGE, "\"%s\" failed (see its message above)", what);
+		/* git's message, its lines joined: "fatal: not a git repository ..." */
+		char msg[512] = "";
+		size_t len = 0;
+		if (errf) {
+			rewind(errf);
+			len = fread(msg, 1, sizeof(msg) - 1, errf);
+		}
+		msg[len] = '\0';
+		while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+			msg[--len] = '\0';
+		for (char *c = msg; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		err_set(err, PGC_EXIT_USAGE, "\"%s\" failed%s%s", what, len ? ": " : "", msg);
 		goto out;
 	}
 	ret = 0;
 out:
+	if (errf)
+		fclose(errf);
 	if (fa_init)
 		posix_spawn_file_actions_destroy(&fa);
 	if (fds[0] >= 0)
@@ -104,7 +123,7 @@ static const char *repo_root(Arena *a, bool quiet, Err *err)
  * relative to the repository root, whatever the working directory).
  */
 static int changed_since(Arena *a, const char *rev, const char **paths, int npaths, const char **root,
-                         StrVec *out, Err *err)
+                         StrVec *out, StrVec *untracked, Err *err)
 {
 	int ret = -1;
 	StrBuf diff = STRBUF_INIT;
@@ -155,22 +174,42 @@ static int changed_since(Arena *a, const char *rev, const char **paths, int npat
 			sb_release(&un);
 			goto out;
 		}
-		int nun = 0;
+		/* the notice comes once the sources are read (untracked_notice) */
 		for (size_t i = 0; i < un.len;) {
 			size_t n = strlen(un.buf + i);
-			if (n > 4 && strcmp(un.buf + i + n - 4, ".sql") == 0) {
-				VEC_PUSH(a, *out, arena_printf(a, "%s/%s", top, un.buf + i));
-				log_info("--since %s: also checking the untracked file %s", rev, un.buf + i);
-				nun++;
-			}
+			if (n > 4 && strcmp(un.buf + i + n - 4, ".sql") == 0)
+				VEC_PUSH(a, *untracked, arena_printf(a, "%s/%s", top, un.buf + i));
 			i += n + 1;
 		}
+		for (size_t i = 0; i < untracked->n; i++)
+			VEC_PUSH(a, *out, untracked->items[i]);
 		sb_release(&un);
 	}
 	ret = 0;
 out:
 	sb_release(&diff);
 	return ret;
+}
+
+/*
+ * Says which untracked files --since REV added to the files checked: those
+ * among the sources read (a down file the migration tool never runs is
+ * not read, so not checked, and not named).
+ */
+static void untracked_notice(const char *rev, const char *top, const StrVec *untracked, const SourceList *src)
+{
+	if (untracked->n == 0)
+		return;
+	for (size_t i = 0; i < src->n; i++) {
+		char *c = realpath(src->items[i].path, NULL);
+		if (!c)
+			continue;
+		for (size_t k = 0; k < untracked->n; k++)
+			if (strcmp(c, untracked->items[k]) == 0)
+				log_info("--since %s: also checking the untracked file %s", rev,
+				         untracked->items[k] + strlen(top) + 1);
+		free(c);
+	}
 }
 
 int cmd_lint(int argc, char **argv)
@@ -203,7 +242,8 @@ int cmd_lint(int argc, char **argv)
 	lo.dialect = o.dialect;
 	lo.new_strict = news.n > 0;
 	const char *root = NULL;
-	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &err) < 0) {
+	StrVec untracked = {0};
+	if (since && changed_since(a, since, o.paths, o.npaths, &root, &news, &untracked, &err) < 0) {
 		ret = die_with(&err);
 		goto out;
 	}
@@ -220,6 +260,8 @@ int cmd_lint(int argc, char **argv)
 		ret = die_with(&err);
 		goto out;
 	}
+	if (root)
+		untracked_notice(since, root, &untracked, &o.sources);
 	AnalysisOptions ao;
 	common_analysis_options(&o, &ao);
 	Analysis an;

@@ -11,15 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* strerror(e) with a lower-case first letter, like the other messages. */
-static const char *errtext(int e, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 /* mkdir -p dir (mode 0777 less the umask). Returns 0, or -1 with errno. */
 static int make_dirs(const char *dir)
 {
@@ -48,17 +39,16 @@ static int make_dirs(const char *dir)
 int write_check_dir(const char *dir, Err *err)
 {
 	struct stat st;
-	char eb[128];
 	if (stat(dir, &st) != 0 && errno == ENOENT && dir[0] && make_dirs(dir) != 0)
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: could not create the directory: %s", dir,
-		               errtext(errno, eb, sizeof(eb)));
+		               err_errno(errno));
 	if (stat(dir, &st) != 0)
-		return err_set(err, PGC_EXIT_USAGE, "--out %s: %s", dir, errtext(errno, eb, sizeof(eb)));
+		return err_set(err, PGC_EXIT_USAGE, "--out %s: %s", dir, err_errno(errno));
 	if (!S_ISDIR(st.st_mode))
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: not a directory", dir);
 	if (access(dir, W_OK | X_OK) != 0)
 		return err_set(err, PGC_EXIT_USAGE, "--out %s: directory is not writable: %s", dir,
-		               errtext(errno, eb, sizeof(eb)));
+		               err_errno(errno));
 	return 0;
 }
 
@@ -122,35 +112,35 @@ int write_file_atomic(const char *dir, const char *name, const char *data, size_
 	fd = mkstemp(tmpl);
 	if (fd < 0) {
 		err_set(err, PGC_EXIT_USAGE, "%s: cannot create a temporary file in %s: %s", final, dir,
-		        strerror(errno));
+		        err_errno(errno));
 		free(tmpl);
 		tmpl = NULL;
 		goto out;
 	}
 	if (fchmod(fd, 0644) != 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "%s: chmod: %s", tmpl, strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "%s: chmod: %s", tmpl, err_errno(errno));
 		goto out;
 	}
 	if (fault_for(name)) {
 		write_all(fd, data, len / 2);
 		errno = ENOSPC;
 		err_set(err, PGC_EXIT_INTERNAL, "%s: write failed: %s (injected fault)", final,
-		        strerror(errno));
+		        err_errno(errno));
 		goto out;
 	}
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "%s: write failed: %s", final, strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "%s: write failed: %s", final, err_errno(errno));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		err_set(err, PGC_EXIT_INTERNAL, "%s: write failed: %s", final, strerror(errno));
+		err_set(err, PGC_EXIT_INTERNAL, "%s: write failed: %s", final, err_errno(errno));
 		goto out;
 	}
 	fd = -1;
 	if (force) {
 		if (rename(tmpl, final) != 0) {
-			err_set(err, PGC_EXIT_INTERNAL, "%s: rename failed: %s", final, strerror(errno));
+			err_set(err, PGC_EXIT_INTERNAL, "%s: rename failed: %s", final, err_errno(errno));
 			goto out;
 		}
 	} else {
@@ -159,7 +149,7 @@ int write_file_atomic(const char *dir, const char *name, const char *data, size_
 			if (errno == EEXIST)
 				err_set(err, PGC_EXIT_USAGE, "%s already exists; use --force to replace it", final);
 			else
-				err_set(err, PGC_EXIT_INTERNAL, "%s: link failed: %s", final, strerror(errno));
+				err_set(err, PGC_EXIT_INTERNAL, "%s: link failed: %s", final, err_errno(errno));
 			goto out;
 		}
 		unlink(tmpl);

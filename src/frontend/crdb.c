@@ -68,56 +68,18 @@ size_t crdb_chunk_size = 1 << 20;
 /* Chunked scanning                                                  */
 /* ---------------------------------------------------------------- */
 
-typedef PGC_VEC(CrdbTok) TokVec;
+typedef CrdbTokVec TokVec;
 
-static void tok_push(TokVec *v, CrdbTok t)
+/* scan_range (scan.c) with the scanner's rejection as an absolute offset. */
+static int scan_at(ScanMem *mem, const char *text, size_t from, size_t to, size_t len, TokVec *v,
+                   size_t *errpos)
 {
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 256;
-		v->items = xrealloc(v->items, v->cap * sizeof(CrdbTok));
-	}
-	v->items[v->n++] = t;
-}
-
-/*
- * Scans text[from, to) into v (comments dropped). Returns 0; 1 when the
- * scanner rejected it, with *errpos the absolute offset it names;
- * -1 when the scanner's output could not be read.
- */
-static int scan_range(const char *text, size_t from, size_t to, size_t len, TokVec *v, size_t *errpos)
-{
-	int ret = -1;
-	char *copy = NULL;
-	const char *in = text + from;
-	if (to < len) {
-		copy = xmalloc(to - from + 1);
-		memcpy(copy, text + from, to - from);
-		copy[to - from] = '\0';
-		in = copy;
-	}
-	v->n = 0;
-	PgQueryScanResult r = pg_query_scan(in);
-	if (r.error) {
-		int pos = r.error->cursorpos > 0 ? r.error->cursorpos - 1 : 0;
-		*errpos = from + (size_t)pos;
-		ret = 1;
-		goto out;
-	}
-	PgQuery__ScanResult *s = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
-	if (!s)
-		goto out;
-	for (size_t i = 0; i < s->n_tokens; i++) {
-		const PgQuery__ScanToken *st = s->tokens[i];
-		if (!st || st->token == PG_QUERY__TOKEN__SQL_COMMENT || st->token == PG_QUERY__TOKEN__C_COMMENT)
-			continue;
-		tok_push(v, (CrdbTok){st->start + (int)from, st->end + (int)from, st->token, st->keyword_kind});
-	}
-	pg_query__scan_result__free_unpacked(s, NULL);
-	ret = 0;
-out:
-	pg_query_free_scan_result(r);
-	free(copy);
-	return ret;
+	int cursor = 0;
+	const char *msg;
+	int r = scan_range(mem, NULL, text, from, to, len, v, &cursor, &msg);
+	if (r == 1)
+		*errpos = from + (size_t)(cursor > 0 ? cursor - 1 : 0);
+	return r;
 }
 
 /* Calls fn for each ';'-separated statement in t[0, n). */
@@ -140,19 +102,20 @@ static int each_in(const char *text, const CrdbTok *t, size_t n, crdb_stmt_fn fn
 int crdb_each_statement(const char *text, size_t len, crdb_stmt_fn fn, void *ctx)
 {
 	TokVec v = {0};
+	ScanMem mem = {0};
 	size_t pos = 0, chunk = crdb_chunk_size ? crdb_chunk_size : 1;
 	int ret = 0;
 	while (pos < len && ret == 0) {
 		size_t end = len - pos > chunk ? pos + chunk : len;
 		size_t errpos = 0;
-		int r = scan_range(text, pos, end, len, &v, &errpos);
+		int r = scan_at(&mem, text, pos, end, len, &v, &errpos);
 		if (r < 0) {
 			ret = -1;
 			break;
 		}
 		if (r == 1) {
 			/* Keep what lies before the rejected place. */
-			if (errpos <= pos || scan_range(text, pos, errpos, len, &v, &errpos) != 0)
+			if (errpos <= pos || scan_at(&mem, text, pos, errpos, len, &v, &errpos) != 0)
 				v.n = 0;
 			if (end == len) {
 				/* Genuine: the rest is left for the parser to report. */
@@ -175,6 +138,7 @@ int crdb_each_statement(const char *text, size_t len, crdb_stmt_fn fn, void *ctx
 		pos = (size_t)v.items[k - 1].end;
 	}
 	free(v.items);
+	scan_mem_free(&mem);
 	return ret;
 }
 

@@ -15,6 +15,27 @@ typedef struct CrdbTok {
 	int tok, kw;
 } CrdbTok;
 
+typedef PGC_VEC(CrdbTok) CrdbTokVec;
+
+/* Memory for unpacking scanner output, reused from chunk to chunk
+ * (scan.c); zero-initialised, released with scan_mem_free. */
+typedef struct ScanMem {
+	char *buf;
+	size_t cap, used, want;
+	PGC_VEC(void *) big;
+} ScanMem;
+
+/*
+ * The one call of pg_query_scan (scan.c): scans text[from, to) of a
+ * text of len bytes into v (comments dropped, offsets absolute). Returns
+ * 0; 1 when the scanner rejected it (*cursor: its cursorpos, relative
+ * to from; *msg: its message in a, or NULL when a is NULL); -1 when its
+ * output could not be read.
+ */
+int scan_range(ScanMem *mem, Arena *a, const char *text, size_t from, size_t to, size_t len,
+               CrdbTokVec *v, int *cursor, const char **msg);
+void scan_mem_free(ScanMem *mem);
+
 /*
  * Called once per statement with its tokens (comments and the closing
  * ';' left out); semi_end is the offset just past that ';', or -1 when

@@ -312,11 +312,22 @@ static void *ahead_worker(void *arg)
 	return NULL;
 }
 
-static void ahead_init(Ahead *a)
+/*
+ * Below this many bytes of statements to parse, the worker is not
+ * started: its stack and its own malloc arena (about 64 KiB resident)
+ * would cost more than parsing ahead saves (issue 15, the footprint on
+ * a small project).
+ */
+#define AHEAD_MIN_BYTES (64 * 1024)
+
+/* work: bytes of schema statements the load will parse */
+static void ahead_init(Ahead *a, size_t work)
 {
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
+	if (work < AHEAD_MIN_BYTES)
+		return; /* every job is parsed when taken, on the main thread */
 #ifdef PGC_FAULT_INJECTION
 	/* the allocation walk (tests/integration/t0620) needs the same
 	 * allocations in the same order on every run */
@@ -332,15 +343,19 @@ static void ahead_init(Ahead *a)
  */
 static void ahead_begin(Ahead *a, const char *text, size_t n)
 {
+	/* allocated outside the lock: xcalloc may end the process, which
+	 * must not happen while the worker waits on mu */
+	Job *fresh = n > a->njobs ? xcalloc(n, sizeof(*a->jobs)) : NULL, *old = NULL;
 	pthread_mutex_lock(&a->mu);
-	if (n > a->njobs) {
-		free(a->jobs);
+	if (fresh) {
+		old = a->jobs;
+		a->jobs = fresh;
 		a->njobs = n;
-		a->jobs = xcalloc(n, sizeof(*a->jobs));
 	}
 	a->text = text;
 	a->nsub = a->claim = 0;
 	pthread_mutex_unlock(&a->mu);
+	free(old);
 }
 
 /* Submits every schema statement of plan[0, n) at once (one wake-up). */
@@ -661,8 +676,13 @@ int frontend_load(Model *m, const SourceList *src, Dialect want, Err *err)
 	Slice sl = {NULL, 0};
 	Bump bump;
 	bump_init(&bump);
+	size_t work = 0;
+	for (size_t i = 0; i < src->n; i++)
+		for (size_t k = 0; k < fp[i].sp.n; k++)
+			if (fp[i].sp.items[k].c.cls == STMT_SCHEMA)
+				work += (size_t)(fp[i].sp.items[k].end - fp[i].sp.items[k].c.first);
 	Ahead ah;
-	ahead_init(&ah);
+	ahead_init(&ah, work);
 	TokVec toks = {0};
 	for (size_t i = 0; i < src->n; i++)
 		replay_source(m, r, &src->items[i], &fp[i], rw ? &rw[i] : NULL, &sl, &bump, &ah, &toks);

@@ -244,7 +244,7 @@ static int list_dir(Arena *tmp, const char *dir, ItemVec *out, Err *err)
 	if (!dd) {
 		if (errno == ELOOP || errno == ENOENT)
 			return sources_stat_error(err, dir, errno);
-		return err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, strerror(errno));
+		return err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, err_errno(errno));
 	}
 	struct dirent *de;
 	int ret = 0;
@@ -259,7 +259,7 @@ static int list_dir(Arena *tmp, const char *dir, ItemVec *out, Err *err)
 		VEC_PUSH(tmp, *out, it);
 	}
 	if (ret == 0 && errno != 0)
-		ret = err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, strerror(errno));
+		ret = err_set(err, PGC_EXIT_USAGE, "%s: cannot read directory: %s", dir, err_errno(errno));
 	closedir(dd);
 	if (out->n > 1)
 		qsort(out->items, out->n, sizeof(Item), cmp_item); /* examples in messages: the first by name */
@@ -825,7 +825,7 @@ static char *read_small(Dir *d, const char *rel, Err *err)
 	const char *full = join_path(d->tmp, d->dir, rel);
 	FILE *f = fopen(full, "r");
 	if (!f) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot open: %s", full, strerror(errno));
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot open: %s", full, err_errno(errno));
 		return NULL;
 	}
 	StrBuf sb = STRBUF_INIT;

@@ -72,8 +72,19 @@ typedef struct Slot {
 	uint32_t h;
 } Slot;
 
-/* pg_query.proto has about 2,100 fields in 250 messages: load under 1/3. */
-#define INDEX_SLOTS 8192u
+/*
+ * pg_query.proto has about 2,100 fields in 250 messages, but a history
+ * meets few of them (Node's 250 and those of the statements it has):
+ * the index starts small and doubles at half load, so a small input
+ * touches a few pages of it, not 192 KiB (issue 15, the footprint).
+ */
+typedef struct Index {
+	Slot *slots;
+	uint32_t mask;     /* slots - 1, a power of two minus one */
+	uint32_t used;
+} Index;
+
+#define INDEX_FIRST 512u
 
 /*
  * The keys as spelled in the JSON, each with its field: libpg_query
@@ -91,7 +102,7 @@ typedef struct Spelled {
 #define SPELLED_SLOTS 512u
 
 struct PgJson {
-	Slot *slots;   /* the field index, filled a descriptor at a time */
+	Index ix;      /* the field index, filled a descriptor at a time */
 	Spelled *spelled;
 	struct Frame *st; /* the reader's frame stack and scratch, kept between reads */
 	size_t cap;
@@ -99,29 +110,47 @@ struct PgJson {
 	size_t scap;
 };
 
-static Slot *slot_for(Slot *slots, uint32_t h)
+static Slot *slot_for(const Index *ix, uint32_t h)
 {
-	return &slots[h & (INDEX_SLOTS - 1)];
+	return &ix->slots[h & ix->mask];
 }
 
-static bool index_put(Slot *slots, const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f,
-                      uint32_t h)
+static void index_insert(Index *ix, Slot v)
 {
-	for (uint32_t i = 0; i < INDEX_SLOTS; i++) {
-		Slot *s = slot_for(slots, h + i);
+	for (uint32_t i = 0;; i++) {
+		Slot *s = slot_for(ix, v.h + i);
 		if (!s->d) {
-			*s = (Slot){d, f, h};
-			return true;
+			*s = v;
+			ix->used++;
+			return;
 		}
 	}
-	return false;
 }
 
-static bool index_has(Slot *slots, const ProtobufCMessageDescriptor *d)
+static bool index_put(Index *ix, const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f,
+                      uint32_t h)
+{
+	if (2 * (ix->used + 1) > ix->mask + 1) {
+		uint32_t n = 2 * (ix->mask + 1);
+		Slot *slots = calloc(n, sizeof(Slot));
+		if (!slots)
+			return false;
+		Index grown = {slots, n - 1, 0};
+		for (uint32_t i = 0; i <= ix->mask; i++)
+			if (ix->slots[i].d)
+				index_insert(&grown, ix->slots[i]);
+		free(ix->slots);
+		*ix = grown;
+	}
+	index_insert(ix, (Slot){d, f, h});
+	return true;
+}
+
+static bool index_has(const Index *ix, const ProtobufCMessageDescriptor *d)
 {
 	uint32_t h = (uint32_t)((uintptr_t)d >> 4) * 2654435761u;
-	for (uint32_t i = 0; i < INDEX_SLOTS; i++) {
-		Slot *s = slot_for(slots, h + i);
+	for (uint32_t i = 0; i <= ix->mask; i++) {
+		Slot *s = slot_for(ix, h + i);
 		if (!s->d)
 			return false;
 		if (s->d == d && !s->f && s->h == h)
@@ -131,24 +160,24 @@ static bool index_has(Slot *slots, const ProtobufCMessageDescriptor *d)
 }
 
 /* Indexes d's fields (once). */
-static bool index_add(Slot *slots, const ProtobufCMessageDescriptor *d)
+static bool index_add(Index *ix, const ProtobufCMessageDescriptor *d)
 {
-	if (index_has(slots, d))
+	if (index_has(ix, d))
 		return true;
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		if (!index_put(slots, d, f, key_hash(d, (const unsigned char *)f->name, strlen(f->name))))
+		if (!index_put(ix, d, f, key_hash(d, (const unsigned char *)f->name, strlen(f->name))))
 			return false;
 	}
-	return index_put(slots, d, NULL, (uint32_t)((uintptr_t)d >> 4) * 2654435761u);
+	return index_put(ix, d, NULL, (uint32_t)((uintptr_t)d >> 4) * 2654435761u);
 }
 
-static const ProtobufCFieldDescriptor *field_of(Slot *slots, const ProtobufCMessageDescriptor *d,
+static const ProtobufCFieldDescriptor *field_of(const Index *ix, const ProtobufCMessageDescriptor *d,
                                                 const unsigned char *key, size_t n)
 {
 	uint32_t h = key_hash(d, key, n);
-	for (uint32_t i = 0; i < INDEX_SLOTS; i++) {
-		Slot *s = slot_for(slots, h + i);
+	for (uint32_t i = 0; i <= ix->mask; i++) {
+		Slot *s = slot_for(ix, h + i);
 		if (!s->d)
 			return NULL;
 		if (s->d == d && s->f && s->h == h && key_eq(s->f->name, key, n))
@@ -171,7 +200,7 @@ typedef struct Reader {
 	const char *text;   /* what the parser read (node locations index it) */
 	size_t len;
 	ProtobufCAllocator *pa;
-	Slot *slots;
+	Index *ix;
 	Spelled *spelled;
 	Frame *st;
 	size_t depth, cap;
@@ -504,7 +533,7 @@ static int on_start_map(void *ctx)
 			return 0;
 		d = f->descriptor;
 	}
-	if (!index_add(r->slots, d))
+	if (!index_add(r->ix, d))
 		return 0;
 	char *m = alloc(r, d->sizeof_message);
 	if (!m)
@@ -530,7 +559,7 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t n)
 		t->field = sp->f;
 		return 1;
 	}
-	t->field = field_of(r->slots, t->desc, key, n);
+	t->field = field_of(r->ix, t->desc, key, n);
 	if (t->field && n <= sizeof(sp->key)) {
 		sp->d = t->desc;
 		sp->f = t->field;
@@ -704,12 +733,12 @@ PgJson *pgjson_new(void)
 	PgJson *j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
-	Slot *slots = calloc(INDEX_SLOTS, sizeof(Slot));
+	Slot *slots = calloc(INDEX_FIRST, sizeof(Slot));
 	if (!slots) {
 		free(j);
 		return NULL;
 	}
-	j->slots = slots;
+	j->ix = (Index){slots, INDEX_FIRST - 1, 0};
 	Spelled *spelled = calloc(SPELLED_SLOTS, sizeof(Spelled));
 	if (!spelled) {
 		free(slots);
@@ -724,7 +753,7 @@ void pgjson_free(PgJson *j)
 {
 	if (!j)
 		return;
-	free(j->slots);
+	free(j->ix.slots);
 	free(j->spelled);
 	free(j->st);
 	free(j->scratch);
@@ -734,12 +763,12 @@ void pgjson_free(PgJson *j)
 PgQuery__ParseResult *pgjson_read(PgJson *j, const char *text, size_t textlen, const char *json,
                                   size_t len, ProtobufCAllocator *pa)
 {
-	Reader r = {.text = text, .len = textlen, .pa = pa, .slots = j->slots, .spelled = j->spelled,
-	            .st = j->st, .cap = j->cap, .scratch = j->scratch, .scap = j->scap};
 	if (!j)
 		return NULL;
+	Reader r = {.text = text, .len = textlen, .pa = pa, .ix = &j->ix, .spelled = j->spelled,
+	            .st = j->st, .cap = j->cap, .scratch = j->scratch, .scap = j->scap};
 	yajl_handle h = yajl_alloc(&callbacks, NULL, &r);
-	bool ok = j && h && yajl_parse(h, (const unsigned char *)json, len) == yajl_status_ok &&
+	bool ok = h && yajl_parse(h, (const unsigned char *)json, len) == yajl_status_ok &&
 	          yajl_complete_parse(h) == yajl_status_ok && r.depth == 0 && r.root;
 	if (h)
 		yajl_free(h);

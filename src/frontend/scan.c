@@ -27,15 +27,11 @@
 
 size_t scan_chunk_size = 1 << 20;
 
-typedef PGC_VEC(CrdbTok) CTokVec;
+typedef CrdbTokVec CTokVec;
 
-/* Bump allocator for one unpacked scan result at a time ("free" is a no-op). */
-typedef struct Mem {
-	char *buf;
-	size_t cap, used, want;
-	PGC_VEC(void *) big;
-	ProtobufCAllocator pa;
-} Mem;
+/* ScanMem: a bump allocator for one unpacked scan result at a time
+ * ("free" is a no-op). */
+typedef ScanMem Mem;
 
 static void *mem_alloc(void *data, size_t n)
 {
@@ -77,9 +73,9 @@ static void mem_reset(Mem *m)
 
 /* Under ASan each token is malloc'd, so that a stray pointer is caught. */
 #if defined(__SANITIZE_ADDRESS__)
-#define MEM_ALLOCATOR(m) NULL
+#define MEM_ALLOCATOR(pa) NULL
 #else
-#define MEM_ALLOCATOR(m) (&(m)->pa)
+#define MEM_ALLOCATOR(pa) (pa)
 #endif
 
 static void tok_push(CTokVec *v, CrdbTok t)
@@ -97,9 +93,11 @@ static void tok_push(CTokVec *v, CrdbTok t)
  * relative to from; *msg: its message in a); -1 when its output could
  * not be read.
  */
-static int scan_range(Arena *a, Mem *mem, const char *text, size_t from, size_t to, size_t len,
-                      CTokVec *v, int *cursor, const char **msg)
+int scan_range(ScanMem *mem, Arena *a, const char *text, size_t from, size_t to, size_t len,
+               CrdbTokVec *v, int *cursor, const char **msg)
 {
+	ProtobufCAllocator pa = {mem_alloc, mem_free, mem};
+	(void)pa; /* unused under ASan */
 	int ret = -1;
 	char *copy = NULL;
 	const char *in = text + from;
@@ -113,11 +111,11 @@ static int scan_range(Arena *a, Mem *mem, const char *text, size_t from, size_t 
 	PgQueryScanResult r = pg_query_scan(in);
 	if (r.error) {
 		*cursor = r.error->cursorpos;
-		*msg = arena_strdup(a, r.error->message);
+		*msg = a ? arena_strdup(a, r.error->message) : NULL;
 		ret = 1;
 		goto out;
 	}
-	PgQuery__ScanResult *s = pg_query__scan_result__unpack(MEM_ALLOCATOR(mem), r.pbuf.len,
+	PgQuery__ScanResult *s = pg_query__scan_result__unpack(MEM_ALLOCATOR(&pa), r.pbuf.len,
 	                                                       (const uint8_t *)r.pbuf.data);
 	if (!s)
 		goto out;
@@ -267,10 +265,7 @@ int scan_source(Arena *a, const char *text, int len, CrdbDetect *det, bool *foun
 	memset(out, 0, sizeof(*out));
 	out->err_offset = -1;
 	Split sp = {.a = a, .text = text, .out = out};
-	Mem mem = {0};
-	mem.pa.alloc = mem_alloc;
-	mem.pa.free = mem_free;
-	mem.pa.allocator_data = &mem;
+	ScanMem mem = {0};
 	CTokVec v = {0};
 	size_t pos = 0, chunk = scan_chunk_size ? scan_chunk_size : 1, ulen = (size_t)len;
 	int ret = 0;
@@ -278,7 +273,7 @@ int scan_source(Arena *a, const char *text, int len, CrdbDetect *det, bool *foun
 		size_t end = ulen - pos > chunk ? pos + chunk : ulen;
 		int cursor = 0;
 		const char *msg = NULL;
-		int r = scan_range(a, &mem, text, pos, end, ulen, &v, &cursor, &msg);
+		int r = scan_range(&mem, a, text, pos, end, ulen, &v, &cursor, &msg);
 		if (r < 0) {
 			ret = err_set(err, PGC_EXIT_INTERNAL, "could not read the scanner's output");
 			break;
@@ -290,7 +285,7 @@ int scan_source(Arena *a, const char *text, int len, CrdbDetect *det, bool *foun
 				errpos = ulen;
 			int c2 = 0;
 			const char *m2 = NULL;
-			if (errpos <= pos || scan_range(a, &mem, text, pos, errpos, ulen, &v, &c2, &m2) != 0)
+			if (errpos <= pos || scan_range(&mem, a, text, pos, errpos, ulen, &v, &c2, &m2) != 0)
 				v.n = 0;
 			/* a token of a newer PostgreSQL (0x1F): recover.c says where
 			 * reading goes on; the statement up to there is planned (it
@@ -339,10 +334,16 @@ int scan_source(Arena *a, const char *text, int len, CrdbDetect *det, bool *foun
 	}
 	free(v.items);
 	free(sp.toks.items);
-	mem_reset(&mem);
-	free(mem.buf);
-	free(mem.big.items);
+	scan_mem_free(&mem);
 	return ret;
+}
+
+void scan_mem_free(ScanMem *mem)
+{
+	mem_reset(mem);
+	free(mem->buf);
+	free(mem->big.items);
+	memset(mem, 0, sizeof(*mem));
 }
 
 void scan_plan_free(ScanPlan *p)

@@ -30,7 +30,7 @@ int sources_stat_error(Err *err, const char *path, int e)
 		return err_set(err, PGC_EXIT_USAGE, "%s: symbolic link loop", path);
 	if (e == ENOENT || e == ENOTDIR)
 		return err_set(err, PGC_EXIT_USAGE, "%s: no such file or directory", path);
-	return err_set(err, PGC_EXIT_USAGE, "%s: cannot access: %s", path, strerror(e));
+	return err_set(err, PGC_EXIT_USAGE, "%s: cannot access: %s", path, err_errno(e));
 }
 
 /*
@@ -246,11 +246,11 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOENT)
 			return sources_stat_error(err, path, errno);
-		return err_set(err, PGC_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+		return err_set(err, PGC_EXIT_USAGE, "%s: cannot open: %s", path, err_errno(errno));
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot stat: %s", path, strerror(errno));
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot stat: %s", path, err_errno(errno));
 		goto out;
 	}
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size : 0;
@@ -264,7 +264,7 @@ static int read_file(Arena *a, const char *path, Source *out, Err *err)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			err_set(err, PGC_EXIT_USAGE, "%s: cannot read: %s", path, strerror(errno));
+			err_set(err, PGC_EXIT_USAGE, "%s: cannot read: %s", path, err_errno(errno));
 			goto out;
 		}
 		if (r == 0)

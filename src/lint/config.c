@@ -11,6 +11,7 @@
 #include "lint/lint.h"
 #include "util/strbuf.h"
 
+#include <errno.h>
 #include <ini.h>
 
 #include <ctype.h>
@@ -356,7 +357,7 @@ int config_load(Arena *a, const char *path, LintConfig *out, Err *err)
 	FILE *f = fopen(path, "rb");
 	StrBuf sb = STRBUF_INIT;
 	if (!f) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file: %m", path);
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file: %s", path, err_errno(errno));
 		goto out;
 	}
 	char buf[8192];
@@ -364,7 +365,7 @@ int config_load(Arena *a, const char *path, LintConfig *out, Err *err)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sb_add(&sb, buf, n);
 	if (ferror(f)) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file", path);
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot read the policy file: %s", path, err_errno(errno));
 		goto out;
 	}
 	if (memchr(sb.buf, '\0', sb.len)) {

@@ -313,6 +313,10 @@ static PGresult *run(PGconn *conn, const char *what, const char *sql, Err *err)
 	else if (state && strcmp(state, "57014") == 0)
 		hint = "; the statement timed out or was cancelled: raise statement_timeout for "
 		       "this role, or pass options='-c statement_timeout=0' in the conninfo";
+	else if (state && strcmp(state, "55P03") == 0)
+		hint = "; another session holds a lock on a table being read (a migration?): retry when it "
+		       "is released, or raise lock_timeout for this role (options='-c lock_timeout=10s' in "
+		       "the conninfo)";
 	else if (state && strcmp(state, "25006") == 0)
 		hint = "; the server refused a read-only operation";
 	err_set(err, PGC_EXIT_DB, "could not read %s from the database: %s%s%s%s", what, m.buf,
@@ -673,6 +677,19 @@ int live_load_path(Model *m, PGconn *conn, int crdb_path, Err *err)
 		 * CockroachDB, where SET LOCAL depends on the version. */
 		r = run(conn, "the catalog (setting a statement timeout)",
 		        "SET LOCAL statement_timeout = '120s'", err);
+		if (!r)
+			goto out;
+		PQclear(r);
+	}
+	if (!crdb) {
+		/* Reading a column default or an index expression locks its table
+		 * (pg_get_expr): behind a migration's ACCESS EXCLUSIVE lock the read
+		 * would wait, and queue every later query of the application behind
+		 * it. Unless the session set its own lock_timeout (role, database,
+		 * options=-c, or verify's --lock-timeout, even 0), wait at most 2s. */
+		r = run(conn, "the catalog (setting a lock timeout)",
+		        "SELECT pg_catalog.set_config('lock_timeout', '2s', true) FROM pg_catalog.pg_settings "
+		        "WHERE name = 'lock_timeout' AND setting = '0' AND source = 'default'", err);
 		if (!r)
 			goto out;
 		PQclear(r);

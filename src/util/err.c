@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static int quiet;
 
@@ -16,6 +17,15 @@ int err_set(Err *e, int code, const char *fmt, ...)
 	va_end(ap);
 	e->code = code;
 	return -1;
+}
+
+const char *err_errno(int e)
+{
+	static _Thread_local char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
 }
 
 static void vlog(const char *prefix, const char *fmt, va_list ap)

@@ -20,6 +20,12 @@ typedef struct Err {
 /* Sets e (may be NULL) and returns -1, so callers can "return err_set(...)". */
 int err_set(Err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * strerror(e) with a lower-case first letter ("no such file or directory"),
+ * like every other message; in a thread-local buffer.
+ */
+const char *err_errno(int e);
+
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

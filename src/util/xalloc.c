@@ -48,12 +48,14 @@ long xalloc_count(void)
 static int should_fail(void) { return 0; }
 #endif
 
-static void (*failure_hook)(void);
+static XallocHook failure_hook;
 static sigjmp_buf *recovery; /* set while xalloc_run() runs a command */
 
-void xalloc_on_failure(void (*hook)(void))
+XallocHook xalloc_on_failure(XallocHook hook)
 {
+	XallocHook old = failure_hook;
 	failure_hook = hook;
+	return old;
 }
 
 int xalloc_run(int (*fn)(int, char **), int argc, char **argv)
@@ -89,7 +91,8 @@ _Noreturn static void oom(void)
 	/* No recovery point: only a harness that calls the library directly
 	 * (unit tests, fuzz targets) gets here, never pgcascade, whose every
 	 * command runs under xalloc_run() (tests/integration/t0620 walks
-	 * every allocation of audit and verify, and t0621 greps for this). */
+	 * every allocation of audit, t0625 fails each command's first one and
+	 * greps for this). */
 	abort(); /* pgc-allow-exit: harness without a recovery point */
 }
 

@@ -37,8 +37,11 @@ _Noreturn void xalloc_fail(void);
 int xalloc_inject(void);
 
 /* hook (or NULL) runs before the out-of-memory unwinding: the embedded
- * cluster's teardown registers itself here. */
-void xalloc_on_failure(void (*hook)(void));
+ * cluster's teardown registers itself here, and fix's set of files (what
+ * it already wrote is removed). Returns the hook it replaces, for the
+ * caller to put back. The hook must not allocate through xmalloc. */
+typedef void (*XallocHook)(void);
+XallocHook xalloc_on_failure(XallocHook hook);
 
 /*
  * Runs fn(argc, argv) under the out-of-memory recovery point and returns

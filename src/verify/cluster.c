@@ -10,9 +10,12 @@
  * of pgcascade does not leave a server running.
  *
  * What a SIGKILL does leave is the directory. Each one therefore holds an
- * owner file ("pid N\nstart T\nkeep 0|1\n", T being the owner's start
+ * owner file ("pid N\nstarttime T\nkeep 0|1\n", T being the owner's start
  * time in clock ticks since boot, /proc/PID/stat field 22, so a reused
- * pid is not mistaken for the owner). cluster_start() first removes every
+ * pid is not mistaken for the owner). Older pgcascade wrote "start V" with
+ * V read from the wrong field (vsize, which changes while the owner runs):
+ * such a file's owner counts as alive while its pid exists, and an older
+ * pgcascade leaves the new files alone (it does not recognise them). cluster_start() first removes every
  * directory of ours under the same parent whose owner is dead, whose
  * postmaster is gone and which was not kept (--keep), and says so in one
  * line; cluster_cleanup() (verify --cleanup) does the same and reports.
@@ -341,8 +344,9 @@ static unsigned long long proc_start(pid_t pid)
 	char *p = strrchr(buf, ')');
 	if (!p)
 		return 0;
+	/* p: the space before field 3 (state); starttime is field 22 */
 	p++;
-	for (int field = 2; field < 22 && p; field++)
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
@@ -351,7 +355,7 @@ static int write_owner(const char *dir, bool keep)
 {
 	char path[320], text[128];
 	snprintf(path, sizeof(path), "%s/" OWNER_FILE, dir);
-	int len = snprintf(text, sizeof(text), "pid %d\nstart %llu\nkeep %d\n", (int)getpid(),
+	int len = snprintf(text, sizeof(text), "pid %d\nstarttime %llu\nkeep %d\n", (int)getpid(),
 	                   proc_start(getpid()), keep ? 1 : 0);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
@@ -406,12 +410,16 @@ static const char *stale_reason(const char *dir, bool old_unowned, char *buf, si
 	text[n > 0 ? n : 0] = '\0';
 	int pid = 0, keep = 0;
 	unsigned long long start = 0;
-	if (sscanf(text, "pid %d start %llu keep %d", &pid, &start, &keep) != 3 || pid <= 0)
-		return NULL; /* being written, or not ours: leave it */
-	if (keep)
+	bool old_format = false; /* "start V": V is not a start time */
+	if (sscanf(text, "pid %d starttime %llu keep %d", &pid, &start, &keep) != 3) {
+		if (sscanf(text, "pid %d start %llu keep %d", &pid, &start, &keep) != 3)
+			return NULL; /* being written, or not ours: leave it */
+		old_format = true;
+	}
+	if (pid <= 0 || keep)
 		return NULL;
 	unsigned long long now = proc_start((pid_t)pid);
-	if (now != 0 && now == start)
+	if (now != 0 && (now == start || old_format))
 		return NULL; /* the owner lives */
 	if (postmaster_alive(dir))
 		return NULL;
@@ -500,7 +508,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 		int e = errno;
 		c->dir[0] = '\0';
 		return err_set(err, PGC_EXIT_DB, "could not create a temporary directory under %s: %s",
-		               tmp, strerror(e));
+		               tmp, err_errno(e));
 	}
 	/* From here on the handlers clean up whatever exists. */
 	snprintf(g_dir, sizeof(g_dir), "%s", c->dir);
@@ -508,12 +516,12 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	arm_handlers();
 	xalloc_on_failure(teardown_on_failure);
 	if (write_owner(c->dir, false) < 0) {
-		err_set(err, PGC_EXIT_DB, "could not write the owner file in %s: %s", c->dir, strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not write the owner file in %s: %s", c->dir, err_errno(errno));
 		goto fail;
 	}
 	if (ra.drop && chown(c->dir, ra.uid, ra.gid) < 0) {
 		err_set(err, PGC_EXIT_DB, "could not give %s to the postgres user: %s", c->dir,
-		        strerror(errno));
+		        err_errno(errno));
 		goto fail;
 	}
 
@@ -529,7 +537,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 "--locale=C", "-N", NULL};
 	pid_t pid = spawn(&ra, iargv, c->dir, ilog, true);
 	if (pid < 0) {
-		err_set(err, PGC_EXIT_DB, "could not fork: %s", strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not fork: %s", err_errno(errno));
 		goto fail;
 	}
 	g_child = pid;
@@ -564,7 +572,7 @@ int cluster_start(Cluster *c, bool keep, Err *err)
 	                 NULL};
 	pid = spawn(&ra, pargv, c->dir, slog, !keep);
 	if (pid < 0) {
-		err_set(err, PGC_EXIT_DB, "could not fork: %s", strerror(errno));
+		err_set(err, PGC_EXIT_DB, "could not fork: %s", err_errno(errno));
 		goto fail;
 	}
 	g_postmaster = c->postmaster = pid;
@@ -606,7 +614,7 @@ void cluster_stop(Cluster *c)
 {
 	/* a cluster left running on purpose is never stale */
 	if (c->keep && c->dir[0] && write_owner(c->dir, true) < 0)
-		log_warning("could not mark %s as kept: %s", c->dir, strerror(errno));
+		log_warning("could not mark %s as kept: %s", c->dir, err_errno(errno));
 	g_keep = c->keep;
 	teardown();
 	if (!c->keep) {

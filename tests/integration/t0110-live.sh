@@ -7,7 +7,7 @@
 # nothing is left behind on the server.
 source "$(dirname "$0")/../lib/tap.sh"
 
-plan 67
+plan 77
 SECRET='S3cr3tPassw0rdXyz'
 DB=pgc_t0110
 conninfo=$(fresh_db "$DB") || { not_ok "create database"; exit 1; }
@@ -175,9 +175,43 @@ check_contains "statement timeout: says so" "statement timeout" "$TMP/err"
 check_contains "statement timeout: names the catalog read" "could not read " "$TMP/err"
 check "statement timeout: ends quickly (${took}s)" test "$took" -le 5
 
+# --- a table locked by another session (a migration's ALTER TABLE) ---------
+# Reading a column default locks its table (pg_get_expr): without a
+# lock_timeout the catalog read would wait behind the lock, and every later
+# query of the application behind it. audit --db and fix --db wait at most
+# 2s (lock_timeout) and end in exit 3; verify --db's seed transaction too.
+hold_table_lock() { # MODE TABLE SECONDS
+	psql -X -q -d "$DB" -c "BEGIN" -c "LOCK TABLE $2 IN $1 MODE" \
+		-c "SELECT pg_sleep($3)" -c "COMMIT" >/dev/null 2>&1 &
+	lock_pid=$!
+	for _ in $(seq 50); do
+		[ "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM pg_locks WHERE relation = '$2'::regclass AND granted
+			AND pid <> pg_backend_pid()")" = 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "locked table: lock taken" hold_table_lock 'ACCESS EXCLUSIVE' public.users 60
+for cmd in audit fix; do
+	start=$(date +%s)
+	pgc "$cmd" --db "$conninfo"
+	took=$(( $(date +%s) - start ))
+	check_eq "locked table, $cmd --db: exit 3" 3 "$RC"
+	check_contains "locked table, $cmd --db: says lock timeout" "canceling statement due to lock timeout" "$TMP/err"
+	check "locked table, $cmd --db: gives up after lock_timeout, 2s (${took}s)" test "$took" -le 6
+done
+release_lock
+# verify --db: the catalog reads pass, the seed's INSERT waits (SHARE blocks writes only)
+check "locked table, verify: lock taken" hold_table_lock SHARE '"Posts"' 60
+pgc verify --db "$conninfo" --lock-timeout 300ms
+release_lock
+check_eq "locked table, verify --db: exit 3" 3 "$RC"
+check_contains "locked table, verify --db: the seed's insert timed out" "cannot seed public.Posts: canceling statement due to lock timeout" "$TMP/err"
+
 # --- the server drops the connection mid-query -----------------------------
+# (the user's lock_timeout=0 is kept: the read waits until it is killed)
 check "mid-query: lock taken" hold_lock 30
-"$PGC" audit --format json --db "$conninfo" >"$TMP/out" 2>"$TMP/err" &
+"$PGC" audit --format json --db "$conninfo options='-c lock_timeout=0'" >"$TMP/out" 2>"$TMP/err" &
 pgc_pid=$!
 killed=0
 for _ in $(seq 100); do

@@ -11,7 +11,7 @@
 # the same findings (locations aside), which also checks the golden
 # classification against a real catalog.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 49
+plan 52
 
 G="$PGC_ROOT/tests/golden/audit"
 cd "$G" || { not_ok "golden directory"; exit 1; }
@@ -141,3 +141,34 @@ check "PostgreSQL: one row in decision_feedback" \
 	psql_db pgc_t0210 -c "INSERT INTO decision_feedback (decision_id) VALUES (1)"
 out=$(psql -X -q -d pgc_t0210 -c 'BEGIN' -c 'DELETE FROM users' -c 'ROLLBACK' 2>&1)
 check_contains "PostgreSQL: the always edge blocks" "decision_feedback_decision_id_fkey" <(echo "$out")
+
+# Beside the app-roots.txt golden: each root's summary line counts what
+# PostgreSQL's catalog holds for the applied history - the tables reached
+# through foreign keys that delete or block (not SET NULL/SET DEFAULT),
+# per depth, the foreign keys inside, the SET NULL/SET DEFAULT edges into
+# it, and the NO ACTION/RESTRICT ones that block.
+catalog_counts() { # ROOT: "N|depth 1: a, depth 2: b|M|K|B" from pg_constraint
+	psql -X -At -d pgc_t0210 -v root="$1" <<'SQL'
+WITH RECURSIVE fk AS (
+	SELECT conrelid AS child, confrelid AS parent, confdeltype AS act FROM pg_catalog.pg_constraint WHERE contype = 'f'),
+cl(rel, depth) AS (
+	SELECT :'root'::regclass::oid, 0
+	UNION
+	SELECT fk.child, cl.depth + 1 FROM fk JOIN cl ON fk.parent = cl.rel WHERE fk.act NOT IN ('n', 'd') AND cl.depth < 20),
+c AS (SELECT rel, min(depth) AS depth FROM cl GROUP BY rel)
+SELECT (SELECT count(*) FROM c WHERE depth > 0) || '|' ||
+	(SELECT string_agg('depth ' || depth || ': ' || n, ', ' ORDER BY depth)
+	 FROM (SELECT depth, count(*) AS n FROM c WHERE depth > 0 GROUP BY depth) d) || '|' ||
+	(SELECT count(*) FROM fk WHERE act NOT IN ('n', 'd') AND child IN (SELECT rel FROM c) AND parent IN (SELECT rel FROM c)) || '|' ||
+	(SELECT count(*) FROM fk WHERE act IN ('n', 'd') AND parent IN (SELECT rel FROM c)) || '|' ||
+	(SELECT count(*) FROM fk WHERE act IN ('a', 'r') AND child IN (SELECT rel FROM c) AND parent IN (SELECT rel FROM c))
+SQL
+}
+golden_counts() { # LINE-PREFIX: the same numbers, read from app-roots.txt
+	grep -F "$1" expect/app-roots.txt | sed -E 's/^root [^:]*: ([0-9]+) tables? in the deletion closure \(([^)]*)\), ([0-9]+) foreign keys? inside it( \(and ([0-9]+) [^)]*\))?, ([0-9]+) blocking the delete$/\1|\2|\3|\5|\6/; s/\|\|/|0|/'
+}
+check_eq "app-roots.txt: root users counts what PostgreSQL's catalog holds" "$(catalog_counts users)" "$(golden_counts 'root users (id):')"
+check_eq "app-roots.txt: root org.Teams counts what PostgreSQL's catalog holds" "$(catalog_counts 'org."Teams"')" "$(golden_counts 'root org.Teams (id):')"
+check_eq "app-roots.txt: its foreign keys in the schema are PostgreSQL's" \
+	"$(psql -X -At -d pgc_t0210 -c "SELECT count(*) FROM pg_catalog.pg_constraint WHERE contype = 'f'") foreign keys in the schema" \
+	"$(grep -o '^[0-9]* foreign keys in the schema' expect/app-roots.txt)"

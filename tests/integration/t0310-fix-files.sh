@@ -5,7 +5,7 @@
 # existing files, a bad --out, a failed write (no half file, no file at
 # all), byte-identical reruns, and the golden files of the example.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 81
+plan 86
 
 schema() { # dir file: users + a two-level chain without CASCADE
 	cat >"$1/$2" <<'SQL'
@@ -267,6 +267,27 @@ if [ -d "$EX" ]; then
 	done
 	(cd "$PGC_ROOT" && "$PGC" fix --depth 1 examples/skytwin/schema.sql examples/skytwin/migrations >"$TMP/d1.sql" 2>/dev/null)
 	check_files "example: golden --depth 1 (the seed's scope) on stdout" "$PGC_ROOT/tests/golden/fix/skytwin/depth1.sql" "$TMP/d1.sql"
+	# Beside the goldens: PostgreSQL runs them. verify translates the
+	# CockroachDB history for PostgreSQL, applies each golden as an --extra
+	# file, reads the resulting catalog and runs the real DELETE of a user.
+	GS="$PGC_ROOT/tests/golden/fix/skytwin"
+	altered() { grep -E '^ALTER TABLE .* DROP CONSTRAINT ' "$1" | sed -E 's/.* DROP CONSTRAINT ([^ ;]+);?$/\1/' | sort -u; }
+	ex_verify() { # ARGS: verify of the example; RC and $TMP/v.json
+		(cd "$PGC_ROOT" && "$PGC" verify --format json --retain usage_events "$@" \
+			examples/skytwin/schema.sql examples/skytwin/migrations >"$TMP/v.json" 2>"$TMP/v.err"); RC=$?; }
+	blockers() { jq -r '.blockers[].constraint' "$TMP/v.json" 2>/dev/null | sort -u; }
+	ex_verify; before=$(blockers)
+	check_eq "example golden, PostgreSQL: the up file re-creates exactly the foreign keys that block the delete without it (exit $RC)" \
+		"1 $(altered "$GS/060-cascade-cleanup.sql")" "$RC $before"
+	ex_verify --extra "$GS/060-cascade-cleanup.sql"
+	check_eq "example golden, PostgreSQL: with the up file the user's delete succeeds, no blocker left" "0 true " "$RC $(jq .ok "$TMP/v.json") $(blockers)"
+	ex_verify --extra "$GS/060-cascade-cleanup.sql" --extra "$GS/060-cascade-cleanup.down.sql"
+	check_eq "example golden, PostgreSQL: up then down, the same foreign keys block again" "1 $before" "$RC $(blockers)"
+	ex_verify --extra "$GS/depth1.sql"
+	check_eq "example golden --depth 1, PostgreSQL: the blockers left are the full fix's other foreign keys" \
+		"1 $(comm -23 <(altered "$GS/060-cascade-cleanup.sql") <(altered "$GS/depth1.sql"))" "$RC $(blockers)"
+	check_eq "example golden --depth 1: every foreign key it re-creates references users" "" \
+		"$(grep -E '^ALTER TABLE .* ADD CONSTRAINT ' "$GS/depth1.sql" | grep -v 'REFERENCES public.users (id)')"
 else
 	not_ok "example: examples/skytwin is missing"
 fi

@@ -10,7 +10,7 @@
 # Everything runs under a private TMPDIR: other runs on this machine are
 # never looked at, let alone removed.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 27
+plan 31
 ZOO="$FIXTURES/verify/type-zoo.sql"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
@@ -94,6 +94,29 @@ pgc verify --cleanup
 check "cleanup: a --keep cluster stays" test -d "$kept/data"
 bash -c "$stop" >/dev/null 2>&1
 check_eq "cleanup: nothing left at the end" "" "$(dirs)$(servers)"
+
+# the owner is its pid AND its start time: a live process that reuses a
+# dead owner's pid does not keep the directory; the owner itself does
+mkdir -p "$TMPDIR/pgcascade-verify.reused" "$TMPDIR/pgcascade-verify.owned"
+mystart=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+printf 'pid %d\nstarttime %s\nkeep 0\n' $$ $((mystart + 1)) >"$TMPDIR/pgcascade-verify.reused/owner"
+printf 'pid %d\nstarttime %s\nkeep 0\n' $$ "$mystart" >"$TMPDIR/pgcascade-verify.owned/owner"
+pgc verify --cleanup
+check_contains "cleanup: a live pid with another start time is a reused pid: removed" \
+	"$TMPDIR/pgcascade-verify.reused (owner pid $$ gone (pid reused))" "$TMP/out"
+check "cleanup: the directory of a live owner (pid and start time) stays" test -d "$TMPDIR/pgcascade-verify.owned"
+rm -rf "$TMPDIR/pgcascade-verify.owned"
+# an older pgcascade's owner file ("start", not a start time): its owner
+# counts as alive while its pid exists; a dead owner's directory goes
+true & deadpid=$!; wait "$deadpid"
+mkdir -p "$TMPDIR/pgcascade-verify.old-live" "$TMPDIR/pgcascade-verify.old-dead"
+printf 'pid %d\nstart 12345\nkeep 0\n' $$ >"$TMPDIR/pgcascade-verify.old-live/owner"
+printf 'pid %d\nstart 12345\nkeep 0\n' "$deadpid" >"$TMPDIR/pgcascade-verify.old-dead/owner"
+pgc verify --cleanup
+check "cleanup: an older owner file with a live pid stays" test -d "$TMPDIR/pgcascade-verify.old-live"
+check_contains "cleanup: an older owner file with a dead pid is removed" \
+	"$TMPDIR/pgcascade-verify.old-dead (owner pid $deadpid gone)" "$TMP/out"
+rm -rf "$TMPDIR/pgcascade-verify.old-live"
 
 # stop whatever a crashed run of this test could not (our own processes only)
 for p in $(servers); do kill -KILL "$p"; done

@@ -7,7 +7,7 @@
 # passes. Also: run from a subdirectory, modified files, working-tree
 # changes, and the errors (bad revision, not a repository).
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 39
+plan 40
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TMP"
 REPO="$TMP/repo"
@@ -131,13 +131,15 @@ git -C "$REPO" checkout -q -- db/migrations/059-user-devices.sql
 printf 'CREATE TABLE user_pins (id UUID PRIMARY KEY, user_id UUID REFERENCES users(id), INDEX (user_id));\n' \
 	>"$REPO/db/migrations/061-user-pins.sql"
 printf 'CREATE TABLE elsewhere (user_id UUID REFERENCES users(id));\n' >"$REPO/scratch.sql"
+printf 'DROP TABLE user_pins;\n' >"$REPO/db/migrations/061-user-pins.down.sql"
 lint_in "$REPO" --since HEAD --format gcc db/schema.sql db/migrations
 check_eq "untracked new migration: exit 1" 1 "$RC"
 check_contains "untracked new migration: flagged" "db/migrations/061-user-pins.sql:1:" "$TMP/out"
 check_contains "untracked new migration: lint says it checks it" \
 	"pgcascade: --since HEAD: also checking the untracked file db/migrations/061-user-pins.sql" "$TMP/err"
 check_eq "untracked: only the file under the given paths" "" "$(grep -v '^db/migrations/061-user-pins.sql:' "$TMP/out")"
-rm -f "$REPO/db/migrations/061-user-pins.sql" "$REPO/scratch.sql"
+check_eq "untracked down file (never run, not read): not named as checked" "" "$(grep 'down.sql' "$TMP/err")"
+rm -f "$REPO/db/migrations/061-user-pins.sql" "$REPO/db/migrations/061-user-pins.down.sql" "$REPO/scratch.sql"
 
 # 10. Errors: a bad revision, outside a repository, a revision that looks like an option.
 lint_in "$REPO" --since no-such-rev db/schema.sql db/migrations

@@ -19,9 +19,10 @@
 #      directory and no server left; verify --db leaves the live database's
 #      rows and sequences as they were.
 #   4. erase --db: every allocation fails once; all or nothing.
+#   5. fix --out: every allocation fails once; the whole set of files or none.
 source "$PGC_ROOT/tests/lib/tap.sh"
 NPOINT=9
-plan $((4 + 6 + 2 + 5 * NPOINT + 5 + 5))
+plan $((4 + 6 + 2 + 5 * NPOINT + 5 + 5 + 4))
 SRC="$PGC_ROOT/src"
 
 # --- 1. the source ---------------------------------------------------------------
@@ -229,3 +230,31 @@ echo "# erase: ${etotal:-0} allocations; $rolled failed inside the transaction (
 check_eq "erase --db, allocations 1..${etotal:-0} each fail: exit 4 and the message" "0 bad" "$bad bad"
 check_eq "erase --db: never a partial erasure" "0 partial" "$partial partial"
 check "erase --db: failures after the DELETE ran were rolled back ($rolled)" test "$rolled" -gt 0
+
+# --- 5. fix --out: every allocation fails once; the whole set or nothing -----------
+# The files of a set are written one by one; an allocation failure after
+# the first is in place must not leave an up file without its down (the
+# failure hook removes the files this run created, as a failed write does).
+# $TMP/m gives three files: up, validate and down.
+# (the same --out each time: the count depends on the lengths of the paths)
+PGCASCADE_COUNT_ALLOC=1 pgc fix --quiet --out "$TMP/fx" "$TMP/m"
+ftotal=$(sed -n 's/^pgcascade: allocations: //p' "$TMP/err")
+fset=$(ls -A "$TMP/fx" 2>/dev/null | sort | tr '\n' ' ')
+check "fix --out: the run without a failure writes three files ($fset; ${ftotal:-?} allocations)" \
+	test "$(wc -w <<<"$fset")" -eq 3 -a -n "$ftotal"
+bad=0 partial=0 removed=0
+for n in $(seq 1 "${ftotal:-0}"); do
+	rm -rf "$TMP/fx"
+	PGCASCADE_FAIL_ALLOC=$n pgc fix --quiet --out "$TMP/fx" "$TMP/m"
+	if [ "$RC" != 4 ] || [ "$(tail -1 "$TMP/err")" != "pgcascade: error: out of memory" ]; then
+		bad=$((bad + 1)); echo "# fix, allocation $n: exit $RC"; sed 's/^/#   /' "$TMP/err" | head -5
+	fi
+	have=$(ls -A "$TMP/fx" 2>/dev/null | sort | tr '\n' ' ')
+	if [ -n "$have" ] && [ "$have" != "$fset" ]; then
+		partial=$((partial + 1)); echo "# fix, allocation $n: left $have"
+	fi
+	grep -q "removed .* again" "$TMP/err" && removed=$((removed + 1))
+done
+check_eq "fix --out, allocations 1..${ftotal:-0} each fail: exit 4 and the message" "0 bad" "$bad bad"
+check_eq "fix --out: never a partial set of files" "0 partial" "$partial partial"
+check "fix --out: some failures came after a file was in place, and removed it ($removed)" test "$removed" -gt 0

@@ -7,13 +7,17 @@
 #    command's --help lists is offered by the bash completion (run for
 #    real: the script is sourced and _pgcascade called), and the zsh and
 #    fish scripts pass their shell's syntax check;
+#  - the build dependencies: every header the sources include comes from a
+#    package that debian/control and the action's install step name;
 #  - the Debian package: `dpkg-buildpackage -us -uc -b` on a copy of the
-#    tree, lintian clean (no error, no warning), dependencies declared,
-#    unpacked into a scratch root with dpkg -x; the installed binary prints
-#    its version and licence and audits examples/skytwin like the built
-#    one; the man page and the completions are where `dpkg -c` says.
+#    tree, lintian clean (no tag at any level, pedantic and experimental included), dependencies declared,
+#    the dlopen()ed libpq5/libssl3 declared, installed with dpkg -i into a
+#    scratch root (this machine's package database: dependencies checked)
+#    and removed with dpkg -r; the installed binary prints its version and
+#    licence, audits examples/skytwin like the built one and reads a live
+#    database (libpq loaded); the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 60
+plan 71
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 
@@ -64,6 +68,20 @@ mkdir -p "$TMP/cw/dir1" && touch "$TMP/cw/file1"
 check_eq "bash completion: fix --out completes directories only" "dir1" \
 	"$(cd "$TMP/cw" && complete_bash pgcascade fix --out '' | paste -sd' ')"
 
+# --- the build dependencies: every header the sources include belongs to a ----
+# package that debian/control's Build-Depends and the action's install step
+# (scripts/action.sh) name; build-essential's own (libc, kernel, gcc) aside.
+(cd "$SRC" && cc -std=c11 -D_GNU_SOURCE -Isrc -I/usr/include/postgresql -M $(find src -name '*.c')) 2>"$TMP/m.err" |
+	tr ' \\' '\n\n' | grep '^/' | sort -u | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | tr ',' '\n' | sed 's/^ *//' |
+	grep -vE '^(libc6-dev|linux-libc-dev|libgcc-[0-9]+-dev)$' | sort -u >"$TMP/hdr.pkgs"
+check "the sources' headers come from libpg-query-dev, libpq-dev, ... (cc -M, dpkg -S)" grep -qx libpq-dev "$TMP/hdr.pkgs"
+sed -n '/^Build-Depends:/,/^[A-Z]/p' "$SRC/debian/control" | grep -oE '[a-z0-9][a-z0-9.+-]+-dev' | sort -u >"$TMP/bdeps"
+check_eq "debian/control Build-Depends names every package whose headers the sources include" "" \
+	"$(comm -23 "$TMP/hdr.pkgs" "$TMP/bdeps" | paste -sd' ')"
+sed -nE 's/^[[:space:]]*local pkgs=\((.*)\)/\1/p' "$SRC/scripts/action.sh" | tr ' ' '\n' | sort -u >"$TMP/apkgs"
+check_eq "the action's install step (scripts/action.sh) installs every package whose headers the sources include" "" \
+	"$(comm -23 "$TMP/hdr.pkgs" "$TMP/apkgs" | paste -sd' ')"
+
 # --- the Debian package --------------------------------------------------------
 PKG="$TMP/pkg"
 mkdir -p "$PKG/src"
@@ -74,20 +92,35 @@ check_eq "dpkg-buildpackage -us -uc -b exits 0" 0 "$rc"
 [ "$rc" -eq 0 ] || tail -30 "$TMP/dpkg.log" | sed 's/^/#   /'
 DEB=$(ls "$PKG"/pgcascade_*_*.deb 2>/dev/null | head -1)
 check "the package file exists" test -n "$DEB"
-lintian --fail-on error,warning "$PKG"/pgcascade_*.changes >"$TMP/lintian.log" 2>&1
-check_eq "lintian: no error, no warning" 0 "$?"
+lintian -I -E --pedantic --fail-on error,warning,info,pedantic,experimental "$PKG"/pgcascade_*.changes >"$TMP/lintian.log" 2>&1
+check_eq "lintian (-I -E --pedantic): no tag at all" 0 "$?"
 grep -vE '^running with root privileges' "$TMP/lintian.log" | sed 's/^/#   /' | head -20
 dpkg-deb -f "$DEB" Depends >"$TMP/depends"
-for lib in libpq5 libjson-c5 libinih1 libpg-query; do
+for lib in libpq5 libssl3 libjson-c5 libinih1 libpg-query; do
 	check_contains "the package depends on $lib" "$lib" "$TMP/depends"
+done
+# libpq and libcrypto are not linked but dlopen()ed (src/util/lazylib.c):
+# shlibs cannot see them, so the packages that ship the sonames the binary
+# opens must be named in Depends by hand.
+for so in $(strings "$BIN" | grep -oE '^lib(pq|crypto)\.so\.[0-9]+$' | sort -u); do
+	pkg=$(dpkg -S "*/$so" 2>/dev/null | head -1 | cut -d: -f1)
+	check "the package depends on $pkg, which ships $so (dlopen'ed)" \
+		grep -qE "(^|, )$pkg( |,|\$)" "$TMP/depends"
 done
 dpkg-deb -f "$DEB" Recommends >"$TMP/recommends"
 check_contains "the package recommends postgresql (verify)" "postgresql" "$TMP/recommends"
 
 # What the package says it installs, and the files in a scratch root.
 dpkg -c "$DEB" | awk '{print $6}' | sed 's|^\./|/|' >"$TMP/contents"
+# Installed with dpkg -i into a scratch root whose package database is this
+# machine's: dpkg checks the declared dependencies against what is installed.
 ROOTFS="$TMP/root"
-dpkg -x "$DEB" "$ROOTFS"
+mkdir -p "$ROOTFS/var/lib/dpkg/info" "$ROOTFS/var/lib/dpkg/updates" "$ROOTFS/var/lib/dpkg/triggers"
+cp /var/lib/dpkg/status "$ROOTFS/var/lib/dpkg/status" && touch "$ROOTFS/var/lib/dpkg/available"
+DPKG=(dpkg --root="$ROOTFS" --force-not-root --force-script-chrootless --log=/dev/null)
+"${DPKG[@]}" -i "$DEB" >"$TMP/dpkg-i.log" 2>&1
+check_eq "dpkg -i (scratch root): installs, its dependencies satisfied" 0 "$?"
+grep -v 'files list file for package' "$TMP/dpkg-i.log" | grep -iE 'error|depend' | sed 's/^/#   /' | head
 for f in /usr/bin/pgcascade /usr/share/man/man1/pgcascade.1.gz /usr/share/bash-completion/completions/pgcascade \
 	/usr/share/zsh/vendor-completions/_pgcascade /usr/share/fish/vendor_completions.d/pgcascade.fish \
 	/usr/share/doc/pgcascade/copyright; do
@@ -116,3 +149,16 @@ check_eq "installed pgcascade audits examples/skytwin (exit 1: findings)" 1 "$?"
 (cd "$SRC" && "$BIN" audit examples/skytwin/schema.sql examples/skytwin/migrations) >"$TMP/built.out" 2>/dev/null
 check_files "installed and built binaries print the same audit" "$TMP/built.out" "$TMP/inst.out"
 check_contains "the audit found the example's closure" "root users (id): 26 tables in the deletion closure" "$TMP/inst.out"
+# the installed binary loads libpq (dlopen) and reads a live database
+conninfo=$(fresh_db pgc_t0800) && psql_db pgc_t0800 -c "CREATE TABLE users (id bigint PRIMARY KEY);
+	CREATE TABLE notes (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id))" >/dev/null
+"$ROOTFS/usr/bin/pgcascade" audit --db "$conninfo" >"$TMP/inst-db.out" 2>"$TMP/inst-db.err"
+check_eq "installed pgcascade audit --db (libpq loaded): exit 1, findings" 1 "$?"
+sed 's/^/#   /' "$TMP/inst-db.err" | head -5
+"$BIN" audit --db "$conninfo" >"$TMP/built-db.out" 2>/dev/null
+check_files "installed and built binaries read the same live database" "$TMP/built-db.out" "$TMP/inst-db.out"
+"${DPKG[@]}" -r pgcascade >"$TMP/dpkg-r.log" 2>&1
+check_eq "dpkg -r: removes the package" 0 "$?"
+left=""
+while read -r f; do [ -f "$ROOTFS$f" ] && left="$left $f"; done <"$TMP/contents"
+check_eq "dpkg -r: none of the package's files is left" "" "$left"

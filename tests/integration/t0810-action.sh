@@ -9,7 +9,7 @@
 # pre-commit hook's entry (.pre-commit-hooks.yaml) with that installed
 # binary on PATH.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 28
+plan 30
 ACTION="$PGC_ROOT/scripts/action.sh"
 PY=/usr/bin/python3
 
@@ -114,10 +114,12 @@ check_eq "action lint: a missing file fails the step (exit 2)" 2 "$RC"
 
 ERRORS=1 WARNINGS=2 INPUT_FAIL_ON=error run_action finish
 check_eq "action finish: fail-on error, 1 error: exit 1" 1 "$RC"
+check_eq "action finish: says why, prefixed like pgcascade's errors" "pgcascade: error: fail-on error: 1 error" "$(cat "$TMP/err")"
 ERRORS=0 WARNINGS=2 INPUT_FAIL_ON=error run_action finish
 check_eq "action finish: fail-on error, warnings only: exit 0" 0 "$RC"
 ERRORS=0 WARNINGS=2 INPUT_FAIL_ON=warning run_action finish
 check_eq "action finish: fail-on warning, warnings: exit 1" 1 "$RC"
+check_eq "action finish: fail-on warning: says why" "pgcascade: error: fail-on warning: 0 errors, 2 warnings" "$(cat "$TMP/err")"
 ERRORS=0 WARNINGS=0 INPUT_FAIL_ON=warning run_action finish
 check_eq "action finish: fail-on warning, clean: exit 0" 0 "$RC"
 ERRORS=3 WARNINGS=0 INPUT_FAIL_ON=never run_action finish

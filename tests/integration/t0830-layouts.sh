@@ -16,7 +16,8 @@
 # Prisma, Supabase CLI, Atlas and graphile-migrate are in neither
 # registry (apt-cache search, npm view): their catalog comes from psql.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 133
+source "$PGC_ROOT/tests/lib/schema.sh"
+plan $((133 + 12 * 7)) # 7 more per catalog: lint, verify --db, and 4 documents validated
 
 L="$FIXTURES/layouts"
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }
@@ -47,14 +48,23 @@ catalog() {
 	local ci="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$db"
 	pgc audit --format json --root "$root" --db "$ci"
 	check "$name: live audit runs (exit $RC)" test "$RC" -le 1
+	schema_keep audit "$TMP/out" "$name: audit --db"
 	fks "$TMP/out" "$TMP/live.fks"
 	grep -v -P '^sqitch\t' "$TMP/live.fks" >"$TMP/live.fks2"; mv "$TMP/live.fks2" "$TMP/live.fks"
 	(cd "$L" && "$PGC" audit --format json --root "$root" "${args[@]}" "$@" >"$TMP/out" 2>"$TMP/err"); RC=$?
 	check "$name: static audit runs (exit $RC)" test "$RC" -le 1
+	schema_keep audit "$TMP/out" "$name: audit"
 	fks "$TMP/out" "$TMP/static.fks"
 	check_files "$name: foreign keys of the static model equal the catalog's ($(wc -l <"$TMP/live.fks"))" \
 		"$TMP/live.fks" "$TMP/static.fks"
 	check_eq "$name: no parse-error" 0 "$(jq '[.findings[] | select(.rule == "parse-error")] | length' "$TMP/out")"
+	# the other commands' JSON on the same project, for the output contracts
+	(cd "$L" && "$PGC" lint --no-config --format json --root "$root" "${args[@]}" "$@" >"$TMP/out" 2>"$TMP/err"); RC=$?
+	check "$name: lint runs (exit $RC)" test "$RC" -le 1
+	schema_keep lint "$TMP/out" "$name: lint"
+	pgc verify --format json --root "$root" --db "$ci"
+	check "$name: verify --db runs (exit $RC)" test "$RC" -le 1
+	schema_keep verify "$TMP/out" "$name: verify --db"
 }
 
 # apply_listed NAME DB [sed-script]: psql -f each listed file, in order
@@ -297,3 +307,6 @@ printf 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE o (id int, user_i
 pgc audit --format json "$TMP/ctas.sql"
 check_eq "CREATE TABLE AS: target-list columns, parsed (s) and recovered (s16)" '["o.user_id","s.user_id","s16.user_id"]' \
 	"$(jq -c '[.findings[] | select(.rule == "user-column-no-fk") | .table + "." + (.message | capture("column [a-z0-9_]+\\.(?<c>[a-z_]+)").c)] | sort' "$TMP/out")"
+
+# every JSON document above, against doc/schema/ (output contracts)
+schema_validate

@@ -35,8 +35,8 @@ for l in lines:
 json.dump(cmds, open(sys.argv[2], "w"))
 PYEOF
 ncmd=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/cmds")
-# The plan: one check per example command the README shows, and 8 more.
-plan $((8 + ncmd))
+# The plan: one check per example command the README shows, and 17 more.
+plan $((17 + ncmd))
 check "the README shows at least 3 example commands (got $ncmd)" test "$ncmd" -ge 3
 for i in $(seq 0 $((ncmd - 1))); do
 	cmd=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["cmd"])' "$TMP/cmds" "$i")
@@ -101,3 +101,55 @@ check_eq "dot: solid edges = the summary's foreign keys inside the closure" "$in
 check_eq "dot: dashed edges = the summary's SET NULL/SET DEFAULT edges" "${setnull:-0}" "$dashed"
 pgc audit --format mermaid examples/skytwin/schema.sql examples/skytwin/migrations
 check_eq "mermaid draws as many edges as dot" "$edges" "$(grep -cE -- '-->|-\.->' "$TMP/out")"
+
+# --- README, --help and the man page agree with the code ------------------------
+BIN="$PGC"
+for c in audit fix verify lint erase config; do
+	"$BIN" "$c" --help 2>&1 | sed -nE 's/^  (--[a-z][a-z-]*).*/\1/p' | sort -u >"$TMP/help.$c"
+done
+# the options table: every option it lists is in the --help of every command it says
+sed -n '/^Options shared by /,/^A misspelt/p' "$PGC_ROOT/README.md" >"$TMP/shared.md"
+sed -nE 's/^\| `(--[a-z-]+).*/\1/p' "$TMP/shared.md" | sort -u >"$TMP/shared"
+cmds=$(head -1 "$TMP/shared.md" | grep -oE 'audit|fix|verify|lint|erase|config' | paste -sd' ')
+bad=""
+for c in ${cmds:-audit fix verify lint erase config}; do
+	for o in $(comm -23 "$TMP/shared" "$TMP/help.$c"); do bad="$bad $c:$o"; done
+done
+check_eq "README: the shared options ($(wc -l <"$TMP/shared")) are in the --help of ${cmds:-every command}" "" "$bad"
+# the synopsis: each line's options are in that command's --help
+bad=""
+while read -r _ c rest; do
+	for o in $(grep -oE -- '--[a-z][a-z-]*' <<<"$rest" | sort -u); do grep -qx -- "$o" "$TMP/help.$c" || bad="$bad $c:$o"; done
+done < <(sed -n '/^## Usage/,/^## /p' "$PGC_ROOT/README.md" | grep -E '^pgcascade (audit|fix|verify|lint|erase|config) ')
+check_eq "README: every option of the synopsis is in its command's --help" "" "$bad"
+# the man page names every option of every command's --help
+MANWIDTH=200 man -l "$PGC_ROOT/man/pgcascade.1" 2>/dev/null | col -b >"$TMP/man.txt"
+grep -oE -- '--[a-z][a-z-]*[a-z]' "$TMP/man.txt" | sort -u >"$TMP/man.opts"
+check_eq "man page: names every option of every command's --help" "" \
+	"$(cat "$TMP"/help.* | sort -u | comm -23 - "$TMP/man.opts" | paste -sd' ')"
+# exit codes: src/exitcodes.h, pgcascade --help, the man page and the README list the same
+codes=$(sed -nE 's/^\s*PGC_EXIT_[A-Z]+ = ([0-9]+),.*/\1/p' "$PGC_ROOT/src/exitcodes.h" | sort -n | paste -sd' ')
+check_eq "exit codes: --help lists those of src/exitcodes.h" "$codes" \
+	"$("$BIN" --help | sed -n '/^Exit codes:/,$p' | grep -oE '(^|[ ,:]) ?[0-9] ' | tr -dc '0-9\n ' | tr -s ' \n' '\n\n' | grep . | sort -n | paste -sd' ')"
+check_eq "exit codes: the man page's EXIT STATUS lists those of src/exitcodes.h" "$codes" \
+	"$(sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$TMP/man.txt" | sed -nE 's/^ {7}([0-9]) .*/\1/p' | sort -n | paste -sd' ')"
+check_eq "exit codes: the README's table lists those of src/exitcodes.h" "$codes" \
+	"$(sed -n '/^### Exit codes/,/^## /p' "$PGC_ROOT/README.md" | sed -nE 's/^\| ([0-9]) \|.*/\1/p' | sort -n | paste -sd' ')"
+# the README's policy file is one: pgcascade config reads it, every key with its line
+sed -n '/^```ini$/,/^```$/p' "$PGC_ROOT/README.md" | sed '1d;$d' >"$TMP/readme.ini"
+(cd "$TMP" && "$BIN" config --config readme.ini) >"$TMP/cfg.out" 2>&1
+check_eq "README's .pgcascade.ini example: pgcascade config accepts it" 0 "$?"
+sed 's/^/#   /' "$TMP/cfg.out" | grep -i error
+n=0 missing=""
+while IFS= read -r l; do
+	n=$((n + 1))
+	case "$l" in "" | \;* | \[*) continue ;; esac
+	k=$(sed -E 's/^\s*([^ =]+).*/\1/' <<<"$l")
+	grep -qE "^$k = .*# readme\.ini:$n\$" "$TMP/cfg.out" || missing="$missing $k:$n"
+done <"$TMP/readme.ini"
+check_eq "README's .pgcascade.ini example: config shows each key from its line" "" "$missing"
+# the repository is self-contained: its documents point at no file outside it
+# and at no issue number a reader cannot look up (bench/ keeps its own log)
+check_eq "README, doc/, man page, examples: no '../shared' path, no 'issue N'" "" \
+	"$(cd "$PGC_ROOT" && grep -rnE '\.\./shared/|/work/shared|\b[Ii]ssue [0-9]+' README.md doc man examples fuzz/README.md \
+		tests/README.md 2>/dev/null | head -5)"

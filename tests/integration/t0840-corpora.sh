@@ -12,7 +12,10 @@
 #   - the deletion closure of the corpus's root, tables and BFS depth
 #     (truth_closure.tsv).
 source "$(dirname "$0")/../lib/tap.sh"
-plan 65 # 7 per corpus, + 2 for the FKs supabase-auth creates in DO blocks
+source "$PGC_ROOT/tests/lib/schema.sh"
+# 10 per corpus (3 of them: lint runs, audit's and lint's JSON valid against
+# doc/schema/), + 2 for the FKs supabase-auth creates in DO blocks
+plan 92
 
 C="$PGC_ROOT/tests/corpora"
 command -v jq >/dev/null || { not_ok "jq is installed"; exit 1; }
@@ -60,6 +63,10 @@ corpus() { # name layout-word root extra-args...
 	pgc audit --format json --root "$root" "$@" "${pre[@]}" "$dir/src"
 	check "$name: audit ran (exit $RC)" test "$RC" -le 1
 	cp "$TMP/out" "$TMP/a.json"
+	schema_keep audit "$TMP/a.json" "$name: audit"
+	pgc lint --no-config --format json --root "$root" "$@" "${pre[@]}" "$dir/src"
+	check "$name: lint ran (exit $RC)" test "$RC" -le 1
+	schema_keep lint "$TMP/out" "$name: lint"
 	jq -r '.foreign_keys[] | [.schema, .table, .name, (.columns | join(",")),
 	        (.ref_schema + "." + .ref_table), (.ref_columns | join(",")), .on_delete, .on_update,
 	        (if .deferrable then "t" else "f" end), (if .validated then "t" else "f" end)] | @tsv' \
@@ -102,3 +109,6 @@ corpus miningpool-observer diesel public.block
 corpus casualos prisma '"User"'            # Prisma on CockroachDB
 corpus zync plain public.tenants --layout plain   # pg_dump schema
 corpus gracepoint-hub plain public.users --layout plain   # pg_dump schema (pop)
+
+# audit's and lint's JSON of every corpus, against doc/schema/ (output contracts)
+schema_validate

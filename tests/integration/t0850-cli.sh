@@ -6,7 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 121
+plan 160
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -21,6 +21,16 @@ for t in veryfi:verify confg:config lnit:lint erace:erase fxi:fix; do
 	check_eq "misspelt command ${t%%:*}: suggests ${t#*:}" \
 		"pgcascade: error: unknown command '${t%%:*}' (did you mean '${t#*:}'?)" "$(cat "$TMP/err")"
 done
+# the global options too: misspelt, or written without their dashes
+for t in --verison:--version --verison=secret:--version --hlep:--help; do
+	arg=${t%%:*}
+	pgc "$arg"
+	check_eq "misspelt global option $arg: exit 2, suggests ${t#*:} (its name only)" \
+		"2 pgcascade: error: unknown option '${arg%%=*}' (did you mean '${t#*:}'?)" "$RC $(cat "$TMP/err")"
+done
+pgc version
+check_eq "'version' without its dashes: suggests --version" \
+	"pgcascade: error: unknown command 'version' (did you mean '--version'?)" "$(cat "$TMP/err")"
 pgc frobnicate
 check_eq "unknown command far from any: no suggestion, one line" \
 	"pgcascade: error: unknown command 'frobnicate' (see pgcascade --help)" "$(cat "$TMP/err")"
@@ -92,6 +102,11 @@ while IFS= read -r line; do
 	if [ "$RC" -ge 2 ]; then
 		check "prefix: pgcascade $line: the error says 'pgcascade: error:'" grep -q '^pgcascade: error: ' "$TMP/err"
 	fi
+	# strerror's text is lower-cased like the rest ("no such file or directory");
+	# libpq's own message ("connection to server ... failed: ...") is quoted as is
+	check_eq "prefix: pgcascade $line: no capitalised system error text" "" \
+		"$(grep -v 'connection to server' "$TMP/err" |
+			grep -E ': (No such file|Permission denied|Not a directory|Is a directory|File exists)')"
 done <<'CASES'
 audit
 audit no-such-dir
@@ -113,8 +128,20 @@ completion tcsh
 audit --config /nonexistent.ini examples/skytwin/schema.sql
 config --format yaml
 config --config /nonexistent.ini
+audit --config / examples/skytwin/schema.sql
+fix --out examples/skytwin/schema.sql/x examples/skytwin/schema.sql examples/skytwin/migrations
+erase --check-receipt /nonexistent.json
+erase --check-receipt /
 CASES
 check "prefix: at least 15 cases ran" test "$i" -ge 15
+# git's own message (outside a repository) is quoted in pgcascade's error
+mkdir -p "$TMP/nogit" && cp "$PGC_ROOT/examples/skytwin/schema.sql" "$TMP/nogit/"
+(cd "$TMP/nogit" && GIT_CEILING_DIRECTORIES="$TMP" "$PGC" lint --since HEAD schema.sql) >"$TMP/out" 2>"$TMP/err"
+check_eq "lint --since outside a git repository: exit 2" 2 "$?"
+check_eq "lint --since outside a git repository: every stderr line starts 'pgcascade: '" "" \
+	"$(grep -v '^pgcascade: ' "$TMP/err")"
+check_contains "lint --since outside a git repository: git's reason, in pgcascade's error" \
+	'pgcascade: error: "git rev-parse --show-toplevel" failed: fatal: not a git repository' "$TMP/err"
 
 # --- --version ------------------------------------------------------------------
 pgc --help

@@ -164,7 +164,7 @@ pgc config --config "$TMP/other.ini" --no-config
 check_eq "config --config FILE --no-config: none" "# no policy file (--no-config)" "$(head -1 "$TMP/out")"
 pgc config --config /nonexistent/p.ini
 check_eq "config --config with a missing file: exit 2, names it" \
-	"2 pgcascade: error: /nonexistent/p.ini: cannot read the policy file: No such file or directory" \
+	"2 pgcascade: error: /nonexistent/p.ini: cannot read the policy file: no such file or directory" \
 	"$RC $(cat "$TMP/err")"
 
 # --- not above the repository root ------------------------------------------------

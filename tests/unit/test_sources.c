@@ -354,7 +354,7 @@ static void test_error_unreadable(void **state)
 		SourceList sl = {0};
 		Err err = {0};
 		int rc = sources_collect(A, &q, 1, &sl, &err);
-		_exit(rc == -1 && err.code == PGC_EXIT_USAGE && strstr(err.msg, "secret.sql: cannot open: Permission denied") ? 0 : 1);
+		_exit(rc == -1 && err.code == PGC_EXIT_USAGE && strstr(err.msg, "secret.sql: cannot open: permission denied") ? 0 : 1);
 	}
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
