@@ -66,9 +66,27 @@ int main(int argc, char **argv)
 			best = pgc_commands[i].name;
 		}
 	}
-	if (argv[1][0] == '-') /* an option before the command: its name only, never a value */
+	/* the global options, misspelt ("--verison") or without dashes ("version") */
+	static const char *const globals[] = {"--version", "--help"};
+	char name[64];
+	snprintf(name, sizeof(name), "%s%.*s", argv[1][0] == '-' ? "" : "--", (int)strcspn(argv[1], "="), argv[1]);
+	const char *gbest = NULL;
+	int gd = argv[1][0] == '-' ? 3 : 1;
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		int d = edit_distance(name, globals[i]);
+		if (d < gd) {
+			gd = d;
+			gbest = globals[i];
+		}
+	}
+	if (argv[1][0] == '-' && gbest) /* its name only, never a value */
+		fprintf(stderr, "pgcascade: error: unknown option '%.*s' (did you mean '%s'?)\n",
+		        (int)strcspn(argv[1], "="), argv[1], gbest);
+	else if (argv[1][0] == '-') /* an option before the command */
 		fprintf(stderr, "pgcascade: error: unknown option '%.*s' (the command comes first: pgcascade "
 		                "<command> [options]; see pgcascade --help)\n", (int)strcspn(argv[1], "="), argv[1]);
+	else if (gbest && !best)
+		fprintf(stderr, "pgcascade: error: unknown command '%s' (did you mean '%s'?)\n", argv[1], gbest);
 	else if (best)
 		fprintf(stderr, "pgcascade: error: unknown command '%s' (did you mean '%s'?)\n", argv[1], best);
 	else

@@ -24,7 +24,9 @@ const OptSpec pgc_options[] = {
 	 "output format (see the formats below)"},
 	{O_COLOR, "color", "WHEN", false, M, NULL, VAL_WORDS, "auto always never",
 	 "auto, always or never (default: auto)"},
-	{O_LAYOUT, "layout", "NAME", false, KEYS, "layout", VAL_NONE, NULL,
+	{O_LAYOUT, "layout", "NAME", false, KEYS, "layout", VAL_WORDS,
+	 "auto plain golang-migrate goose dbmate flyway liquibase sqitch diesel sqlx refinery pop prisma supabase "
+	 "atlas graphile-migrate",
 	 "how to read directories: auto (default), plain,\n"
 	 "golang-migrate, goose, dbmate, flyway, liquibase,\n"
 	 "sqitch, diesel, sqlx, refinery, pop, prisma,\n"

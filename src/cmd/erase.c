@@ -246,16 +246,10 @@ int cmd_erase(int argc, char **argv)
 	}
 	if (erase_execute(&plan, conn, &run, &err) < 0)
 		goto fail;
-	if (one_txn) {
-		if (!run.verified) {
-			erase_exec(conn, "ROLLBACK", &err);
-			in_txn = false;
-		} else if (erase_exec(conn, "COMMIT", &err) < 0) {
-			goto fail;
-		}
-		in_txn = false;
-	}
+	in_txn = true; /* the last transaction, verified, waits for its commit */
 	if (!run.verified) {
+		erase_exec(conn, "ROLLBACK", &err);
+		in_txn = false;
 		for (size_t i = 0; i < run.verify_failures.n; i++)
 			log_detail("%s", run.verify_failures.items[i]);
 		log_error("verification failed: rows still reference the key; %s",
@@ -264,6 +258,12 @@ int cmd_erase(int argc, char **argv)
 		ret = PGC_EXIT_FINDINGS;
 		goto out;
 	}
+	/* Everything the end needs is made before the commit (the summary,
+	 * the receipt in its temporary file): after it nothing allocates, so
+	 * nothing can fail but renaming the receipt into place, and exit 0
+	 * means exactly that the erasure committed (doc/erase.md, "Exit
+	 * codes"). A failure before the commit rolls the last transaction
+	 * back. */
 	long del = 0, anon = 0;
 	for (size_t i = 0; i < plan.nodes.n; i++) {
 		const EraseNode *n = plan.nodes.items[i];
@@ -272,16 +272,35 @@ int cmd_erase(int argc, char **argv)
 		else if (!n->retain)
 			del += n->done;
 	}
-	if (!o.quiet)
-		fprintf(stderr, "pgcascade: erased %s (%s): %ld %s deleted, %ld anonymized, in %ld %s; verification passed\n",
-		        erase_table_name(&plan, plan.root->t), run.mode, del, words_noun(del, "row", "rows"), anon,
-		        run.transactions, words_noun(run.transactions, "transaction", "transactions"));
+	const char *summary =
+		arena_printf(a, "pgcascade: erased %s (%s): %ld %s deleted, %ld anonymized, in %ld %s; verification passed\n",
+		             erase_table_name(&plan, plan.root->t), run.mode, del, words_noun(del, "row", "rows"), anon,
+		             run.transactions, words_noun(run.transactions, "transaction", "transactions"));
+	const char *staged = NULL;
 	if (receipt) {
 		ReceiptInfo ri = {PGC_VERSION, PQdb(conn), PQparameterStatus(conn, "server_version"), salt, include_key, &run};
-		if (erase_write_receipt(&plan, &ri, receipt, &err) < 0) {
-			ret = die_with(&err);
+		if (erase_receipt_stage(&plan, &ri, receipt, &staged, &err) < 0) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			in_txn = false;
+			log_error("%s; %s", err.msg,
+			          one_txn ? "the erasure was rolled back, nothing was changed"
+			                  : "the root row was not deleted (the batches already committed stay): run again");
+			ret = err.code;
 			goto out;
 		}
+	}
+	if (erase_exec(conn, "COMMIT", &err) < 0) {
+		erase_receipt_discard(staged);
+		goto fail;
+	}
+	in_txn = false;
+	/* committed: from here on, no allocation */
+	if (!o.quiet)
+		fputs(summary, stderr);
+	if (staged && erase_receipt_publish(staged, receipt, &err) < 0) {
+		log_error("the erasure is committed and verified, but %s", err.msg);
+		ret = err.code;
+		goto out;
 	}
 	ret = PGC_EXIT_OK;
 	goto out;

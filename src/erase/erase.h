@@ -11,9 +11,10 @@
  *           ("pgc_rN"), built only along those edges, and the same walk over
  *           CASCADE edges alone ("pgc_cN", what a plain DELETE reaches), from
  *           which the blockers are counted.
- * count.c   runs the counting query (dry run: READ ONLY, REPEATABLE READ).
- * execute.c one transaction (every edge cascades, or --order-deletes), or
- *           batches of at most N rows, children before parents.
+ * run.c     the counting query (dry run: READ ONLY, REPEATABLE READ), and
+ *           execution: one transaction (every edge cascades, or
+ *           --order-deletes), or batches of at most N rows, children
+ *           before parents; the verification.
  * receipt.c the JSON receipt and its check.
  * emit.c    the erasure as a parameterised SQL script ($1.. are the key).
  * output.c  the plan as text or JSON.
@@ -68,7 +69,7 @@ struct EraseNode {
 	const char **id_cols;    /* primary key, or NULL: ctid (PostgreSQL) / rowid (CockroachDB) */
 	int nid;
 	PGC_VEC(const char *) sel; /* columns the reach set carries */
-	/* counts (count.c) */
+	/* counts (run.c) */
 	long rows;               /* rows reached (deleted, anonymised or retained) */
 	long cascade_rows;       /* rows a plain DELETE removes (pgc_cN) */
 	long other_removed, other_nulled;
@@ -172,7 +173,10 @@ int erase_exec(PGconn *conn, const char *sql, Err *err);
 /* Checks that the root row exists (err: findings, "no row ..."). */
 int erase_find_root(ErasePlan *p, PGconn *conn, Err *err);
 /* Executes the erasure (the plan must be counted, in the open
- * transaction for the one-transaction modes). */
+ * transaction for the one-transaction modes). On success the last
+ * transaction (the only one, or the batches' root-row transaction) is
+ * left open with the verification done (run->verified): the caller
+ * commits it, or rolls it back when the verification failed. */
 int erase_execute(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err);
 int erase_verify(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err);
 
@@ -187,7 +191,14 @@ typedef struct ReceiptInfo {
 	bool include_key;
 	const EraseRun *run;
 } ReceiptInfo;
-int erase_write_receipt(const ErasePlan *p, const ReceiptInfo *ri, const char *path, Err *err);
+/* Writes the receipt to a temporary file beside path, flushed to disk
+ * (*tmp: its name, in the plan's arena); call it before the erasure
+ * commits. erase_receipt_publish() renames it over path after the commit
+ * (no allocation); erase_receipt_discard() removes it when the erasure
+ * did not commit. */
+int erase_receipt_stage(const ErasePlan *p, const ReceiptInfo *ri, const char *path, const char **tmp, Err *err);
+int erase_receipt_publish(const char *tmp, const char *path, Err *err);
+void erase_receipt_discard(const char *tmp);
 /* Validates a receipt: 0 valid, -1 with err (findings: invalid; usage: unreadable). */
 int erase_check_receipt(const char *path, Err *err);
 /* SHA-256 of data as 64 hex digits into out[65]. */

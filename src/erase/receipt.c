@@ -8,9 +8,11 @@
  * writes for it). The key never appears unless asked for: "key_sha256"
  * is SHA-256(salt || key text), the key text being the value of a
  * one-column key, or "col=value,col=value" in key order.
- * The file is written to a temporary file in the same folder, flushed
- * with fsync, then renamed over the target: a reader sees the old file
- * or the whole new one. SHA-256 comes from OpenSSL's libcrypto.
+ * The file is written to a temporary file in the same folder and flushed
+ * with fsync before the erasure commits, then renamed over the target
+ * after it: a reader sees the old file or the whole new one, and the
+ * receipt is in place only when the erasure committed. SHA-256 comes
+ * from OpenSSL's libcrypto.
  */
 #include "erase/erase.h"
 #include "exitcodes.h"
@@ -57,19 +59,20 @@ static const char *key_text(const ErasePlan *p)
 	return s;
 }
 
-static int write_atomic(const char *path, const char *text, Err *err)
+/*
+ * The receipt goes to its file in two steps, so that nothing which can
+ * fail is left after the erasure's commit: erase_receipt_stage() writes
+ * the whole text to a temporary file beside the target and flushes it
+ * (before the commit: a failure there rolls the erasure back), and
+ * erase_receipt_publish() renames it over the target (after the commit;
+ * it allocates nothing).
+ */
+static int stage_text(const ErasePlan *p, const char *path, const char *text, const char **tmp_out, Err *err)
 {
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + 16);
-	if (!tmp)
-		return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
-	snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", path);
+	char *tmp = arena_printf(p->a, "%s.tmp.XXXXXX", path);
 	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, err_errno(errno));
-		free(tmp);
-		return -1;
-	}
+	if (fd < 0)
+		return err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, err_errno(errno));
 	size_t n = strlen(text), off = 0;
 	int rc = 0;
 	while (off < n) {
@@ -86,17 +89,30 @@ static int write_atomic(const char *path, const char *text, Err *err)
 		rc = -1;
 	if (close(fd) < 0)
 		rc = -1;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -1;
 	if (rc < 0) {
-		err_set(err, PGC_EXIT_INTERNAL, "%s: cannot write the receipt: %s", path, err_errno(errno));
+		err_set(err, PGC_EXIT_USAGE, "%s: cannot write the receipt: %s", path, err_errno(errno));
 		unlink(tmp);
+		return -1;
 	}
-	free(tmp);
-	return rc;
+	*tmp_out = tmp;
+	return 0;
 }
 
-int erase_write_receipt(const ErasePlan *p, const ReceiptInfo *ri, const char *path, Err *err)
+int erase_receipt_publish(const char *tmp, const char *path, Err *err)
+{
+	if (rename(tmp, path) == 0)
+		return 0;
+	return err_set(err, PGC_EXIT_USAGE, "%s: cannot rename the receipt into place: %s; it is complete in %s",
+	               path, err_errno(errno), tmp);
+}
+
+void erase_receipt_discard(const char *tmp)
+{
+	if (tmp)
+		unlink(tmp);
+}
+
+int erase_receipt_stage(const ErasePlan *p, const ReceiptInfo *ri, const char *path, const char **tmp, Err *err)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "receipt_version", json_object_new_int(1));
@@ -173,7 +189,7 @@ int erase_write_receipt(const ErasePlan *p, const ReceiptInfo *ri, const char *p
 	StrBuf out = STRBUF_INIT;
 	sb_adds(&out, text);
 	sb_addch(&out, '\n');
-	int rc = write_atomic(path, out.buf, err);
+	int rc = stage_text(p, path, out.buf, tmp, err);
 	sb_release(&out);
 	json_object_put(o);
 	return rc;

@@ -8,9 +8,10 @@
  * erase_statements(), then the verification query; the caller commits
  * only when the verification found nothing.
  *
- * Batches (--batch-rows N): the identities of one table's erased rows are
- * read (children before parents), then deleted N at a time, each batch its
- * own short transaction. The state lives in the database only: a run that
+ * Batches (--batch-rows N): children before parents, each batch one
+ * DELETE choosing at most N rows of a table's set itself, in its own short
+ * transaction; the root row last, in a transaction left open with the
+ * verification done. The state lives in the database only: a run that
  * dies is resumed by running it again, because a parent row is deleted
  * only after every row of its children's sets is gone, so what is left
  * is always reachable from the root row, which goes last.
@@ -670,11 +671,7 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		PQclear(PQexec(conn, "ROLLBACK"));
 		return -1;
 	}
-	if (!run->verified) {
-		PQclear(PQexec(conn, "ROLLBACK"));
-		return 0;
-	}
-	return erase_exec(conn, "COMMIT", err);
+	return 0; /* the caller commits (or rolls back a failed verification) */
 }
 
 /*

@@ -17,7 +17,7 @@
 #    licence, audits examples/skytwin like the built one and reads a live
 #    database (libpq loaded); the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 71
+plan 73
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 
@@ -64,6 +64,23 @@ for cmd in audit fix verify lint erase config; do
 done
 check_eq "bash completion: --dialect values" "auto cockroach postgres" \
 	"$(complete_bash pgcascade audit --dialect '' | paste -sd' ')"
+# --layout: the layouts the reader knows (its error message lists them)
+"$BIN" audit --layout nosuch x >/dev/null 2>"$TMP/lay.err"
+check_eq "bash completion: --layout values are the layouts pgcascade reads" \
+	"$(sed -nE 's/.*expected one of (.*)$/\1/p' "$TMP/lay.err" | tr -d ',' | tr ' ' '\n' | sort | paste -sd' ')" \
+	"$(complete_bash pgcascade audit --layout '' | paste -sd' ')"
+# zsh and fish: each command's options are those of its --help too
+bad=""
+for cmd in audit fix verify lint erase config; do
+	"$BIN" "$cmd" --help 2>&1 | sed -nE 's/^  (--[a-z][a-z-]*).*/\1/p' | sort -u >"$TMP/h"
+	sed -nE "s/^complete -c pgcascade -n '__fish_seen_subcommand_from $cmd' -l ([a-z-]+).*/--\1/p" "$TMP/c.fish" |
+		sort -u >"$TMP/f"
+	awk -v c="	$cmd)" '$0 == c { on = 1; next } on && /;;/ { on = 0 } on' "$TMP/c.zsh" |
+		sed -nE "s/^[[:space:]]*'\*?(--[a-z][a-z-]*).*/\1/p" | sort -u >"$TMP/z"
+	cmp -s "$TMP/h" "$TMP/f" || bad="$bad fish:$cmd"
+	cmp -s "$TMP/h" "$TMP/z" || bad="$bad zsh:$cmd"
+done
+check_eq "zsh and fish completions offer exactly the options of each command's --help" "" "$bad"
 mkdir -p "$TMP/cw/dir1" && touch "$TMP/cw/file1"
 check_eq "bash completion: fix --out completes directories only" "dir1" \
 	"$(cd "$TMP/cw" && complete_bash pgcascade fix --out '' | paste -sd' ')"

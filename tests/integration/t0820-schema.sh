@@ -17,8 +17,8 @@ SCHEMAS="$PGC_ROOT/doc/schema"
 PY=/usr/bin/python3
 # The plan: 4 documents per fixture (audit static and --db, lint, verify
 # --db), 13 of static projects, one per lint case that exits 0 or 1, and
-# 8 checks of the schemas themselves (and
-# the count of documents).
+# 11 more: every schema rejects a broken document (7), each of audit,
+# lint and verify validated real documents (3), at least 100 documents.
 np=0
 for f in "$FIXTURES"/pg/*.sql "$FIXTURES"/verify/*.sql; do
 	case "$f" in *-fix.sql) ;; *) np=$((np + 4)) ;; esac
@@ -26,7 +26,7 @@ done
 for c in "$PGC_ROOT"/tests/golden/lint/cases/*/; do
 	[ -f "$c/args" ] && [ "$(cat "$c/expected.rc" 2>/dev/null)" != 2 ] && np=$((np + 1))
 done
-plan $((np + 13 + 9))
+plan $((np + 13 + 11))
 # keep SCHEMA LABEL RC: keeps $TMP/out for validation when the exit code is 0 or 1
 keep() {
 	if [ "$3" -le 1 ]; then
@@ -106,7 +106,7 @@ for fn in os.listdir(sdir):
 def validator(name):
     s = json.load(open(os.path.join(sdir, name + ".schema.json")))
     return jsonschema.Draft7Validator(s, resolver=jsonschema.RefResolver.from_schema(s, store=store))
-vals = {k: validator(k) for k in ("audit", "lint", "verify", "finding")}
+vals = {k: validator(k) for k in ("audit", "lint", "verify", "finding", "config")}
 seen = {}
 for line in open(lst):
     schema = line.split(" ", 1)[0]
@@ -117,6 +117,8 @@ bad = [
     ("audit", {"version": 1, "dialect": "postgres", "roots": [{"schema": "public", "table": "users", "columns": ["id"]}], "foreign_keys": [], "closure": [], "findings": [{"rule": "x", "severity": "fatal", "schema": None, "table": None, "constraint": None, "depth": 0, "message": "m"}], "summary": {"errors": 0, "warnings": 0, "infos": 0}}),
     ("lint", {"version": 1, "findings": [], "summary": {"errors": 0}}),
     ("verify", {"ok": "yes", "tables": [], "unseeded": [], "error": None, "roots": [], "blockers": [], "mode": "embedded"}),
+    ("config", {"file": None, "found": "somewhere", "settings": [{"section": "", "key": "root", "value": "users", "source": "default"}]}),
+    ("config", {"file": None, "found": "none found", "settings": [{"section": "", "key": "root", "value": "users", "source": "a guess"}]}),
     ("finding", {"rule": "fk-blocks-delete", "severity": "error", "schema": "public", "table": "t", "constraint": "c", "depth": 1, "message": "m", "blocks": "sometimes"}),
 ]
 for schema, doc in bad:

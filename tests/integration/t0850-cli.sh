@@ -6,7 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 156
+plan 160
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -21,6 +21,16 @@ for t in veryfi:verify confg:config lnit:lint erace:erase fxi:fix; do
 	check_eq "misspelt command ${t%%:*}: suggests ${t#*:}" \
 		"pgcascade: error: unknown command '${t%%:*}' (did you mean '${t#*:}'?)" "$(cat "$TMP/err")"
 done
+# the global options too: misspelt, or written without their dashes
+for t in --verison:--version --verison=secret:--version --hlep:--help; do
+	arg=${t%%:*}
+	pgc "$arg"
+	check_eq "misspelt global option $arg: exit 2, suggests ${t#*:} (its name only)" \
+		"2 pgcascade: error: unknown option '${arg%%=*}' (did you mean '${t#*:}'?)" "$RC $(cat "$TMP/err")"
+done
+pgc version
+check_eq "'version' without its dashes: suggests --version" \
+	"pgcascade: error: unknown command 'version' (did you mean '--version'?)" "$(cat "$TMP/err")"
 pgc frobnicate
 check_eq "unknown command far from any: no suggestion, one line" \
 	"pgcascade: error: unknown command 'frobnicate' (see pgcascade --help)" "$(cat "$TMP/err")"

@@ -10,7 +10,8 @@
 # The schema has users <- posts <- comments, all ON DELETE NO ACTION: the
 # closure of users holds two blocking foreign keys, that of posts one.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 89
+source "$PGC_ROOT/tests/lib/schema.sh"
+plan 94
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 
@@ -224,4 +225,31 @@ check "man page: pgcascade config in COMMANDS" bash -c "sed -n '/^.SH COMMANDS/,
 check "README: pgcascade config" grep -q 'pgcascade config' "$PGC_ROOT/README.md"
 "$PGC" completion bash >"$TMP/c.bash"
 check "bash completion offers config" grep -q 'config)' "$TMP/c.bash"
+
+# config --format json against doc/schema/config.schema.json: every way the
+# file is chosen, every section, lists with a flag added
+mkdir -p "$TMP/cj/sub" && git -C "$TMP/cj" init -q . || not_ok "git init"
+cat >"$TMP/cj/.pgcascade.ini" <<'INI'
+root = posts
+owner_column = author_id
+tolerate = 42P07
+ignore = legacy/
+[rules]
+fk-unindexed = off
+[on_delete]
+teams = set null
+[erase]
+retain = audit_log
+INI
+(cd "$TMP/cj/sub" && "$PGC" config --format json --tolerate 0A000 --retain b --dialect postgres) >"$TMP/out" 2>"$TMP/err"
+schema_keep config "$TMP/out" "config --format json (found upwards, every section, flags)"
+(cd "$TMP/cj" && "$PGC" config --format json --config .pgcascade.ini) >"$TMP/out" 2>"$TMP/err"
+schema_keep config "$TMP/out" "config --format json --config FILE"
+(cd "$TMP/cj" && "$PGC" config --format json --no-config) >"$TMP/out" 2>"$TMP/err"
+schema_keep config "$TMP/out" "config --format json --no-config"
+rm "$TMP/cj/.pgcascade.ini"
+(cd "$TMP/cj" && "$PGC" config --format json) >"$TMP/out" 2>"$TMP/err"
+schema_keep config "$TMP/out" "config --format json (none found)"
+schema_validate
+check_contains "README links the config schema" "doc/schema/config.schema.json" "$PGC_ROOT/README.md"
 check_eq "no leftover verify cluster" "" "$(ls -A "$TMPDIR")"
