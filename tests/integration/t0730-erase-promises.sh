@@ -15,11 +15,13 @@
 #   - --receipt-include-key writes the raw key, the salt comes from
 #     --receipt-salt; a receipt with a changed member fails --check-receipt;
 #   - --emit-sql on an unfixed schema: the script deletes children first and
-#     succeeds where a plain DELETE fails, leaving erase's state;
+#     succeeds where a plain DELETE fails, leaving erase's state; the same
+#     script from the migration files as from the live database;
 #   - --order-deletes covers a table added after the script was written,
-#     with no change anywhere (the order is read from the live catalog).
+#     with no change anywhere (the order is read from the live catalog);
+#     the receipt's schema fingerprint changes with it.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 37
+plan 39
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -160,6 +162,11 @@ psql_db t0730_unfixed -f "$UNFIXED"
 psql -X -q -d postgres -c "CREATE DATABASE t0730_script TEMPLATE t0730_unfixed"
 pgc erase --db "$DB2" --emit-sql "$TMP/erase.sql" --no-config
 check_eq "--emit-sql (unfixed): exit 0" 0 "$RC"
+mkdir -p "$TMP/migrations"
+grep -v '^INSERT' "$UNFIXED" >"$TMP/migrations/001_init.sql"
+pgc erase --emit-sql "$TMP/static.sql" --no-config "$TMP/migrations"
+check_eq "--emit-sql from the migration files: exit 0, the same script as from the live database" "0" \
+	"$RC$(cmp -s "$TMP/erase.sql" "$TMP/static.sql" || echo ' (differs)')"
 # PostgreSQL 15's psql binds no $1: each statement PREPAREd, EXECUTEd with the key
 python3 - "$TMP/erase.sql" >"$TMP/run.sql" <<'PY'
 import sys
@@ -177,7 +184,7 @@ else
 	not_ok "--emit-sql (unfixed): the script runs where a plain DELETE fails (children first)"
 	sed 's/^/#   /' "$TMP/psql.err" | head -5
 fi
-pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config
+pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config --receipt "$TMP/u1.json" --receipt-salt s
 check_eq "--order-deletes (unfixed): exit 0" 0 "$RC"
 check_eq "the script leaves the state --order-deletes leaves" "$(state t0730_unfixed)" "$(state t0730_script)"
 # a table added afterwards, blocking (NO ACTION) under A's note: covered at run time
@@ -189,7 +196,9 @@ if psql -X -q -d t0730_unfixed -c "BEGIN; DELETE FROM users WHERE id = 1; ROLLBA
 else
 	ok "new table: a plain DELETE fails on note_tags"
 fi
-pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config
+pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config --receipt "$TMP/u2.json" --receipt-salt s
+check "the receipt's schema fingerprint changed with the new table" \
+	test "$(jq -r .schema_fingerprint "$TMP/u1.json")" != "$(jq -r .schema_fingerprint "$TMP/u2.json")" -a -n "$(jq -r .schema_fingerprint "$TMP/u1.json")"
 check_eq "new table, --order-deletes: exit 0, A's note and its tags gone, B's kept" "0 3|21 20,21" \
 	"$RC $(q t0730_unfixed "SELECT (SELECT string_agg(id || '|' || note_id, ',') FROM note_tags) || ' ' || (SELECT string_agg(id::text, ',' ORDER BY id) FROM notes)")"
 
