@@ -13,7 +13,8 @@
 #     default pattern does not find is deleted by it, and only with it;
 #   - a policy naming a missing table: exit 2 with the file and the line;
 #   - --receipt-include-key writes the raw key, the salt comes from
-#     --receipt-salt; a receipt with a changed member fails --check-receipt;
+#     --receipt-salt; a receipt with a changed member fails --check-receipt,
+#     and so does one the schema rejects whose hash was recomputed;
 #   - --emit-sql on an unfixed schema: the script deletes children first and
 #     succeeds where a plain DELETE fails, leaving erase's state; the same
 #     script from the migration files as from the live database;
@@ -21,7 +22,7 @@
 #     with no change anywhere (the order is read from the live catalog);
 #     the receipt's schema fingerprint changes with it.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 39
+plan 41
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -150,6 +151,28 @@ check_eq "batches, verification fails: exit 1, the root row kept, the batches' d
 	"$RC $(q t0730 "SELECT (SELECT count(*) FROM users WHERE id = 1) || ' ' || (SELECT count(*) FROM posts WHERE user_id = 1) || ' ' || (SELECT count(*) FROM legacy_events WHERE owner = 1)")"
 check_contains "batches, verification failed: says the batches stay" "the batches already committed stay" "$TMP/err"
 psql_db t0730 -c "DROP TRIGGER relog ON users"
+# a receipt the schema rejects, its hash recomputed: --check-receipt rejects
+# it too (the hash alone proves no structure)
+RSCHEMA="$PGC_ROOT/doc/schema/erase-receipt.schema.json"
+seal() { # JQ-FILTER OUT: the receipt changed by the filter, its sha256 recomputed
+	jq "del(.sha256) | $1" "$TMP/r.json" | python3 -c '
+import hashlib, json, sys
+r = json.load(sys.stdin)
+r["sha256"] = hashlib.sha256(json.dumps(r, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+json.dump(r, open(sys.argv[1], "w"))' "$2"
+}
+schema_ok() { python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$RSCHEMA" "$1" 2>/dev/null && echo valid || echo invalid; }
+seal '.' "$TMP/s0.json"
+seal 'del(.mode)' "$TMP/s1.json"
+seal 'del(.tables[1].deleted)' "$TMP/s2.json"
+seal '.set_null = [{"constraint": "x"}]' "$TMP/s3.json"
+seal '.key_sha256 = "not a hash"' "$TMP/s4.json"
+got=""
+for f in s0 s1 s2 s3 s4; do pgc erase --check-receipt "$TMP/$f.json"; got="$got $f:$RC:$(schema_ok "$TMP/$f.json")"; done
+check_eq "--check-receipt agrees with the schema on resealed receipts (exit, schema)" \
+	" s0:0:valid s1:1:invalid s2:1:invalid s3:1:invalid s4:1:invalid" "$got"
+pgc erase --check-receipt "$TMP/s2.json"
+check_contains "--check-receipt: names the member of the table entry" 'member "tables[1].deleted" is missing' "$TMP/err"
 printf '[erase]\nretain = posts\n\nanonymize = nosuch.email=NULL\n' >"$TMP/missing.ini"
 pgc erase --db "$DB" --key 2 --dry-run --config "$TMP/missing.ini"
 check_eq "policy naming a missing table: exit 2" 2 "$RC"
