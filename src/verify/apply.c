@@ -7,6 +7,7 @@
  */
 #include "verify/apply.h"
 #include "exitcodes.h"
+#include "frontend/classify.h"
 #include "frontend/psql.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
@@ -14,6 +15,7 @@
 
 #include <json-c/json.h>
 #include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -159,33 +161,19 @@ static bool conn_gone(PGconn *conn, const PGresult *r)
 	       strncmp(st, "57P", 3) == 0;
 }
 
-/* Offset of the first token at or after i in t[.., end): blanks and comments skipped. */
-static int skip_blank(const char *t, int i, int end)
+/* The first token (comments are not tokens) at or after offset from and
+ * before end, or NULL: statements are read with libpg_query's scanner. */
+static const Tok *first_tok(const TokVec *tv, int from, int end)
 {
-	while (i < end) {
-		if (isspace((unsigned char)t[i])) {
-			i++;
-		} else if (t[i] == '-' && i + 1 < end && t[i + 1] == '-') {
-			while (i < end && t[i] != '\n')
-				i++;
-		} else if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-			int depth = 0;
-			do {
-				if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-					depth++;
-					i += 2;
-				} else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
-					depth--;
-					i += 2;
-				} else {
-					i++;
-				}
-			} while (i < end && depth > 0);
-		} else {
-			break;
-		}
+	size_t lo = 0, hi = tv->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (tv->items[mid].start < from)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return i;
+	return lo < tv->n && tv->items[lo].start < end ? &tv->items[lo] : NULL;
 }
 
 /* Would --tolerate get past this error? Not for syntax, permission or data errors. */
@@ -195,8 +183,10 @@ static bool hint_tolerate(const char *st)
 	              strncmp(st, "2B", 2) == 0);
 }
 
-/* Error for a statement that failed at byte offset base (+ position in it). */
-static int apply_error(PGconn *conn, const Source *src, const PGresult *r, int base,
+/* Error for a statement that failed at byte offset base (+ position in
+ * it); first is the offset of its first token, the place when PostgreSQL
+ * gives no position. */
+static int apply_error(PGconn *conn, const Source *src, const PGresult *r, int base, int first,
                        const char *stmt, size_t stmt_len, Err *err)
 {
 	if (conn_gone(conn, r)) {
@@ -211,7 +201,7 @@ static int apply_error(PGconn *conn, const Source *src, const PGresult *r, int b
 	if (pos)
 		off += char_to_byte(stmt, stmt_len, atoi(pos) - 1);
 	else /* the place is the statement itself, not the comments before it */
-		off = skip_blank(src->text, off, (int)src->len);
+		off = first;
 	SrcLoc l = srcloc_at(src->path, src->text, src->len, off);
 	char msg[1024];
 	snprintf(msg, sizeof(msg), "%s", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
@@ -237,19 +227,39 @@ static int exec_quiet(PGconn *conn, const char *sql)
 	return st == PGRES_COMMAND_OK ? 0 : -1;
 }
 
-/* Does the statement at t[i..end) start with a transaction-control keyword? */
-static bool txn_control(const char *t, int i, int end)
+/* Is tok (a statement's first token) a transaction-control keyword? */
+static bool txn_control(const Tok *tok)
 {
-	static const char *const kw[] = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT",
-	                                 "SAVEPOINT", "RELEASE", "PREPARE"};
-	i = skip_blank(t, i, end);
-	int n = 0;
-	while (i + n < end && (isalpha((unsigned char)t[i + n]) || t[i + n] == '_'))
-		n++;
-	for (size_t k = 0; k < sizeof(kw) / sizeof(*kw); k++)
-		if ((int)strlen(kw[k]) == n && strncasecmp(t + i, kw[k], (size_t)n) == 0)
-			return true;
-	return false;
+	switch (tok ? tok->token : 0) {
+	case PG_QUERY__TOKEN__BEGIN_P:
+	case PG_QUERY__TOKEN__START:
+	case PG_QUERY__TOKEN__COMMIT:
+	case PG_QUERY__TOKEN__END_P:
+	case PG_QUERY__TOKEN__ROLLBACK:
+	case PG_QUERY__TOKEN__ABORT_P:
+	case PG_QUERY__TOKEN__SAVEPOINT:
+	case PG_QUERY__TOKEN__RELEASE:
+	case PG_QUERY__TOKEN__PREPARE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is tok (a statement's first token) the start of a data statement? */
+static bool data_statement(const Tok *tok)
+{
+	switch (tok ? tok->token : 0) {
+	case PG_QUERY__TOKEN__SELECT:
+	case PG_QUERY__TOKEN__INSERT:
+	case PG_QUERY__TOKEN__UPDATE:
+	case PG_QUERY__TOKEN__DELETE_P:
+	case PG_QUERY__TOKEN__WITH:
+	case PG_QUERY__TOKEN__VALUES:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* The extension whose absence this error shows (CockroachDB has it built in), or NULL. */
@@ -369,16 +379,17 @@ static PGresult *crdb_repair(PGconn *conn, const Source *src, int place, const c
  * that the replay ignored, or whose SQLSTATE is tolerated, is skipped.
  */
 static int apply_split(PGconn *conn, const Source *src, const char *text, int base,
-                       const PgQuerySplitResult *sr, ApplyOptions *o, Err *err)
+                       const PgQuerySplitResult *sr, const TokVec *tv, ApplyOptions *o, Err *err)
 {
 	int len_text = (int)strlen(text);
 	for (int i = 0; i < sr->n_stmts; i++) {
 		int at = sr->stmts[i]->stmt_location, len = sr->stmts[i]->stmt_len;
 		if (len == 0)
 			len = len_text - at;
-		int first = skip_blank(text, at, at + len);
-		if (first >= at + len)
-			continue;
+		const Tok *tok = first_tok(tv, at, at + len);
+		if (!tok)
+			continue; /* only blanks and comments */
+		int first = tok->start;
 		char *stmt = strndup(text + at, (size_t)len);
 		if (!stmt)
 			return err_set(err, PGC_EXIT_INTERNAL, "out of memory");
@@ -423,14 +434,17 @@ static int apply_split(PGconn *conn, const Source *src, const char *text, int ba
 		}
 		const char *sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		ApplyWarning *w = NULL;
-		bool skip = false;
+		bool skip = false, crdb_fn = false;
 		if (!conn_gone(conn, r)) {
 			if (replay_kind(sqlstate))
 				w = replay_match(o, src, base + first, base + at + len);
-			skip = w || tolerated(o, sqlstate);
+			/* a CockroachDB function or operator PostgreSQL lacks, in a
+			 * data statement: skipped as the translation skips UPSERT */
+			crdb_fn = !w && o->crdb && sqlstate && strcmp(sqlstate, "42883") == 0 && data_statement(tok);
+			skip = w || crdb_fn || tolerated(o, sqlstate);
 		}
 		if (!skip) {
-			apply_error(conn, src, r, base + at, stmt, (size_t)len, err);
+			apply_error(conn, src, r, base + at, base + first, stmt, (size_t)len, err);
 			PQclear(r);
 			free(stmt);
 			return -1;
@@ -442,6 +456,16 @@ static int apply_split(PGconn *conn, const Source *src, const char *text, int ba
 		if (w) {
 			log_warning("%s", w->text);
 			w->used = true;
+		} else if (crdb_fn) {
+			const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+			int off = pos ? base + at + char_to_byte(stmt, (size_t)len, atoi(pos) - 1) : base + first;
+			SrcLoc l = srcloc_at(src->path, src->text, src->len, off);
+			char msg[1024];
+			const char *pm = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+			snprintf(msg, sizeof(msg), "%s", pm ? pm : PQresultErrorMessage(r));
+			trim(msg);
+			log_warning("%s:%d:%d: CockroachDB-only data statement (%s in PostgreSQL) skipped: PostgreSQL cannot "
+			            "run it, and it does not change the schema", l.file, l.line, l.col, msg);
 		} else {
 			SrcLoc l = srcloc_at(src->path, src->text, src->len, base + first);
 			char msg[1024];
@@ -472,10 +496,19 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 		err_set(err, PGC_EXIT_USAGE, "%s:%d:%d: %s", l.file, l.line, l.col, sr.error->message);
 		goto out;
 	}
+	TokVec tv = {0};
+	int scan_off = 0;
+	if (classify_scan(text, 0, &tv, &scan_off, err) < 0) {
+		char m[sizeof(err->msg)];
+		snprintf(m, sizeof(m), "%s", err->msg);
+		SrcLoc l = srcloc_at(src->path, src->text, src->len, base + scan_off);
+		err_set(err, PGC_EXIT_USAGE, "%s:%d:%d: %s", l.file, l.line, l.col, m);
+		goto out;
+	}
 	bool whole = !o->per_statement;
 	for (int i = 0; whole && i < sr.n_stmts; i++) {
 		int at = sr.stmts[i]->stmt_location, l = sr.stmts[i]->stmt_len;
-		whole = !txn_control(text, at, l ? at + l : (int)len);
+		whole = !txn_control(first_tok(&tv, at, l ? at + l : (int)len));
 	}
 	if (whole) {
 		r = PQexec(conn, text);
@@ -484,20 +517,23 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 			ret = 0;
 			goto out;
 		}
+		const Tok *t0 = first_tok(&tv, 0, (int)len);
+		int first = base + (t0 ? t0->start : 0);
 		if (conn_gone(conn, r)) {
-			ret = apply_error(conn, src, r, base, text, len, err);
+			ret = apply_error(conn, src, r, base, first, text, len, err);
 			goto out;
 		}
 		const char *sqlstate = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		bool has_pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) != NULL;
 		bool txblock = sqlstate && strcmp(sqlstate, "25001") == 0;
 		bool maybe_skip = tolerated(o, sqlstate) || (replay_kind(sqlstate) && replay_has_file(o, src->path)) ||
-		                  (o->crdb && sqlstate && (strcmp(sqlstate, "42704") == 0 || strcmp(sqlstate, "2BP01") == 0));
+		                  (o->crdb && sqlstate && (strcmp(sqlstate, "42704") == 0 || strcmp(sqlstate, "2BP01") == 0 ||
+		                             strcmp(sqlstate, "42883") == 0));
 		/* Only a lone statement is certain to fail alone too; otherwise the
 		 * statement by statement run finds the place, and may well pass
 		 * (ALTER TYPE ... ADD VALUE then its use, CONCURRENTLY, ...) */
 		if (has_pos && !txblock && !maybe_skip && sr.n_stmts <= 1) {
-			ret = apply_error(conn, src, r, base, text, len, err);
+			ret = apply_error(conn, src, r, base, first, text, len, err);
 			goto out;
 		}
 		PQclear(r);
@@ -509,14 +545,15 @@ static int apply_text(PGconn *conn, const Source *src, const char *text, int bas
 	 * statement (PGCASCADE_VERIFY_APPLY=statement: each statement alone) */
 	if (o->per_statement != 1 && PQtransactionStatus(conn) == PQTRANS_IDLE) {
 		exec_quiet(conn, "BEGIN");
-		ret = apply_split(conn, src, text, base, &sr, o, err);
+		ret = apply_split(conn, src, text, base, &sr, &tv, o, err);
 		if (PQtransactionStatus(conn) != PQTRANS_IDLE)
 			exec_quiet(conn, ret == 0 ? "COMMIT" : "ROLLBACK");
 	} else {
-		ret = apply_split(conn, src, text, base, &sr, o, err);
+		ret = apply_split(conn, src, text, base, &sr, &tv, o, err);
 	}
 out:
 	PQclear(r);
+	free(tv.items);
 	pg_query_free_split_result(sr);
 	return ret;
 }
@@ -533,7 +570,7 @@ static int apply_copy(PGconn *conn, const Source *src, const char *t, const Psql
 		if (PQresultStatus(r) == PGRES_COMMAND_OK)
 			ret = 0; /* not a COPY FROM STDIN after all */
 		else
-			apply_error(conn, src, r, (int)cb->stmt, stmt, strlen(stmt), err);
+			apply_error(conn, src, r, (int)cb->stmt, (int)cb->stmt, stmt, strlen(stmt), err);
 		goto out;
 	}
 	PQclear(r);

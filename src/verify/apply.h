@@ -22,7 +22,11 @@
  * on a scalar column (btree_gin) creates that extension in the throwaway
  * cluster; DROP INDEX of the index behind a UNIQUE constraint (2BP01)
  * drops the constraint with CASCADE, as CockroachDB's DROP INDEX ...
- * CASCADE does. Both are logged with the statement's place.
+ * CASCADE does; a data statement (SELECT, INSERT, UPDATE, DELETE, WITH,
+ * VALUES) calling a function or operator PostgreSQL lacks (42883: a
+ * CockroachDB built-in) is skipped with a warning. All are logged with
+ * the statement's place. Statements are read with libpg_query's scanner
+ * (frontend/classify.h), never by hand.
  * Stretches holding transaction control (BEGIN, COMMIT, ...) skip the
  * one-query attempt: a COMMIT inside it would make the rerun repeat what
  * was committed. Any other failure stops the apply: PGC_EXIT_USAGE with

@@ -155,10 +155,42 @@ static const char *flip(const char *op)
 	return op;
 }
 
+/*
+ * An enum column compares by its labels' sort order, not as text: keep
+ * the labels for which `label op v` holds (v not a label: no effect,
+ * PostgreSQL would refuse the constant).
+ */
+static void enum_compare(Arena *a, Hints *h, const char *op, const char *v)
+{
+	int li = -1;
+	for (int i = 0; i < h->nlabels && li < 0; i++)
+		if (strcmp(h->labels[i], v) == 0)
+			li = i;
+	if (li < 0)
+		return;
+	if (!h->label_ok) {
+		h->label_ok = arena_alloc(a, (size_t)h->nlabels * sizeof(*h->label_ok));
+		for (int i = 0; i < h->nlabels; i++)
+			h->label_ok[i] = true;
+	}
+	bool eq = strcmp(op, "=") == 0, ne = strcmp(op, "<>") == 0 || strcmp(op, "!=") == 0;
+	bool lt = op[0] == '<' && !ne, gt = op[0] == '>', orequal = op[1] == '=';
+	if (!eq && !ne && !lt && !gt)
+		return;
+	for (int i = 0; i < h->nlabels; i++) {
+		bool ok = eq ? i == li : ne ? i != li : lt ? (i < li || (orequal && i == li)) : (i > li || (orequal && i == li));
+		h->label_ok[i] = h->label_ok[i] && ok;
+	}
+}
+
 static void compare(Walk *w, int c, const char *op, const char *v)
 {
 	Hints *h = &w->h[c];
-	if (strcmp(op, "=") == 0) {
+	if (h->labels) {
+		enum_compare(w->a, h, op, v);
+		if (strcmp(op, "=") == 0)
+			sd_add_hint(w->a, h, v);
+	} else if (strcmp(op, "=") == 0) {
 		sd_add_hint(w->a, h, v);
 	} else if (is_number(v)) {
 		bound(h, op, v);
@@ -390,6 +422,10 @@ static void walk_arm(Walk *w, const PgQuery__Node *n, int depth)
 {
 	int nc = w->value_col >= 0 ? w->value_col + 1 : w->t->ncols;
 	Hints *arm = arena_alloc(w->a, (size_t)(nc + 1) * sizeof(*arm));
+	for (int c = 0; c < nc; c++) {
+		arm[c].labels = w->h[c].labels;
+		arm[c].nlabels = w->h[c].nlabels;
+	}
 	Walk sub = {w->a, w->t, w->value_col, arm};
 	walk(&sub, n, depth + 1);
 	for (int c = 0; c < nc; c++) {
@@ -399,6 +435,16 @@ static void walk_arm(Walk *w, const PgQuery__Node *n, int depth)
 		if (arm[c].eq_col && !w->h[c].eq_col)
 			w->h[c].eq_col = arm[c].eq_col;
 	}
+}
+
+/* col LIKE 'p%' (also as PostgreSQL prints it: col ~~ 'p%'). */
+static void like(Walk *w, int c, const char *pattern)
+{
+	const char *s = like_value(w->a, pattern);
+	sd_add_hint(w->a, &w->h[c], s);
+	size_t l = strlen(pattern);
+	if (l && pattern[l - 1] == '%' && (l < 2 || pattern[l - 2] != '\\'))
+		VEC_PUSH(w->a, w->h[c].open_end, s); /* 'p%': a longer string matches too */
 }
 
 static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
@@ -431,10 +477,16 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 			return;
 		}
 		if (c >= 0 && v) {
-			if (strcmp(op, "~") == 0 || strcmp(op, "~*") == 0) {
+			if (strcmp(op, "~~") == 0 || strcmp(op, "~~*") == 0) {
+				like(w, c, v); /* LIKE / ILIKE as pg_get_constraintdef() prints them */
+			} else if (strcmp(op, "~") == 0 || strcmp(op, "~*") == 0) {
 				const char *s = regex_value(w->a, v);
-				if (s)
+				if (s) {
 					sd_add_hint(w->a, &w->h[c], s);
+					size_t l = strlen(v);
+					if (!(l && v[l - 1] == '$' && (l < 2 || v[l - 2] != '\\')))
+						VEC_PUSH(w->a, w->h[c].open_end, s); /* no '$': a longer string matches too */
+				}
 			} else {
 				compare(w, c, op, v);
 			}
@@ -478,13 +530,27 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 	}
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM: {
-		int c = column_of(w, e->lexpr);
+		int c = column_of(w, e->lexpr), lc = c < 0 ? length_of(w, e->lexpr) : -1;
 		const PgQuery__Node *r = e->rexpr;
-		if (c < 0 || !r || r->node_case != PG_QUERY__NODE__NODE_LIST || !r->list || r->list->n_items != 2)
+		if ((c < 0 && lc < 0) || !r || r->node_case != PG_QUERY__NODE__NODE_LIST || !r->list ||
+		    r->list->n_items != 2)
 			return;
 		const char *lo = const_text(w->a, r->list->items[0]), *hi = const_text(w->a, r->list->items[1]);
 		if (!lo || !hi)
 			return;
+		if (lc >= 0) { /* length(col) BETWEEN a AND b */
+			if (is_number(lo) && is_number(hi)) {
+				double a = atof(lo), b = atof(hi);
+				length_bound(&w->h[lc], ">=", a < b ? a : b);
+				length_bound(&w->h[lc], "<=", a < b ? b : a);
+			}
+			return;
+		}
+		if (w->h[c].labels) {
+			enum_compare(w->a, &w->h[c], ">=", lo);
+			enum_compare(w->a, &w->h[c], "<=", hi);
+			return;
+		}
 		if (is_number(lo) && is_number(hi)) {
 			double a = atof(lo), b = atof(hi);
 			if (a > b && e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM) {
@@ -506,7 +572,7 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 		int c = column_of(w, e->lexpr);
 		const char *v = const_text(w->a, e->rexpr);
 		if (c >= 0 && v)
-			sd_add_hint(w->a, &w->h[c], like_value(w->a, v));
+			like(w, c, v);
 		return;
 	}
 	default:
@@ -709,15 +775,30 @@ void sd_finish_lengths(Arena *a, Hints *h)
 		lo = h->len_hi < 0 ? 0 : h->len_hi;
 	if (lo > 512)
 		return;
-	/* keep the candidates that already fit; put fresh strings first */
+	/* the candidates that already fit go first (they satisfy what made
+	 * them: a LIKE, a regex, an IN), then open-ended ones padded to the
+	 * lower bound; fresh strings of that length only when there are none
+	 * (they would break the pattern) */
 	PGC_VEC(const char *) keep = {0};
 	for (size_t i = 0; i < h->vals.n; i++) {
 		int l = (int)strlen(h->vals.items[i]);
 		if (l >= lo && (!h->has_len_hi || l <= h->len_hi))
 			VEC_PUSH(a, keep, h->vals.items[i]);
 	}
+	for (size_t i = 0; i < h->open_end.n; i++) {
+		int l = (int)strlen(h->open_end.items[i]);
+		if (l >= lo)
+			continue;
+		char *s = arena_alloc(a, (size_t)lo + 1);
+		memcpy(s, h->open_end.items[i], (size_t)l);
+		memset(s + l, 'x', (size_t)(lo - l));
+		s[lo] = '\0';
+		VEC_PUSH(a, keep, s);
+	}
 	h->vals.n = 0;
-	for (int k = 0; k < 8; k++) {
+	for (size_t i = 0; i < keep.n; i++)
+		sd_add_hint(a, h, keep.items[i]);
+	for (int k = 0; k < 8 && keep.n == 0; k++) {
 		char *s = arena_alloc(a, (size_t)lo + 1);
 		for (int i = 0; i < lo; i++)
 			s[i] = (char)('a' + (i == lo - 1 ? k : 0));
@@ -726,8 +807,25 @@ void sd_finish_lengths(Arena *a, Hints *h)
 		if (lo == 0)
 			break;
 	}
-	for (size_t i = 0; i < keep.n; i++)
-		sd_add_hint(a, h, keep.items[i]);
+}
+
+void sd_finish_labels(Arena *a, Hints *h)
+{
+	if (!h->labels || !h->label_ok)
+		return;
+	/* the candidates that are allowed labels, else every allowed label */
+	size_t n = 0;
+	for (size_t i = 0; i < h->vals.n; i++)
+		for (int k = 0; k < h->nlabels; k++)
+			if (h->label_ok[k] && strcmp(h->vals.items[i], h->labels[k]) == 0) {
+				h->vals.items[n++] = h->vals.items[i];
+				break;
+			}
+	h->vals.n = n;
+	for (int k = 0; n == 0 && k < h->nlabels; k++)
+		if (h->label_ok[k])
+			sd_add_hint(a, h, h->labels[k]);
+	h->label_ok = NULL;
 }
 
 /* ---- partition bounds ---- */

@@ -222,13 +222,11 @@ static int plan_build(Arena *a, const VerifyParams *p, Plan *pl, VerifyReport *r
 		return -1;
 	Dialect d = stat->dialect == DIALECT_COCKROACH ? DIALECT_COCKROACH : DIALECT_POSTGRES;
 	p->apply->crdb = d == DIALECT_COCKROACH;
+	/* the front end has said "dialect: cockroach (where: why)" once;
+	 * this says what verify does with it, without a second dialect line */
 	if (d == DIALECT_COCKROACH && p->dialect == DIALECT_AUTO && !p->quiet)
-	{
-		StrBuf sb = STRBUF_INIT;
-		words_dialect(&sb, d, NULL, "verify translates the sources for PostgreSQL; --dialect postgres turns this off");
-		log_info("%s", sb.buf);
-		sb_release(&sb);
-	}
+		log_info("verify translates the CockroachDB sources for PostgreSQL (doc/cockroach.md); "
+		         "--dialect postgres turns this off");
 	FixOutput fx;
 	memset(&fx, 0, sizeof(fx));
 	if (p->with_fix) {

@@ -191,6 +191,14 @@ void sd_prepare(Seeder *s, TState *t)
 				t->in_unique[c] = true;
 		}
 	}
+	for (int c = 0; c < t->ncols; c++) { /* enum columns compare by label order */
+		Column *col = t->cols[c];
+		const UserType *u = col->typtype == 'e' ? sd_find_type(s->m, col->type_schema, col->type_name) : NULL;
+		if (u && u->typtype == 'e' && u->nlabels > 0) {
+			t->hints[c].labels = u->labels;
+			t->hints[c].nlabels = u->nlabels;
+		}
+	}
 	for (size_t i = 0; i < t->checks.n; i++)
 		sd_hints_from_expr(s->a, t, t->checks.items[i]->expr, -1);
 	for (int c = 0; c < t->ncols; c++) {

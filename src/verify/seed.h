@@ -110,6 +110,14 @@ int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_dom
                      const char ***out);
 
 /*
+ * The same for a column of an enum type whose labels (in sort order) are
+ * given: comparisons follow the labels' order, and every candidate is a
+ * label. (Exposed for unit tests.)
+ */
+int seed_check_hints_enum(Arena *a, const char *expr, const char *column, const char *const *labels, int nlabels,
+                          const char ***out);
+
+/*
  * One row for a CHECK over several columns: out[i] is fixed[i] when that
  * is not NULL, else the first candidate the check gives cols[i] (copied
  * from the column an equality ties it to, as seeding's first try does),

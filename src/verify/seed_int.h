@@ -40,6 +40,12 @@ typedef struct Hints {
 	bool has_len_lo, has_len_hi;  /* length(col) bounds in a check */
 	int len_lo, len_hi;
 	int eq_col;               /* 1 + the column a check equates this one with (a = b), or 0 */
+	PGC_VEC(const char *) open_end; /* hints a longer string also satisfies (LIKE 'p%',
+	                                   a regex without '$'): padded up to a length bound */
+	const char *const *labels;/* an enum column: its labels in sort order, else NULL */
+	int nlabels;
+	bool *label_ok;           /* per label: allowed by the comparisons seen so far
+	                             (NULL: no comparison yet) */
 } Hints;
 
 typedef struct TState {
@@ -126,7 +132,7 @@ int sd_seed_closure(Seeder *s, const Analysis *an, Root *root, SeedResult *out, 
 
 /* ---------- values.c: candidate values ---------- */
 
-/* CHECK hints (the hand-written reader of CHECK expressions). */
+/* CHECK hints: one candidate more (duplicates are dropped). */
 void sd_add_hint(Arena *a, Hints *h, const char *v);
 /* check.c: candidates a CHECK expression gives its columns (value_col >= 0:
  * a domain check, VALUE is that column), and the columns it mentions. */
@@ -143,6 +149,9 @@ void sd_finish_lengths(Arena *a, Hints *h);
  * DEFAULT, HASH or what does not parse. */
 int sd_partition_values(Arena *a, const char *keydef, const char *bound, const char ***cols,
                         const char ***vals);
+/* check.c: an enum column's candidates: the labels its comparisons allow
+ * (sd_finish_bounds calls it). */
+void sd_finish_labels(Arena *a, Hints *h);
 void sd_finish_bounds(Arena *a, Hints *h);
 /* A partitioned table's first partition bound, as hints for its key columns. */
 void sd_partition_hints(Seeder *s, TState *t);

@@ -34,6 +34,7 @@ void sd_add_hint(Arena *a, Hints *h, const char *v)
 /* After all checks: turn numeric bounds into one hint. */
 void sd_finish_bounds(Arena *a, Hints *h)
 {
+	sd_finish_labels(a, h);
 	sd_finish_lengths(a, h);
 	if (!h->has_lo && !h->has_hi)
 		return;
@@ -63,8 +64,9 @@ void sd_finish_bounds(Arena *a, Hints *h)
 	h->bound_pushed = true;
 }
 
-int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_domain,
-                     const char ***out)
+/* The candidates of one column for expr (value_col 0: a domain check). */
+static int hints_one(Arena *a, const char *expr, const char *column, int value_col, const char *const *labels,
+                     int nlabels, const char ***out)
 {
 	Column col = {0};
 	col.name = column;
@@ -73,10 +75,24 @@ int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_dom
 	t.cols = cols;
 	t.ncols = 1;
 	t.hints = arena_alloc(a, sizeof(*t.hints));
-	sd_hints_from_expr(a, &t, expr, is_domain ? 0 : -1);
+	t.hints[0].labels = nlabels > 0 ? labels : NULL;
+	t.hints[0].nlabels = nlabels;
+	sd_hints_from_expr(a, &t, expr, value_col);
 	sd_finish_bounds(a, &t.hints[0]);
 	*out = t.hints[0].vals.items;
 	return (int)t.hints[0].vals.n;
+}
+
+int seed_check_hints_enum(Arena *a, const char *expr, const char *column, const char *const *labels, int nlabels,
+                          const char ***out)
+{
+	return hints_one(a, expr, column, -1, labels, nlabels, out);
+}
+
+int seed_check_hints(Arena *a, const char *expr, const char *column, bool is_domain,
+                     const char ***out)
+{
+	return hints_one(a, expr, column, is_domain ? 0 : -1, NULL, 0, out);
 }
 
 void seed_check_row(Arena *a, const char *expr, const char *const *cols, const char *const *fixed, int ncols,

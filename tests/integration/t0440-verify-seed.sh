@@ -4,7 +4,8 @@
 # CHECKs comparing two columns (two users, admin = member), UNIQUE columns
 # that several FK paths fill (composite, expression and partial unique
 # indexes), a NOT NULL column a BEFORE INSERT trigger fills and a trigger
-# that refuses the first value, partitioned tables. For each:
+# that refuses the first value, partitioned tables, the CHECK forms the
+# issue lists on one row (enum, domain, LIKE, regex, length, IN, OR). For each:
 #   - verify --with-fix exits 0, every closure table seeded, nothing
 #     unseeded, nothing left (JSON);
 #   - PostgreSQL confirms: every row verify inserted (PGCASCADE_VERIFY_DEBUG
@@ -19,7 +20,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 
 D="$FIXTURES/verify/seed"
-SHAPES=(two-users unique-paths trigger-fill partitioned)
+SHAPES=(two-users unique-paths trigger-fill partitioned check-forms)
 plan $((4 * ${#SHAPES[@]} + 6))
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"

@@ -14,7 +14,7 @@
 #   - PGCASCADE_VERIFY_APPLY=statement gives the same proof;
 #   - no cluster is ever left behind.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 23
+plan 26
 F="$FIXTURES/verify/apply"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
@@ -40,6 +40,15 @@ psql "$db" -X -q -f recreate/002_again.sql >/dev/null 2>"$TMP/psql.err"
 check_eq "recreate: PostgreSQL rejects the two ignored statements (psql)" \
 	'psql:recreate/002_again.sql:3: ERROR:  relation "posts_user_idx" already exists
 psql:recreate/002_again.sql:4: ERROR:  column "user_id" of relation "posts" already exists' "$(cat "$TMP/psql.err")"
+
+# --- every kind of warning the replay ignores a statement with (14 kinds)
+pgc audit ignored
+ignored "$TMP/err" >"$TMP/audit.warn"
+pgc verify --format json ignored
+check_eq "ignored: verify exits 0" 0 "$RC"
+ignored "$TMP/err" >"$TMP/verify.warn"
+check_eq "ignored: the replay ignores 14 statements" 14 "$(wc -l <"$TMP/audit.warn")"
+check_files "ignored: verify skips the same 14, with the same warnings at the same places" "$TMP/audit.warn" "$TMP/verify.warn"
 
 # --- the same inside the file's own transaction block (savepoints)
 pgc verify --format json block

@@ -2,7 +2,8 @@
  * test_check.c - the CHECK solver (verify/check.c) against PostgreSQL:
  * for each CHECK expression, the candidates it yields for its column are
  * sent to the suite's server, and `SELECT <check expr>` over each value
- * must return true. The expected answer is PostgreSQL's, never ours.
+ * must return true (enum columns too: their comparisons follow the
+ * labels' order). The expected answer is PostgreSQL's, never ours.
  * Connects through PGHOST/PGPORT/PGUSER (scripts/test.sh exports them);
  * without a server the test fails.
  */
@@ -52,6 +53,14 @@ static const Case cases[] = {
 	{"title", "text", "char_length(btrim(title)) > 0", false, 1},
 	{"code", "character varying(6)", "CHECK ((char_length((code)::text) = 6))", false, 1},
 	{"s", "text", "character_length(s) < 4 AND s <> ''", false, 1},
+	{"t", "text", "length(t) BETWEEN 6 AND 8", false, 1},
+	/* a pattern and a length bound together: the pattern's string, grown to the bound */
+	{"code", "text", "code ~ '^X[0-9]{3}$' AND char_length(code) = 4", false, 1},
+	{"t", "text", "t LIKE 'abc%' AND length(t) BETWEEN 6 AND 8", false, 1},
+	{"o", "text", "o IS NOT NULL AND o ~ '^zz' AND length(o) >= 5", false, 1},
+	/* LIKE as pg_get_constraintdef() prints it (the operator ~~), which is what the seeder reads */
+	{"t", "text", "CHECK (((t ~~ 'abc%'::text) AND ((length(t) >= 6) AND (length(t) <= 8))))", false, 1},
+	{"t", "text", "CHECK ((t ~~* 'AB%'::text))", false, 1},
 	/* domain checks: VALUE is the column */
 	{"value", "text", "CHECK ((VALUE ~ '^[0-9]{5}$'::text))", true, 1},
 	{"value", "integer", "CHECK (((VALUE > 0) AND (VALUE < 100)))", true, 1},
@@ -101,6 +110,64 @@ static void test_candidates_satisfy_the_check(void **state)
 	arena_free(a);
 	PQfinish(conn);
 	printf("# %d values checked against PostgreSQL, %d problems\n", checked, bad);
+	assert_int_equal(bad, 0);
+}
+
+/* Enum columns: comparisons follow the labels' sort order (not the text's),
+ * and every candidate must be a label. The type is created in the
+ * session's temporary schema, so nothing stays on the server. */
+static const char *const mood[] = {"happy", "sad", "meh", "angry"};
+static const struct {
+	const char *expr;
+	int min_hints;
+} enum_cases[] = {
+	{"m > 'sad'", 2},                              /* meh, angry: not "sadz" */
+	{"m <> 'happy'", 3},
+	{"m IN ('meh', 'sad')", 2},
+	{"m = 'meh' OR m = 'angry'", 2},
+	{"m BETWEEN 'sad' AND 'meh'", 2},
+	{"m >= 'meh' AND m <> 'angry'", 1},
+	{"CHECK ((m < 'meh'::pg_temp.mood) AND (m <> 'happy'::pg_temp.mood))", 1},
+	{"m IS NOT NULL AND m <= 'happy'", 1},
+};
+
+static void test_enum_candidates_satisfy_the_check(void **state)
+{
+	(void)state;
+	PGconn *conn = PQconnectdb("dbname=postgres");
+	assert_int_equal(PQstatus(conn), CONNECTION_OK);
+	PGresult *r = PQexec(conn, "CREATE TYPE pg_temp.mood AS ENUM ('happy', 'sad', 'meh', 'angry')");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	Arena *a = arena_new();
+	int bad = 0, checked = 0;
+	for (size_t i = 0; i < sizeof(enum_cases) / sizeof(*enum_cases); i++) {
+		const char *e = enum_cases[i].expr, **v;
+		int n = seed_check_hints_enum(a, e, "m", mood, 4, &v);
+		if (n < enum_cases[i].min_hints) {
+			printf("# %s: %d candidate(s), expected at least %d\n", e, n, enum_cases[i].min_hints);
+			bad++;
+		}
+		if (strncmp(e, "CHECK ", 6) == 0)
+			e += 6;
+		StrBuf sb = STRBUF_INIT;
+		sb_addf(&sb, "SELECT (%s) FROM (SELECT $1::pg_temp.mood AS m) s", e);
+		for (int k = 0; k < n; k++) {
+			const char *p[1] = {v[k]};
+			checked++;
+			r = PQexecParams(conn, sb.buf, 1, NULL, p, NULL, NULL, 0);
+			if (PQresultStatus(r) != PGRES_TUPLES_OK || strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+				printf("# %s with m = '%s': %s\n", enum_cases[i].expr, v[k],
+				       PQresultStatus(r) == PGRES_TUPLES_OK ? "not true" : PQresultErrorMessage(r));
+				bad++;
+			}
+			PQclear(r);
+		}
+		sb_release(&sb);
+	}
+	arena_free(a);
+	PQfinish(conn);
+	printf("# %d enum values checked against PostgreSQL, %d problems\n", checked, bad);
 	assert_int_equal(bad, 0);
 }
 
@@ -175,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidates_satisfy_the_check),
+		cmocka_unit_test(test_enum_candidates_satisfy_the_check),
 		cmocka_unit_test(test_rows_satisfy_the_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
