@@ -335,7 +335,9 @@ static int run_batch(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, co
  * A table that references itself: a batch of its rows could cascade to
  * their replies beyond N rows, so each batch takes rows of the set that no
  * row references any more (leaves first), recomputed per batch. Rows left
- * when no leaf remains form a cycle in the data: one last statement.
+ * when no leaf remains form a cycle in the data: one last statement (for
+ * the root table, whose root row is never taken here: the root row's
+ * DELETE, which cascades to them).
  */
 static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
 {
@@ -372,11 +374,17 @@ static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n,
 		}
 		sb_adds(&sb, ")");
 	}
+	sb_adds(&sb, ")");
+	if (n->root) { /* the root row itself goes last, with the verification */
+		sb_adds(&sb, " AND NOT (");
+		erase_key_cond(p, "s", &sb);
+		sb_adds(&sb, ")");
+	}
 	size_t base = sb.len;
 	int rc = 0;
 	for (;;) {
 		sb_setlen(&sb, base);
-		sb_addf(&sb, ") LIMIT %ld)", run->batch_rows);
+		sb_addf(&sb, " LIMIT %ld)", run->batch_rows);
 		if (begin_batch(conn, err) < 0) {
 			rc = -1;
 			break;
@@ -654,6 +662,11 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		if (delete_batches(p, conn, run, n, false, err) < 0)
 			return -1;
 	}
+	/* The root table's other rows that a self-reference erases (users
+	 * invited by the user), leaves first, so that the root row's DELETE
+	 * cascades to none of them. */
+	if (p->nodes.items[0]->self_loop && self_batches(p, conn, run, p->nodes.items[0], err) < 0)
+		return -1;
 	/* The root row last, with the verification in the same transaction. */
 	if (erase_begin(conn, false, run, err) < 0)
 		return -1;
