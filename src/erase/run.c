@@ -62,19 +62,33 @@ int erase_exec(PGconn *conn, const char *sql, Err *err)
 }
 
 /* lock_timeout and statement_timeout: for the open transaction (local)
- * or for the session (every batch's statements). */
+ * or for the session (every batch's statements). A value PostgreSQL
+ * refuses (SQLSTATE class 22, "invalid value for parameter") is the
+ * option's fault: a usage error naming it. */
 static int set_timeouts(PGconn *conn, const EraseRun *run, bool local, Err *err)
 {
-	const char *v[2] = {run->lock_timeout ? run->lock_timeout : "5s",
-	                    run->statement_timeout ? run->statement_timeout : "5min"};
-	PGresult *res = run_params(conn, local ? "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, true)"
-	                                       : "SELECT pg_catalog.set_config('lock_timeout', $1, false), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, false)",
-	                           2, v, "setting lock_timeout and statement_timeout", err);
-	if (!res)
-		return -1;
-	PQclear(res);
+	const struct { const char *param, *option, *value; } t[2] = {
+		{"lock_timeout", "--lock-timeout", run->lock_timeout ? run->lock_timeout : "5s"},
+		{"statement_timeout", "--statement-timeout", run->statement_timeout ? run->statement_timeout : "5min"},
+	};
+	for (int i = 0; i < 2; i++) {
+		const char *v[2] = {t[i].param, t[i].value};
+		PGresult *res = PQexecParams(conn, local ? "SELECT pg_catalog.set_config($1, $2, true)"
+		                                         : "SELECT pg_catalog.set_config($1, $2, false)",
+		                             2, NULL, v, NULL, NULL, 0);
+		if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			continue;
+		}
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		if (state && primary && strncmp(state, "22", 2) == 0) {
+			err_set(err, PGC_EXIT_USAGE, "invalid %s \"%s\": %s", t[i].option, t[i].value, primary);
+			PQclear(res);
+			return -1;
+		}
+		return db_fail(conn, res, "setting lock_timeout and statement_timeout", err);
+	}
 	return 0;
 }
 

@@ -8,7 +8,8 @@
 #   - a failed verification (a trigger writes the key back) rolls back,
 #     exit 1, no receipt; in batches the root row stays, the batches stay;
 #   - lock_timeout and statement_timeout bound the erasure: a row lock held
-#     by another session, a slow trigger; exit 3, nothing changed;
+#     by another session, a slow trigger; exit 3, nothing changed; a value
+#     PostgreSQL refuses is an input error naming the option, exit 2;
 #   - the policy's delete-by: an owner column without a foreign key that the
 #     default pattern does not find is deleted by it, and only with it;
 #   - a policy naming a missing table: exit 2 with the file and the line;
@@ -22,7 +23,7 @@
 #     with no change anywhere (the order is read from the live catalog);
 #     the receipt's schema fingerprint changes with it.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 41
+plan 43
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -71,7 +72,7 @@ check_eq "dry run: exit 0" 0 "$RC"
 sleep 0.3 # the server writes its log asynchronously
 session_stmts "$from" >"$TMP/dry.stmts"
 check_eq "dry run: its session is one READ ONLY, REPEATABLE READ transaction: the timeouts, the root row, the counting query, COMMIT" \
-	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
+	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
 check_eq "dry run: no row changed" "$before" "$(state t0730)"
 
 # --- lock_timeout and statement_timeout ----------------------------------------
@@ -94,6 +95,13 @@ check_eq "after the lock timeouts: user 1's post 10 and user 1 still there" "1 1
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null
 psql -X -q -d t0730 -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+before=$(state t0730)
+pgc erase --db "$DB" --key 1 --yes --lock-timeout abc --no-config
+check_eq "--lock-timeout abc: exit 2 (input), PostgreSQL's reason" "2 pgcascade: error: invalid --lock-timeout \"abc\": invalid value for parameter \"lock_timeout\": \"abc\"" \
+	"$RC $(cat "$TMP/err")"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 5 --statement-timeout -5 --no-config
+check_eq "batches, --statement-timeout -5: exit 2, names the option, nothing changed" "2 1 $before" \
+	"$RC $(grep -c 'invalid --statement-timeout "-5"' "$TMP/err") $(state t0730)"
 psql_db t0730 -c "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(3); RETURN OLD; END\$\$;
 	CREATE TRIGGER slow BEFORE DELETE ON users FOR EACH ROW EXECUTE FUNCTION slow();"
 before=$(state t0730)
@@ -129,7 +137,7 @@ check_eq "delete-by: exit 0" 0 "$RC"
 sleep 0.3
 session_stmts "$from" >"$TMP/yes.stmts"
 check_eq "one transaction: REPEATABLE READ, the timeouts, the root row, the count, the owner-column DELETE, the root DELETE, the verification, COMMIT" \
-	"BEGIN ISOLATION LEVEL REPEATABLE READ|SELECT|SELECT|WITH|DELETE|DELETE|SELECT|COMMIT" "$(paste -sd'|' "$TMP/yes.stmts")"
+	"BEGIN ISOLATION LEVEL REPEATABLE READ|SELECT|SELECT|SELECT|WITH|DELETE|DELETE|SELECT|COMMIT" "$(paste -sd'|' "$TMP/yes.stmts")"
 psql -X -q -d postgres -c "ALTER DATABASE t0730 RESET log_statement"
 check_eq "delete-by: user 1's legacy rows gone, user 2's kept" "3|2" "$(q t0730 "SELECT id || '|' || owner FROM legacy_events")"
 check_eq "--receipt-include-key: the raw key is in the receipt" 1 "$(jq -r .key "$TMP/r.json")"
