@@ -198,17 +198,8 @@ grep -v '^INSERT' "$UNFIXED" >"$TMP/migrations/001_init.sql"
 pgc erase --emit-sql "$TMP/static.sql" --no-config "$TMP/migrations"
 check_eq "--emit-sql from the migration files: exit 0, the same script as from the live database" "0" \
 	"$RC$(cmp -s "$TMP/erase.sql" "$TMP/static.sql" || echo ' (differs)')"
-# PostgreSQL 15's psql binds no $1: each statement PREPAREd, EXECUTEd with the key
-python3 - "$TMP/erase.sql" >"$TMP/run.sql" <<'PY'
-import sys
-text = open(sys.argv[1]).read()
-stmts = [s.strip() for s in text.split(";\n") if s.strip() and not all(l.startswith("--") for l in s.strip().splitlines())]
-print("BEGIN;")
-for i, s in enumerate(stmts):
-    body = "\n".join(l for l in s.splitlines() if not l.startswith("--"))
-    print(f"PREPARE s{i}(int) AS {body};\nEXECUTE s{i}(1);")
-print("COMMIT;")
-PY
+# PostgreSQL 15's psql binds no $1: tests/lib/erase_prepare.py PREPAREs, EXECUTEs with the key
+python3 "$PGC_ROOT/tests/lib/erase_prepare.py" "$TMP/erase.sql" 1 >"$TMP/run.sql"
 if psql -X -q -v ON_ERROR_STOP=1 -d t0730_script -f "$TMP/run.sql" >/dev/null 2>"$TMP/psql.err"; then
 	ok "--emit-sql (unfixed): the script runs where a plain DELETE fails (children first)"
 else
