@@ -21,7 +21,9 @@
  * setting, PGOPTIONS or options=-c... would be overridden by a startup
  * option. live_load() instead reads the session's value and, only when it
  * is 0 (no limit), sets a transaction-local limit (SET LOCAL) so a stuck
- * catalog read cannot hang a CI job forever.
+ * catalog read cannot hang a CI job forever; likewise a lock_timeout of 2s
+ * when the session has none of its own, so a read never queues behind a
+ * migration's lock (and the application's queries behind the read).
  *
  * What the user sees of a conninfo is never its text: db_describe() prints
  * the options PQconninfoParse() found, as keyword=value in libpq's order,

@@ -615,6 +615,38 @@ static void golden(const char *name, const char *actual, const char *dir)
 	free(stable);
 }
 
+/* Beside the goldens: every "file:line:col: ... [rule]" line of the gcc
+ * output points, in the source text written to the files, at what its rule
+ * is about (a foreign key's clause, a suppression comment). */
+static void check_positions(const char *gcc, const World *w)
+{
+	int n = 0;
+	for (const char *l = gcc; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		char one[1024], file[512], rule[64];
+		int line = 0, col = 0;
+		snprintf(one, sizeof(one), "%.*s", (int)strcspn(l, "\n"), l);
+		const char *rb = strrchr(one, '[');
+		if (sscanf(one, "%511[^:]:%d:%d:", file, &line, &col) != 3 || !rb || sscanf(rb, "[%63[^]]]", rule) != 1)
+			fail_msg("not a gcc finding line: %.80s", one);
+		const char *text = NULL;
+		for (size_t i = 0; i < w->src.n; i++)
+			if (strcmp(w->src.items[i].path, file) == 0)
+				text = w->src.items[i].text;
+		if (!text)
+			fail_msg("%s: not one of the sources", file);
+		for (int k = 1; k < line && text; k++)
+			text = strchr(text, '\n') ? strchr(text, '\n') + 1 : NULL;
+		if (!text || col < 1 || (size_t)(col - 1) > strcspn(text, "\n"))
+			fail_msg("%s:%d:%d is outside the file", file, line, col);
+		const char *at = text + col - 1;
+		const char *want = strstr(rule, "suppression") ? "-- pgcascade:ignore" : "REFERENCES ";
+		if (strncmp(at, want, strlen(want)) != 0)
+			fail_msg("%s:%d:%d [%s] points at \"%.20s\", not \"%s\"", file, line, col, rule, at, want);
+		n++;
+	}
+	assert_int_equal(n, 5);
+}
+
 static void test_output_formats(void **state)
 {
 	(void)state;
@@ -632,6 +664,8 @@ static void test_output_formats(void **state)
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		char *out = render(&r, fmts[i].f, &w.src);
 		golden(fmts[i].name, out, w.dir);
+		if (fmts[i].f == LINT_GCC)
+			check_positions(out, &w);
 		free(out);
 	}
 	/* colour only when asked */
