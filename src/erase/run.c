@@ -62,19 +62,33 @@ int erase_exec(PGconn *conn, const char *sql, Err *err)
 }
 
 /* lock_timeout and statement_timeout: for the open transaction (local)
- * or for the session (every batch's statements). */
+ * or for the session (every batch's statements). A value PostgreSQL
+ * refuses (SQLSTATE class 22, "invalid value for parameter") is the
+ * option's fault: a usage error naming it. */
 static int set_timeouts(PGconn *conn, const EraseRun *run, bool local, Err *err)
 {
-	const char *v[2] = {run->lock_timeout ? run->lock_timeout : "5s",
-	                    run->statement_timeout ? run->statement_timeout : "5min"};
-	PGresult *res = run_params(conn, local ? "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, true)"
-	                                       : "SELECT pg_catalog.set_config('lock_timeout', $1, false), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, false)",
-	                           2, v, "setting lock_timeout and statement_timeout", err);
-	if (!res)
-		return -1;
-	PQclear(res);
+	const struct { const char *param, *option, *value; } t[2] = {
+		{"lock_timeout", "--lock-timeout", run->lock_timeout ? run->lock_timeout : "5s"},
+		{"statement_timeout", "--statement-timeout", run->statement_timeout ? run->statement_timeout : "5min"},
+	};
+	for (int i = 0; i < 2; i++) {
+		const char *v[2] = {t[i].param, t[i].value};
+		PGresult *res = PQexecParams(conn, local ? "SELECT pg_catalog.set_config($1, $2, true)"
+		                                         : "SELECT pg_catalog.set_config($1, $2, false)",
+		                             2, NULL, v, NULL, NULL, 0);
+		if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			continue;
+		}
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		if (state && primary && strncmp(state, "22", 2) == 0) {
+			err_set(err, PGC_EXIT_USAGE, "invalid %s \"%s\": %s", t[i].option, t[i].value, primary);
+			PQclear(res);
+			return -1;
+		}
+		return db_fail(conn, res, "setting lock_timeout and statement_timeout", err);
+	}
 	return 0;
 }
 
@@ -335,7 +349,9 @@ static int run_batch(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, co
  * A table that references itself: a batch of its rows could cascade to
  * their replies beyond N rows, so each batch takes rows of the set that no
  * row references any more (leaves first), recomputed per batch. Rows left
- * when no leaf remains form a cycle in the data: one last statement.
+ * when no leaf remains form a cycle in the data: one last statement (for
+ * the root table, whose root row is never taken here: the root row's
+ * DELETE, which cascades to them).
  */
 static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n, Err *err)
 {
@@ -372,11 +388,17 @@ static int self_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNode *n,
 		}
 		sb_adds(&sb, ")");
 	}
+	sb_adds(&sb, ")");
+	if (n->root) { /* the root row itself goes last, with the verification */
+		sb_adds(&sb, " AND NOT (");
+		erase_key_cond(p, "s", &sb);
+		sb_adds(&sb, ")");
+	}
 	size_t base = sb.len;
 	int rc = 0;
 	for (;;) {
 		sb_setlen(&sb, base);
-		sb_addf(&sb, ") LIMIT %ld)", run->batch_rows);
+		sb_addf(&sb, " LIMIT %ld)", run->batch_rows);
 		if (begin_batch(conn, err) < 0) {
 			rc = -1;
 			break;
@@ -654,6 +676,11 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		if (delete_batches(p, conn, run, n, false, err) < 0)
 			return -1;
 	}
+	/* The root table's other rows that a self-reference erases (users
+	 * invited by the user), leaves first, so that the root row's DELETE
+	 * cascades to none of them. */
+	if (p->nodes.items[0]->self_loop && self_batches(p, conn, run, p->nodes.items[0], err) < 0)
+		return -1;
 	/* The root row last, with the verification in the same transaction. */
 	if (erase_begin(conn, false, run, err) < 0)
 		return -1;

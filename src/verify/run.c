@@ -38,11 +38,11 @@ static void progress(const char *what, int n)
 	if (!g_progress)
 		return;
 	if (strcmp(what, "seeding") == 0)
-		fprintf(stderr, "seeding %d %s\u2026\n", n, words_noun(n, "table", "tables"));
+		log_info("seeding %d %s\u2026", n, words_noun(n, "table", "tables"));
 	else if (strcmp(what, "deleting") == 0)
-		fprintf(stderr, "deleting the root row\u2026\n");
+		log_info("deleting the root row\u2026");
 	else
-		fprintf(stderr, "%s %d\u2026\n", what, n);
+		log_info("%s %d\u2026", what, n);
 }
 
 #ifdef PGC_FAULT_INJECTION
@@ -287,7 +287,7 @@ static int apply_all(PGconn *conn, Cluster *cl, const Plan *pl, const VerifyPara
 	stall("apply");
 	double t0 = now_ms();
 	if (g_progress)
-		fprintf(stderr, "applying %zu %s\u2026\n", pl->all.n, words_noun((long)pl->all.n, "migration", "migrations"));
+		log_info("applying %zu %s\u2026", pl->all.n, words_noun((long)pl->all.n, "migration", "migrations"));
 	for (size_t i = 0; i < pl->all.n; i++) {
 		if (i == pl->nsources) {
 			tm->apply = now_ms() - t0; /* the sources; the rest is the fix and extras */

@@ -9,9 +9,11 @@
 #     per-transaction statistics) equal the dry run's;
 #   - the rows removed per table equal the dry run's counts;
 #   - kill -9 in the middle, then the same command again, reaches the
-#     state of one uninterrupted erasure of a copy of the database.
+#     state of one uninterrupted erasure of a copy of the database;
+#   - a root table that references itself: the other root rows it erases
+#     go leaves first, N at a time, the root row's DELETE cascades nothing.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 15
+plan 18
 q() { psql -X -At -d "$1" -c "$2"; }
 counts() {
 	psql -X -At -d "$1" -c "SELECT relname || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"
@@ -115,4 +117,27 @@ pgc erase --db "$DB" --key 1 --yes --batch-rows 50
 check_eq "second run: exit 0" 0 "$RC"
 check_eq "second run: the same final state as one uninterrupted erasure" "$(state pgc_erase_kill_ref)" "$(state pgc_erase_kill)"
 
-psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref"
+# --- the root table references itself: users invited by user 1 ------------------
+# The plan erases them (ON DELETE CASCADE); the root row's own DELETE must
+# not take them along beyond N: they go leaves first, the root row last.
+DB=$(fresh_db pgc_erase_selfroot)
+psql_db pgc_erase_selfroot -c "CREATE TABLE users (id int PRIMARY KEY, invited_by int REFERENCES users ON DELETE CASCADE);
+CREATE TABLE posts (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE deleted_log (xid bigint, tbl text, r jsonb);
+CREATE FUNCTION log_delete() RETURNS trigger LANGUAGE plpgsql AS
+	\$\$BEGIN INSERT INTO deleted_log VALUES (txid_current(), TG_TABLE_NAME, to_jsonb(OLD)); RETURN OLD; END\$\$;
+CREATE TRIGGER l AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION log_delete();
+CREATE TRIGGER l AFTER DELETE ON posts FOR EACH ROW EXECUTE FUNCTION log_delete();
+INSERT INTO users VALUES (1, NULL), (2, 1), (3, 1), (4, 2), (5, 4), (6, NULL), (7, 3), (8, 1);
+INSERT INTO posts SELECT g, 1 + g % 8 FROM generate_series(1, 40) g;"
+pgc erase --db "$DB" --key 1 --dry-run --format json
+jq -r '.tables[] | "\(.table) \(.delete)"' "$TMP/out" | sort >"$TMP/self.plan"
+PGCASCADE_RECEIPT_SALT=s pgc erase --db "$DB" --key 1 --yes --batch-rows 2 --receipt "$TMP/self.json"
+check_eq "self-referencing root, batches: exit 0, only user 6 and its posts left" "0 6 5" \
+	"$RC $(q pgc_erase_selfroot "SELECT string_agg(id::text, ',') FROM users") $(q pgc_erase_selfroot "SELECT count(*) FROM posts")"
+check_eq "self-referencing root: the largest transaction deleted at most 2 rows (trigger count)" "t" \
+	"$(q pgc_erase_selfroot "SELECT max(n) <= 2 FROM (SELECT count(*) AS n FROM deleted_log GROUP BY xid) c")"
+jq -r '.tables[] | "\(.table) \(.deleted)"' "$TMP/self.json" | sort >"$TMP/self.receipt"
+check_files "self-referencing root: the receipt's deleted counts = the dry run's (invited users included)" "$TMP/self.plan" "$TMP/self.receipt"
+
+psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref" -c "DROP DATABASE pgc_erase_selfroot"

@@ -17,7 +17,7 @@
 #    licence, audits examples/skytwin like the built one and reads a live
 #    database (libpq loaded); the man page and the completions are where `dpkg -c` says.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 73
+plan 74
 SRC="$PGC_ROOT"
 BIN="$PGC_ROOT/build/pgcascade"
 
@@ -152,6 +152,28 @@ check_eq "installed completions are the generated ones (fish)" "$(cat "$TMP/c.fi
 	"$(cat "$ROOTFS/usr/share/fish/vendor_completions.d/pgcascade.fish")"
 check "installed man page documents --version" bash -c "zcat '$ROOTFS/usr/share/man/man1/pgcascade.1.gz' | grep -q 'version'"
 check_contains "debian/copyright names the licence" "License: PostgreSQL" "$ROOTFS/usr/share/doc/pgcascade/copyright"
+# the real corpora under tests/ keep their own licences: debian/copyright has a
+# stanza for each corpus, with the licence its SOURCE.md names
+/usr/bin/python3 - "$SRC/debian/copyright" "$SRC/tests/corpora" >"$TMP/corp-lic.log" 2>&1 <<'PYEOF'
+import os, re, sys
+text = open(sys.argv[1]).read()
+stanzas = [p for p in text.split("\n\n") if p.startswith("Files:")]
+names = {"MIT": "Expat", "GNU AGPL-3.0": "AGPL-3.0", "Eclipse Public License 2.0": "EPL-2.0", "Apache License 2.0": "Apache-2.0"}
+bad = []
+for c in sorted(os.listdir(sys.argv[2])):
+    src = os.path.join(sys.argv[2], c, "SOURCE.md")
+    if not os.path.isfile(src):
+        continue
+    row = [l for l in open(src) if re.match(r"\|\s*licen[cs]e\s*\|", l, re.I)]
+    want = [v for k, v in names.items() if row and re.search(r"\|\s*" + re.escape(k) + r"\b", row[0])]
+    got = [re.search(r"^License: (\S+)", p, re.M).group(1) for p in stanzas if ("tests/corpora/%s/src/*" % c) in p]
+    if len(want) != 1 or got != want:
+        bad.append("%s: SOURCE.md %s, debian/copyright %s" % (c, row[0].strip() if row else "-", got))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PYEOF
+check_eq "debian/copyright: every corpus under tests/corpora with the licence its SOURCE.md names" 0 "$?"
+sed 's/^/#   /' "$TMP/corp-lic.log" | head
 
 "$ROOTFS/usr/bin/pgcascade" --version >"$TMP/ver" 2>&1
 check_eq "installed pgcascade --version exits 0" 0 "$?"

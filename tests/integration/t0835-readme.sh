@@ -8,7 +8,10 @@
 # lines left out. Then the README's figures about the example are checked
 # against PostgreSQL's own catalog (verify --keep leaves the translated
 # schema in a throwaway cluster, which this test stops), and the audit
-# summary's counts against the edges the dot graph draws.
+# summary's counts against the edges the dot graph draws. Then README,
+# --help and the man page against the code (options, exit codes), the
+# README's policy-file example through `pgcascade config`, no path out of
+# the repository, and scripts/example.sh (the README's first command).
 source "$PGC_ROOT/tests/lib/tap.sh"
 PY=/usr/bin/python3
 W="$TMP/w"
@@ -35,8 +38,8 @@ for l in lines:
 json.dump(cmds, open(sys.argv[2], "w"))
 PYEOF
 ncmd=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/cmds")
-# The plan: one check per example command the README shows, and 17 more.
-plan $((17 + ncmd))
+# The plan: one check per example command the README shows, and 19 more.
+plan $((19 + ncmd))
 check "the README shows at least 3 example commands (got $ncmd)" test "$ncmd" -ge 3
 for i in $(seq 0 $((ncmd - 1))); do
 	cmd=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["cmd"])' "$TMP/cmds" "$i")
@@ -153,3 +156,9 @@ check_eq "README's .pgcascade.ini example: config shows each key from its line" 
 check_eq "README, doc/, man page, examples: no '../shared' path, no 'issue N'" "" \
 	"$(cd "$PGC_ROOT" && grep -rnE '\.\./shared/|/work/shared|\b[Ii]ssue [0-9]+' README.md doc man examples fuzz/README.md \
 		tests/README.md 2>/dev/null | head -5)"
+# "Two commands": the first one, scripts/example.sh (the second is this suite)
+(cd "$PGC_ROOT" && scripts/example.sh) >"$TMP/example.out" 2>&1
+check_eq "README's scripts/example.sh: exit 0 (fails before the fix, proven after it)" 0 "$?"
+tail -3 "$TMP/example.out" | sed 's/^/#   /'
+check "README's scripts/example.sh: writes the fix into build/example-fix/ as the README says" \
+	test -s "$PGC_ROOT/build/example-fix/060-cascade-cleanup.sql"

@@ -6,7 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 160
+plan 162
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -134,6 +134,11 @@ erase --check-receipt /nonexistent.json
 erase --check-receipt /
 CASES
 check "prefix: at least 15 cases ran" test "$i" -ge 15
+# verify's progress on a terminal (script(1) gives it one) is prefixed too
+script -qec "'$PGC' verify '$PGC_ROOT/tests/golden/audit/clean' >/dev/null" /dev/null >"$TMP/tty.err" 2>&1
+check_contains "verify on a terminal: its progress is shown" "pgcascade: seeding " "$TMP/tty.err"
+check_eq "verify on a terminal: every progress line starts 'pgcascade: '" "" \
+	"$(tr -d '\r' <"$TMP/tty.err" | grep -vE '^(pgcascade: |[[:space:]]|$)' | head -3)"
 # git's own message (outside a repository) is quoted in pgcascade's error
 mkdir -p "$TMP/nogit" && cp "$PGC_ROOT/examples/skytwin/schema.sql" "$TMP/nogit/"
 (cd "$TMP/nogit" && GIT_CEILING_DIRECTORIES="$TMP" "$PGC" lint --since HEAD schema.sql) >"$TMP/out" 2>"$TMP/err"
