@@ -23,7 +23,7 @@
 #     with no change anywhere (the order is read from the live catalog);
 #     the receipt's schema fingerprint changes with it.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 43
+plan 44
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -74,6 +74,17 @@ session_stmts "$from" >"$TMP/dry.stmts"
 check_eq "dry run: its session is one READ ONLY, REPEATABLE READ transaction: the timeouts, the root row, the counting query, COMMIT" \
 	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
 check_eq "dry run: no row changed" "$before" "$(state t0730)"
+# the counting query reads each table along the erase graph's paths only:
+# every "FROM table alias" is filtered (WHERE) or joined to a set (JOIN)
+tail -c +"$((from + 1))" "$LOG" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+q = text[text.index("WITH pgc_r0"):]
+q = q[:q.index("\n2")]  # up to the next log line
+reads = re.findall(r"FROM (public\.\w+) \w+( WHERE| JOIN)?", q)
+bare = sorted({t for t, f in reads if not f})
+print(len(reads), "reads;", "unfiltered: " + ",".join(bare) if bare else "none unfiltered")' >"$TMP/reads"
+check "dry run: the counting query reads no table whole ($(cat "$TMP/reads"))" grep -q "[1-9][0-9]* reads; none unfiltered" "$TMP/reads"
 
 # --- lock_timeout and statement_timeout ----------------------------------------
 # Another session holds a row lock on one of user 1's posts: the erasure's
