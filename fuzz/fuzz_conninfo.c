@@ -52,14 +52,12 @@ static void build(StrBuf *sb, int mode, const char *tmpl, const char *pw, size_t
 		sb_addch(sb, '\'');
 		break;
 	case 1:
+	case 3: /* percent-encoded, or raw */
 		sb_adds(sb, "postgresql://u:");
-		add_pct(sb, pw, pwlen);
-		sb_addch(sb, '@');
-		sb_adds(sb, tmpl);
-		break;
-	case 3:
-		sb_adds(sb, "postgresql://u:");
-		sb_add(sb, pw, pwlen);
+		if (mode == 1)
+			add_pct(sb, pw, pwlen);
+		else
+			sb_add(sb, pw, pwlen);
 		sb_addch(sb, '@');
 		sb_adds(sb, tmpl);
 		break;
