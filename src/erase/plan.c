@@ -443,9 +443,24 @@ static void cols(StrBuf *sb, const char *alias, const char *const *names, int n)
 		sb_addch(sb, ')');
 }
 
-static const char *rowid_col(const ErasePlan *p)
+/* A partitioned table on PostgreSQL: ctid is unique only within one
+ * partition (the same ctid names a row in every partition), so its rows
+ * are named by primary key, or by partition and ctid. */
+static bool pg_parted(const ErasePlan *p, const Table *t)
 {
-	return p->dialect == DIALECT_COCKROACH ? "rowid" : "ctid";
+	return p->dialect != DIALECT_COCKROACH && t->relkind == 'p';
+}
+
+/* The identity of a row of t without a primary key: ctid, rowid on
+ * CockroachDB, "tableoid:ctid" for a partitioned table. */
+static void rowid_expr(const ErasePlan *p, const Table *t, const char *alias, StrBuf *sb)
+{
+	if (p->dialect == DIALECT_COCKROACH)
+		sb_addf(sb, "%s.rowid", alias);
+	else if (pg_parted(p, t))
+		sb_addf(sb, "(%s.tableoid::pg_catalog.text || ':' || %s.ctid::pg_catalog.text)", alias, alias);
+	else
+		sb_addf(sb, "%s.ctid", alias);
 }
 
 void erase_id_expr(const ErasePlan *p, const EraseNode *n, const char *alias, StrBuf *sb)
@@ -453,7 +468,7 @@ void erase_id_expr(const ErasePlan *p, const EraseNode *n, const char *alias, St
 	if (n->nid)
 		cols(sb, alias, n->id_cols, n->nid);
 	else
-		sb_addf(sb, "%s.%s", alias, rowid_col(p));
+		rowid_expr(p, n->t, alias, sb);
 }
 
 /* The identity as the set's column names: pgc_rN's "pgc_rowid" or the keys. */
@@ -484,7 +499,8 @@ static void select_list(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 {
 	bool first = true;
 	if (!n->nid) {
-		sb_addf(sb, "x.%s AS pgc_rowid", rowid_col(p));
+		rowid_expr(p, n->t, "x", sb);
+		sb_adds(sb, " AS pgc_rowid");
 		first = false;
 	}
 	for (size_t i = 0; i < n->sel.n; i++) {
@@ -636,10 +652,10 @@ static void branch_head(const ErasePlan *p, const EraseNode *n, bool *first, Str
 {
 	sb_adds(sb, *first ? "SELECT " : " UNION ALL SELECT ");
 	*first = false;
-	if (p->dialect != DIALECT_COCKROACH)
+	if (p->dialect != DIALECT_COCKROACH && !pg_parted(p, n->t))
 		sb_adds(sb, "x.ctid");
 	else if (!n->nid)
-		sb_addf(sb, "x.%s", rowid_col(p));
+		rowid_expr(p, n->t, "x", sb);
 	else
 		for (int k = 0; k < n->nid; k++) {
 			if (k)
@@ -689,15 +705,15 @@ static void batch_delete(const ErasePlan *p, const EraseNode *n, long limit, boo
 		sb_addf(sb, " FROM pgc_r%d s LIMIT %ld)", n->idx, limit);
 		return;
 	}
-	bool crdb = p->dialect == DIALECT_COCKROACH;
-	if (crdb) {
+	bool by_id = p->dialect == DIALECT_COCKROACH || pg_parted(p, n->t);
+	if (by_id) {
 		erase_id_expr(p, n, "x", sb);
 		sb_adds(sb, " IN (");
 	} else {
 		sb_adds(sb, "x.ctid = ANY(ARRAY(");
 	}
 	selection(p, n, limit, owner_only, sb);
-	sb_adds(sb, crdb ? ")" : "))");
+	sb_adds(sb, by_id ? ")" : "))");
 }
 
 void erase_null_batch_sql(const ErasePlan *p, const NullEdge *ne, long limit, StrBuf *sb)
@@ -717,19 +733,21 @@ void erase_null_batch_sql(const ErasePlan *p, const NullEdge *ne, long limit, St
 		sb_add_ident(sb, set[k]);
 		sb_adds(sb, fk->on_delete == FK_SET_DEFAULT ? " = DEFAULT" : " = NULL");
 	}
-	/* identity: ctid, or on CockroachDB the primary key (else rowid) */
+	/* identity: ctid, or on CockroachDB and for a partitioned table the
+	 * primary key (else rowid / partition and ctid) */
 	StrBuf id = STRBUF_INIT;
 	const Table *t = ne->child;
-	bool pk = p->dialect == DIALECT_COCKROACH && t->pk && t->pk->ncols > 0;
+	bool by_id = p->dialect == DIALECT_COCKROACH || pg_parted(p, t);
+	bool pk = by_id && t->pk && t->pk->ncols > 0;
 	for (int k = 0; pk && k < t->pk->ncols; k++)
 		pk = t->pk->cols[k] != NULL;
 	if (pk)
 		cols(&id, "x", t->pk->cols, t->pk->ncols);
 	else
-		sb_addf(&id, "x.%s", rowid_col(p));
+		rowid_expr(p, t, "x", &id);
 	sb_adds(sb, " WHERE ");
 	sb_adds(sb, id.buf);
-	sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " IN (SELECT " : " = ANY(ARRAY(SELECT ");
+	sb_adds(sb, by_id ? " IN (SELECT " : " = ANY(ARRAY(SELECT ");
 	sb_adds(sb, id.buf);
 	sb_adds(sb, " FROM ");
 	sb_add_qualified(sb, t->schema, t->name);
@@ -742,7 +760,7 @@ void erase_null_batch_sql(const ErasePlan *p, const NullEdge *ne, long limit, St
 		set_id_expr(p, cn, "s", sb);
 		sb_addf(sb, " FROM pgc_r%d s)", cn->idx);
 	}
-	sb_addf(sb, " LIMIT %ld)%s", limit, p->dialect == DIALECT_COCKROACH ? "" : ")");
+	sb_addf(sb, " LIMIT %ld)%s", limit, by_id ? "" : ")");
 	sb_release(&id);
 }
 
@@ -767,9 +785,16 @@ void erase_heavy_leaf_sql(const ErasePlan *p, const EraseNode *n, const EraseNod
 	}
 	sb_adds(sb, " FROM ");
 	sb_add_qualified(sb, n->t->schema, n->t->name);
-	sb_adds(sb, " h WHERE h.ctid = ANY(ARRAY(");
+	sb_adds(sb, " h WHERE ");
+	bool by_id = pg_parted(p, n->t);
+	if (by_id) {
+		erase_id_expr(p, n, "h", sb);
+		sb_adds(sb, " IN (");
+	} else {
+		sb_adds(sb, "h.ctid = ANY(ARRAY(");
+	}
 	selection(p, n, 1, false, sb);
-	sb_addf(sb, "))) LIMIT %ld))", limit);
+	sb_addf(sb, "%s) LIMIT %ld))", by_id ? ")" : "))", limit);
 }
 
 void erase_batch_delete_sql(const ErasePlan *p, const EraseNode *n, long limit, bool owner_only,

@@ -302,7 +302,9 @@ void erase_batch_sql(const ErasePlan *p, const EraseNode *n, StrBuf *sb)
 	sb_adds(sb, " WHERE ");
 	erase_id_expr(p, n, "x", sb);
 	if (!n->nid) {
-		sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " = ANY($1::INT8[])" : " = ANY($1::tid[])");
+		sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " = ANY($1::INT8[])"
+		            : n->t->relkind == 'p'           ? " = ANY($1::pg_catalog.text[])" /* "tableoid:ctid" */
+		                                             : " = ANY($1::tid[])");
 		return;
 	}
 	if (n->nid == 1) {

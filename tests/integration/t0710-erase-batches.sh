@@ -13,9 +13,11 @@
 #   - a root table that references itself: the other root rows it erases
 #     go leaves first, N at a time, the root row's DELETE cascades nothing;
 #   - ON DELETE SET NULL: the rows it would change go to NULL first, N at a
-#     time, so no transaction writes more than N rows (updates counted).
+#     time, so no transaction writes more than N rows (updates counted);
+#   - partitioned tables (a ctid repeats across partitions): only A's rows
+#     go, in batches and with --order-deletes, with and without a key.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 20
+plan 21
 q() { psql -X -At -d "$1" -c "$2"; }
 counts() {
 	psql -X -At -d "$1" -c "SELECT relname || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"
@@ -165,4 +167,38 @@ check_eq "SET NULL, batches: exit 0; B's 30 likes kept with note_id NULL, A's go
 check_eq "SET NULL, batches: no transaction wrote more than 5 rows, updates included (trigger count)" "t" \
 	"$(q pgc_erase_setnull "SELECT max(n) <= 5 FROM (SELECT count(*) AS n FROM written_log GROUP BY xid) c")"
 
-psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref" -c "DROP DATABASE pgc_erase_selfroot" -c "DROP DATABASE pgc_erase_setnull"
+# --- partitioned tables: a ctid names a row in every partition ----------------
+# B's rows sit at the same ctids as A's in the other partitions; they must
+# survive batches (with and without a primary key), --order-deletes (a NO
+# ACTION partitioned table without one) and an anonymised partitioned table.
+PARTS="CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE posts (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE ev (id int, user_id int NOT NULL REFERENCES users ON DELETE CASCADE PK) PARTITION BY RANGE (id);
+CREATE TABLE ev_a PARTITION OF ev FOR VALUES FROM (0) TO (100); CREATE TABLE ev_b PARTITION OF ev FOR VALUES FROM (100) TO (200);
+CREATE TABLE na (id int, user_id int NOT NULL REFERENCES users) PARTITION BY RANGE (id);
+CREATE TABLE na_a PARTITION OF na FOR VALUES FROM (0) TO (100); CREATE TABLE na_b PARTITION OF na FOR VALUES FROM (100) TO (200);
+CREATE TABLE lk (id int, post_id int REFERENCES posts ON DELETE SET NULL) PARTITION BY RANGE (id);
+CREATE TABLE lk_a PARTITION OF lk FOR VALUES FROM (0) TO (100); CREATE TABLE lk_b PARTITION OF lk FOR VALUES FROM (100) TO (200);
+CREATE TABLE inv (id int, user_id int REFERENCES users, email text) PARTITION BY RANGE (id);
+CREATE TABLE inv_a PARTITION OF inv FOR VALUES FROM (0) TO (100); CREATE TABLE inv_b PARTITION OF inv FOR VALUES FROM (100) TO (200);
+INSERT INTO users VALUES (1), (2); INSERT INTO posts VALUES (10, 1), (20, 2);
+INSERT INTO ev VALUES (1, 1), (2, 1), (101, 2), (102, 2);
+INSERT INTO na VALUES (1, 1), (2, 1), (101, 2), (102, 2);
+INSERT INTO lk VALUES (1, 10), (2, 20), (101, 20), (102, 10);
+INSERT INTO inv VALUES (1, 1, 'a'), (2, 2, 'b'), (101, 2, 'b2'), (102, 1, 'a2');"
+printf "[erase]\nanonymize = inv.user_id=NULL, inv.email='x'\n" >"$TMP/parts.ini"
+parts() { q "$1" "SELECT (SELECT string_agg(id || ':' || user_id, ',' ORDER BY id) FROM ev) || ' ' || (SELECT string_agg(id || ':' || user_id, ',' ORDER BY id) FROM na) || ' ' || (SELECT string_agg(id || ':' || coalesce(post_id::text, '-'), ',' ORDER BY id) FROM lk) || ' ' || (SELECT string_agg(id || ':' || coalesce(user_id::text, '-') || ':' || email, ',' ORDER BY id) FROM inv)"; }
+WANT="101:2,102:2 101:2,102:2 1:-,2:20,101:20,102:- 1:-:x,2:2:b,101:2:b2,102:-:x"
+got=""
+for pk in ", PRIMARY KEY (id)" ""; do
+	for mode in "--batch-rows 1" "--batch-rows 10" "--order-deletes"; do
+		DB=$(fresh_db pgc_erase_parts)
+		psql_db pgc_erase_parts -c "${PARTS/ PK/$pk}"
+		pgc erase --db "$DB" --key 1 --yes $mode --config "$TMP/parts.ini"
+		now=$(parts pgc_erase_parts)
+		[ "$RC $now" = "0 $WANT" ] || got="$got [pk '${pk:+yes}' $mode: exit $RC, $now]"
+	done
+done
+check_eq "partitioned tables: every mode, with and without a primary key, erases A's rows and only those" "" "$got"
+
+psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref" -c "DROP DATABASE pgc_erase_selfroot" -c "DROP DATABASE pgc_erase_setnull" -c "DROP DATABASE pgc_erase_parts"
