@@ -4,8 +4,7 @@
 #
 # Every library object is rebuilt with clang, ASan, UBSan and libFuzzer's
 # coverage instrumentation (-fsanitize=fuzzer-no-link); each target links
-# them with -fsanitize=fuzzer, which supplies main(). Weak placeholders
-# (src/stubs/weak.c) keep targets linkable before every module lands.
+# them with -fsanitize=fuzzer, which supplies main().
 FUZZ_CC    ?= clang
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
@@ -16,11 +15,7 @@ LIBS       := -lpg_query -lyajl -ljson-c -linih -lm -ldl -pthread
 LIBSRCS  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 HDRS     := $(shell find src -name '*.h')
 LIBOBJS  := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o)
-# fuzz_config needs lint's policy-file parser; it is built once that lands.
 TARGET_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
-ifeq ($(wildcard src/lint/config.h),)
-TARGET_SRCS := $(filter-out fuzz/fuzz_config.c,$(TARGET_SRCS))
-endif
 TARGETS  := $(patsubst fuzz/%.c,build/fuzz/%,$(TARGET_SRCS))
 
 .PHONY: all targets

@@ -7,11 +7,15 @@
  *   0: keyword/value:  TEMPLATE password='P'       (P escaped for libpq)
  *   1: URI user-info:  postgresql://u:%XX..@TEMPLATE   (P percent-encoded)
  *   2: URI query:      postgresql://TEMPLATE?password=%XX..  (or &password=)
- * The same is built with Q, a different password of P's length. Whenever
+ *   3: URI user-info, raw: postgresql://u:P@TEMPLATE  (byte 0 >= 0xC0), P as
+ *      typed, '@', '/', ':' and '%' included: the URI of a careless user
+ * The same is built with Q, a different password of P's length (in mode 3,
+ * P with its letters and digits changed and its punctuation kept, so that
+ * libpq cuts both the same way). Whenever
  * libpq parses both strings to the same options but the password, the two
  * descriptions must be byte-identical (so nothing of the password shows,
  * whatever its characters), and so must the two error messages when both
- * are rejected. Besides, when P is the password libpq finds (or the string
+ * are rejected (in mode 3 always). Besides, when P is the password libpq finds (or the string
  * is rejected): the description and the message never hold P unless Q's
  * hold it too (then it comes from a keyword, another value or the
  * message's own words); db_redact agrees.
@@ -20,6 +24,7 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
+#include <ctype.h>
 #include <libpq-fe.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,8 +52,12 @@ static void build(StrBuf *sb, int mode, const char *tmpl, const char *pw, size_t
 		sb_addch(sb, '\'');
 		break;
 	case 1:
+	case 3: /* percent-encoded, or raw */
 		sb_adds(sb, "postgresql://u:");
-		add_pct(sb, pw, pwlen);
+		if (mode == 1)
+			add_pct(sb, pw, pwlen);
+		else
+			sb_add(sb, pw, pwlen);
 		sb_addch(sb, '@');
 		sb_adds(sb, tmpl);
 		break;
@@ -91,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	int mode = data[0] % 3;
+	int mode = data[0] >= 0xC0 ? 3 : data[0] % 3;
 	const char *rest = (const char *)data + 1;
 	size_t n = size - 1;
 	size_t tlen = strnlen(rest, n);
@@ -106,8 +115,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *p2 = strndup(pw, pwlen);
 	if (!tmpl || !p1 || !p2)
 		abort();
-	for (size_t i = 0; i < pwlen; i++)
-		p2[i] = p1[i] == 'Z' ? 'Y' : 'Z';
+	for (size_t i = 0; i < pwlen; i++) {
+		if (mode == 3 && p1[i] == '%') { /* %XX stays: the same decoding, or the same error */
+			for (size_t k = 0; k < 3 && i < pwlen; k++, i++)
+				p2[i] = p1[i];
+			i--;
+		} else if (mode != 3 || isalnum((unsigned char)p1[i])) {
+			p2[i] = p1[i] == 'Z' ? 'Y' : 'Z';
+		}
+	}
 
 	StrBuf c1 = STRBUF_INIT, c2 = STRBUF_INIT, d1 = STRBUF_INIT, d2 = STRBUF_INIT;
 	build(&c1, mode, tmpl, p1, pwlen);
@@ -116,6 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r1 = db_describe(c1.buf, &d1, &e1);
 	int r2 = db_describe(c2.buf, &d2, &e2);
 	int both_fail = 0, placed = 0;
+	/* Mode 3: P and Q differ in letters and digits only, so libpq cuts
+	 * both URIs the same way; any difference in what is shown is a piece
+	 * of the password that landed in another option (host, port, dbname). */
+	if (mode == 3 && (r1 != r2 || strcmp(d1.buf, d2.buf) != 0 || strcmp(e1.msg, e2.msg) != 0)) {
+		fprintf(stderr, "a raw password shows:\n  %s\n  %s\n  %s\n  %s\n", d1.buf, d2.buf, e1.msg, e2.msg);
+		abort();
+	}
 	if (same_but_password(c1.buf, c2.buf, p1, &both_fail, &placed)) {
 		if (r1 != r2 || strcmp(d1.buf, d2.buf) != 0 || strcmp(e1.msg, e2.msg) != 0) {
 			fprintf(stderr, "the description depends on the password:\n  %s\n  %s\n  %s\n  %s\n",

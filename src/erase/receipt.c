@@ -201,6 +201,100 @@ static bool has(json_object *o, const char *k, json_type t)
 	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, t);
 }
 
+/* The members doc/schema/erase-receipt.schema.json requires, with their
+ * types; integers are counts (>= 0). */
+typedef struct Member {
+	const char *k;
+	json_type t;
+} Member;
+#define NMEMBERS(a) (sizeof(a) / sizeof((a)[0]))
+static const Member TOP[] = {
+	{"receipt_version", json_type_int}, {"tool", json_type_string}, {"tool_version", json_type_string},
+	{"created_at", json_type_string}, {"database", json_type_object}, {"schema_fingerprint", json_type_string},
+	{"root", json_type_object}, {"key_sha256", json_type_string}, {"mode", json_type_string},
+	{"transactions", json_type_int}, {"tables", json_type_array}, {"set_null", json_type_array},
+	{"verification", json_type_object}, {"sha256", json_type_string},
+};
+static const Member DATABASE[] = {{"name", json_type_string}, {"server_version", json_type_string}};
+static const Member ROOT[] = {{"schema", json_type_string}, {"table", json_type_string}, {"key_columns", json_type_array}};
+static const Member TABLE[] = {
+	{"schema", json_type_string}, {"table", json_type_string}, {"deleted", json_type_int},
+	{"anonymized", json_type_int}, {"retained", json_type_int}, {"other_removed", json_type_int},
+	{"other_nulled", json_type_int},
+};
+static const Member SET_NULL[] = {
+	{"constraint", json_type_string}, {"schema", json_type_string}, {"table", json_type_string}, {"rows", json_type_int},
+};
+static const Member VERIFICATION[] = {{"ok", json_type_boolean}, {"failures", json_type_array}};
+
+static int check_members(json_object *o, const Member *m, size_t n, const char *where, long idx, const char *path,
+                         Err *err)
+{
+	char at[64] = "";
+	if (where)
+		snprintf(at, sizeof(at), idx >= 0 ? "%s[%ld]." : "%s.", where, idx);
+	if (!json_object_is_type(o, json_type_object))
+		return err_set(err, PGC_EXIT_FINDINGS, "%s: member \"%.*s\" is not an object", path,
+		               (int)(strlen(at) ? strlen(at) - 1 : 0), at);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v;
+		if (!has(o, m[i].k, m[i].t) ||
+		    (m[i].t == json_type_int && json_object_object_get_ex(o, m[i].k, &v) && json_object_get_int64(v) < 0))
+			return err_set(err, PGC_EXIT_FINDINGS, "%s: member \"%s%s\" is missing or of the wrong type", path, at,
+			               m[i].k);
+	}
+	return 0;
+}
+
+static bool hex64(json_object *o, const char *k)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, k, &v))
+		return false;
+	const char *s = json_object_get_string(v);
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* The receipt's structure, as its schema requires it. */
+static int check_structure(json_object *o, const char *path, Err *err)
+{
+	if (!json_object_is_type(o, json_type_object))
+		return err_set(err, PGC_EXIT_FINDINGS, "%s: a receipt is a JSON object", path);
+	if (check_members(o, TOP, NMEMBERS(TOP), NULL, -1, path, err) < 0)
+		return -1;
+	static const char *const hashes[] = {"schema_fingerprint", "key_sha256", "sha256"};
+	for (size_t i = 0; i < NMEMBERS(hashes); i++)
+		if (!hex64(o, hashes[i]))
+			return err_set(err, PGC_EXIT_FINDINGS, "%s: member \"%s\" is not 64 lower-case hex digits", path,
+			               hashes[i]);
+	json_object *v;
+	json_object_object_get_ex(o, "mode", &v);
+	const char *mode = json_object_get_string(v);
+	if (strcmp(mode, "cascade") != 0 && strcmp(mode, "ordered") != 0 && strcmp(mode, "batches") != 0)
+		return err_set(err, PGC_EXIT_FINDINGS, "%s: member \"mode\" is \"%s\", not cascade, ordered or batches",
+		               path, mode);
+	json_object_object_get_ex(o, "database", &v);
+	if (check_members(v, DATABASE, NMEMBERS(DATABASE), "database", -1, path, err) < 0)
+		return -1;
+	json_object_object_get_ex(o, "root", &v);
+	if (check_members(v, ROOT, NMEMBERS(ROOT), "root", -1, path, err) < 0)
+		return -1;
+	json_object_object_get_ex(o, "verification", &v);
+	if (check_members(v, VERIFICATION, NMEMBERS(VERIFICATION), "verification", -1, path, err) < 0)
+		return -1;
+	static const struct { const char *k; const Member *m; size_t n; } lists[] = {
+		{"tables", TABLE, NMEMBERS(TABLE)}, {"set_null", SET_NULL, NMEMBERS(SET_NULL)},
+	};
+	for (size_t l = 0; l < NMEMBERS(lists); l++) {
+		json_object_object_get_ex(o, lists[l].k, &v);
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (check_members(json_object_array_get_idx(v, i), lists[l].m, lists[l].n, lists[l].k, (long)i, path,
+			                  err) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int erase_check_receipt(const char *path, Err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -219,23 +313,10 @@ int erase_check_receipt(const char *path, Err *err)
 		return err_set(err, PGC_EXIT_USAGE, "%s: not a readable JSON file: %.*s", path, n, je ? je : "");
 	}
 	int rc = 0;
-	static const struct { const char *k; json_type t; } fields[] = {
-		{"receipt_version", json_type_int}, {"tool", json_type_string}, {"tool_version", json_type_string},
-		{"created_at", json_type_string}, {"database", json_type_object},
-		{"schema_fingerprint", json_type_string}, {"root", json_type_object},
-		{"key_sha256", json_type_string}, {"tables", json_type_array},
-		{"verification", json_type_object}, {"sha256", json_type_string},
-	};
-	if (!json_object_is_type(o, json_type_object)) {
-		rc = err_set(err, PGC_EXIT_FINDINGS, "%s: a receipt is a JSON object", path);
+	if (check_structure(o, path, err) < 0) {
+		rc = -1;
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!has(o, fields[i].k, fields[i].t)) {
-			rc = err_set(err, PGC_EXIT_FINDINGS, "%s: member \"%s\" is missing or of the wrong type", path,
-			             fields[i].k);
-			goto out;
-		}
 	json_object *v;
 	json_object_object_get_ex(o, "sha256", &v);
 	char want[65];

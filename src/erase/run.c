@@ -62,19 +62,33 @@ int erase_exec(PGconn *conn, const char *sql, Err *err)
 }
 
 /* lock_timeout and statement_timeout: for the open transaction (local)
- * or for the session (every batch's statements). */
+ * or for the session (every batch's statements). A value PostgreSQL
+ * refuses (SQLSTATE class 22, "invalid value for parameter") is the
+ * option's fault: a usage error naming it. */
 static int set_timeouts(PGconn *conn, const EraseRun *run, bool local, Err *err)
 {
-	const char *v[2] = {run->lock_timeout ? run->lock_timeout : "5s",
-	                    run->statement_timeout ? run->statement_timeout : "5min"};
-	PGresult *res = run_params(conn, local ? "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, true)"
-	                                       : "SELECT pg_catalog.set_config('lock_timeout', $1, false), "
-	                                         "pg_catalog.set_config('statement_timeout', $2, false)",
-	                           2, v, "setting lock_timeout and statement_timeout", err);
-	if (!res)
-		return -1;
-	PQclear(res);
+	const struct { const char *param, *option, *value; } t[2] = {
+		{"lock_timeout", "--lock-timeout", run->lock_timeout ? run->lock_timeout : "5s"},
+		{"statement_timeout", "--statement-timeout", run->statement_timeout ? run->statement_timeout : "5min"},
+	};
+	for (int i = 0; i < 2; i++) {
+		const char *v[2] = {t[i].param, t[i].value};
+		PGresult *res = PQexecParams(conn, local ? "SELECT pg_catalog.set_config($1, $2, true)"
+		                                         : "SELECT pg_catalog.set_config($1, $2, false)",
+		                             2, NULL, v, NULL, NULL, 0);
+		if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(res);
+			continue;
+		}
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		if (state && primary && strncmp(state, "22", 2) == 0) {
+			err_set(err, PGC_EXIT_USAGE, "invalid %s \"%s\": %s", t[i].option, t[i].value, primary);
+			PQclear(res);
+			return -1;
+		}
+		return db_fail(conn, res, "setting lock_timeout and statement_timeout", err);
+	}
 	return 0;
 }
 
@@ -450,6 +464,40 @@ static int anonymize_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNod
 	return rc;
 }
 
+/* The rows an ON DELETE SET NULL / SET DEFAULT edge would change as its
+ * parent's rows go, N at a time before any parent is deleted, so that no
+ * batch writes more than its own N deleted rows (on CockroachDB,
+ * transaction_rows_written_err counts every row written). Not for a
+ * parent the policy keeps or anonymises: its rows stay, so do these. */
+static int null_batches(ErasePlan *p, PGconn *conn, EraseRun *run, NullEdge *ne, Err *err)
+{
+	if (ne->parent->retain || ne->parent->anonymize)
+		return 0;
+	StrBuf sql = STRBUF_INIT;
+	erase_null_batch_sql(p, ne, run->batch_rows, &sql);
+	int rc = 0;
+	for (;;) {
+		PGresult *res = NULL;
+		if (begin_batch(conn, err) < 0 ||
+		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		long got = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		if (erase_exec(conn, "COMMIT", err) < 0) {
+			rc = -1;
+			break;
+		}
+		run->transactions++;
+		if (got < run->batch_rows)
+			break;
+	}
+	sb_release(&sql);
+	return rc;
+}
+
 /*
  * A leaf: a table whose rows go with their parent's batches. Its only
  * way into the set is one ON DELETE CASCADE edge from an erased table
@@ -650,6 +698,9 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		p->nodes.items[i]->done = 0;
 	for (size_t i = 0; i < p->nodes.n; i++)
 		if (p->nodes.items[i]->anonymize && anonymize_batches(p, conn, run, p->nodes.items[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < p->nulls.n; i++)
+		if (null_batches(p, conn, run, p->nulls.items[i], err) < 0)
 			return -1;
 	/* Children before parents; a leaf goes with its parent. */
 	for (size_t i = p->nodes.n; i-- > 1;) {

@@ -85,19 +85,20 @@ static bool is_conninfo(const char *s)
 	return strchr(s, '=') || is_uri(s);
 }
 
-/* A URI's user-info ends at its first '@' or '/': a password with an
- * unencoded '@' or '/' leaves a piece of itself in the host or the
- * database name. Such a URI does not mean what its author wrote. */
+/* libpq reads a URI's user-info up to its first '@', unless a '/' comes
+ * first (then there is none); '?' does not end it. A password with an
+ * unencoded '@', '/' or '?' therefore leaves pieces of itself in the host,
+ * the port, the database name or the query, where they would be shown:
+ * such a URI does not mean what its author wrote. Every '@' but the one
+ * that ends libpq's user-info must be percent-encoded (%40; libpq decodes
+ * every part of a URI), so any other '@' makes the URI ambiguous. */
 static bool uri_ambiguous(const char *s)
 {
 	const char *p = strstr(s, "://") + 3;
-	size_t end = strcspn(p, "?");
-	const char *at = memchr(p, '@', end);
-	if (!at)
-		return false;
-	if (memchr(at + 1, '@', end - (size_t)(at + 1 - p)))
-		return true;
-	return memchr(p, '/', (size_t)(at - p)) != NULL;
+	size_t at = strcspn(p, "@/");
+	if (p[at] == '@')
+		return strchr(p + at + 1, '@') != NULL;
+	return p[at] == '/' && strchr(p + at, '@') != NULL;
 }
 
 /* A value as conninfo syntax: bare when it can be, else single-quoted with
@@ -156,8 +157,9 @@ static int describe(StrBuf *out, const char *conninfo, const char *what, Secrets
 	if (is_uri(conninfo) && uri_ambiguous(conninfo))
 		return err_set(err, PGC_EXIT_USAGE,
 		               "invalid connection URI in %s (not shown: it may contain a password): "
-		               "its user name or password holds an unencoded '@' or '/', which libpq "
-		               "reads as the end of the password; percent-encode them (%%40, %%2F)", what);
+		               "its user name or password holds an unencoded '@' or '/' (or it has an '@' "
+		               "outside its user name and password), which libpq reads as the end of the "
+		               "password; percent-encode them (%%40, %%2F)", what);
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
 	if (!opts) {
@@ -183,6 +185,16 @@ static int describe(StrBuf *out, const char *conninfo, const char *what, Secrets
 	for (const PQconninfoOption *o = opts; o->keyword; o++) {
 		if (!o->val || (o->dispchar && strchr(o->dispchar, '*')))
 			continue;
+		/* libpq expands a connection string in dbname only at the top
+		 * level: nested, it is a database name that shows its password */
+		if (strcmp(o->keyword, "dbname") == 0 && is_conninfo(o->val)) {
+			err_set(err, PGC_EXIT_USAGE,
+			        "invalid connection string in %s (not shown: it may contain a password): "
+			        "its dbname is itself a connection string, which libpq does not expand there; "
+			        "pass that string as %s", what, what);
+			PQconninfoFree(opts);
+			return -1;
+		}
 		for (const char *p = strcasestr(o->val, "password"); p; p = strcasestr(p + 1, "password")) {
 			const char *q = p + 8;
 			while (isspace((unsigned char)*q))

@@ -26,9 +26,10 @@ PGconn *db_connect(const char *url, Err *err);
  * The conninfo (keyword/value, URI or bare database name) as a user may
  * see it: the options PQconninfoParse() finds, keyword=value in libpq's
  * order, every secret (password, sslpassword) as ***; never the raw text.
- * Returns 0, or -1 with err: PGC_EXIT_USAGE for a malformed conninfo or a
- * URI with an unencoded '@' or '/' in its user-info (the message shows
- * nothing of a text that may hold a password).
+ * Returns 0, or -1 with err: PGC_EXIT_USAGE for a malformed conninfo, a
+ * URI with an unencoded '@' or '/' in its user-info (any '@' but the one
+ * that ends it), or a dbname that is a connection string (the message
+ * shows nothing of a text that may hold a password).
  */
 int db_describe(const char *conninfo, StrBuf *out, Err *err);
 

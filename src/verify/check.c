@@ -6,6 +6,8 @@
  * Understood, per column:
  *   col op const, const op col    (=, <, <=, >, >=; <> only avoids a value)
  *   col IN (...), col = ANY (ARRAY[...])   each element a candidate
+ *   enum columns: comparisons by the labels' order, NOT IN / <> ALL
+ *                                 rule labels out, every candidate a label
  *   col BETWEEN a AND b           bounds
  *   col LIKE 'p%', col ~ '^re$'   a string the pattern matches
  *   length(col) / char_length(col) / character_length(col) / octet_length(col)
@@ -505,10 +507,15 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 		return;
 	}
 	case PG_QUERY__A__EXPR__KIND__AEXPR_IN:
-	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY: {
-		if (strcmp(op, "=") != 0)
-			return;
+	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL: {
+		/* col IN (...), col = ANY (...): each element a candidate; on an
+		 * enum column, NOT IN (...) and <> ALL (...) rule labels out */
+		bool eq = strcmp(op, "=") == 0 && e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL;
+		bool ne = strcmp(op, "<>") == 0 && e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY;
 		int c = column_of(w, e->lexpr);
+		if (!eq && !(ne && c >= 0 && w->h[c].labels))
+			return;
 		const PgQuery__Node *r = bare(e->rexpr);
 		if (c < 0 || !r)
 			return;
@@ -523,8 +530,10 @@ static void walk_aexpr(Walk *w, const PgQuery__AExpr *e)
 		}
 		for (size_t i = 0; i < n; i++) {
 			const char *v = const_text(w->a, items[i]);
-			if (v)
+			if (v && eq)
 				sd_add_hint(w->a, &w->h[c], v);
+			else if (v)
+				enum_compare(w->a, &w->h[c], "<>", v);
 		}
 		return;
 	}

@@ -7,7 +7,7 @@
 # nothing is left behind on the server.
 source "$(dirname "$0")/../lib/tap.sh"
 
-plan 77
+plan 79
 SECRET='S3cr3tPassw0rdXyz'
 DB=pgc_t0110
 conninfo=$(fresh_db "$DB") || { not_ok "create database"; exit 1; }
@@ -55,6 +55,11 @@ for piece in 'pa/ss@wo:rd9' 'ss@wo' 'wo:rd9' 'rd9'; do
 		test "$(cat "$TMP/out" "$TMP/err" | grep -cF -- "$piece")" = 0
 done
 check_contains "password with '/' and '@': says how to write it" "percent-encode" "$TMP/err"
+# '?' before the '@' does not end libpq's user-info (found by fuzz_conninfo)
+pgc audit --db 'postgresql://bob:se?cr@t2XYZ@127.0.0.1:1/app'
+check_eq "password with '?' and '@': exit 2" 2 "$RC"
+check "password with '?' and '@': no piece of it in stdout or stderr" \
+	test "$(cat "$TMP/out" "$TMP/err" | grep -cF -e 'se?cr' -e 't2XYZ')" = 0
 # Percent-encoded, the same password is fine: neither spelling shows.
 pgc audit --db 'postgresql://bob:pa%2Fss%40wo%3Ard9@127.0.0.1:1/app'
 check_eq "percent-encoded password: exit 3 (refused)" 3 "$RC"

@@ -11,7 +11,7 @@
 # the same findings (locations aside), which also checks the golden
 # classification against a real catalog.
 source "$(dirname "$0")/../lib/tap.sh"
-plan 52
+plan 54
 
 G="$PGC_ROOT/tests/golden/audit"
 cd "$G" || { not_ok "golden directory"; exit 1; }
@@ -66,6 +66,14 @@ golden clean.txt audit clean
 check_eq "clean: exit 0" 0 "$RC"
 golden clean.json audit --format json clean
 check_eq "clean json: exit 0" 0 "$RC"
+# Beside clean.txt: its finding lines and counts are clean.json's (whose
+# one finding is checked on PostgreSQL below).
+check_files "clean.txt: its findings are clean.json's, line for line" \
+	<(jq -r '.findings[] | "\(.file):\(.line):\(.column): \(.severity): \(.message) [\(.rule)]"' expect/clean.json | sort) \
+	<(grep -E '^[^ ]+:[0-9]+:[0-9]+: ' expect/clean.txt | sort)
+check_eq "clean.txt summary: counts from clean.json" \
+	"$(jq -r '"\(.closure | length) tables in the deletion closure|\(.foreign_keys | length) foreign keys in the schema; \(.findings | length) finding: \(.summary.errors) errors, \(.summary.warnings) warning, \(.summary.infos) info"' expect/clean.json)" \
+	"$(sed -n 1p expect/clean.txt | grep -o '[0-9]* tables in the deletion closure')|$(sed -n 2p expect/clean.txt)"
 # Beside the golden: clean/ blocks nothing, but its one warning
 # (cascade-deletes-other-owners on comments_post_id_fkey) is true on
 # PostgreSQL: user 2's comment on user 1's post goes with user 1.

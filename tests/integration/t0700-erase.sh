@@ -225,17 +225,8 @@ check_eq "--emit-sql: exit 0" 0 "$RC"
 pgc erase --db "$DB4" --emit-sql "$TMP/erase.sql" --check "${POL[@]}"
 check_eq "--emit-sql --check on a fresh script: exit 0" 0 "$RC"
 psql -X -q -d postgres -c "CREATE DATABASE pgc_erase_emit_run TEMPLATE pgc_erase_emit"
-# psql has no $1 binding before PostgreSQL 16: PREPARE each statement, EXECUTE it with the key.
-python3 - "$TMP/erase.sql" >"$TMP/run.sql" <<'PY'
-import sys
-text = open(sys.argv[1]).read()
-stmts = [s.strip() for s in text.split(";\n") if s.strip() and not all(l.startswith("--") for l in s.strip().splitlines())]
-print("BEGIN;")
-for i, s in enumerate(stmts):
-    body = "\n".join(l for l in s.splitlines() if not l.startswith("--"))
-    print(f"PREPARE s{i}(int) AS {body};\nEXECUTE s{i}(1);")
-print("COMMIT;")
-PY
+# PostgreSQL 15's psql binds no $1: tests/lib/erase_prepare.py PREPAREs, EXECUTEs with the key
+python3 "$PGC_ROOT/tests/lib/erase_prepare.py" "$TMP/erase.sql" 1 >"$TMP/run.sql"
 psql_db pgc_erase_emit_run -f "$TMP/run.sql" >/dev/null
 pgc erase --db "$DB4" --key 1 --yes "${POL[@]}"
 check_eq "the emitted script leaves the state erase leaves" "$(state pgc_erase_emit)" "$(state pgc_erase_emit_run)"

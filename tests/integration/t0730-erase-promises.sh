@@ -8,18 +8,22 @@
 #   - a failed verification (a trigger writes the key back) rolls back,
 #     exit 1, no receipt; in batches the root row stays, the batches stay;
 #   - lock_timeout and statement_timeout bound the erasure: a row lock held
-#     by another session, a slow trigger; exit 3, nothing changed;
+#     by another session, a slow trigger; exit 3, nothing changed; a value
+#     PostgreSQL refuses is an input error naming the option, exit 2;
 #   - the policy's delete-by: an owner column without a foreign key that the
 #     default pattern does not find is deleted by it, and only with it;
 #   - a policy naming a missing table: exit 2 with the file and the line;
 #   - --receipt-include-key writes the raw key, the salt comes from
-#     --receipt-salt; a receipt with a changed member fails --check-receipt;
+#     --receipt-salt; a receipt with a changed member fails --check-receipt,
+#     and so does one the schema rejects whose hash was recomputed;
 #   - --emit-sql on an unfixed schema: the script deletes children first and
-#     succeeds where a plain DELETE fails, leaving erase's state;
+#     succeeds where a plain DELETE fails, leaving erase's state; the same
+#     script from the migration files as from the live database;
 #   - --order-deletes covers a table added after the script was written,
-#     with no change anywhere (the order is read from the live catalog).
+#     with no change anywhere (the order is read from the live catalog);
+#     the receipt's schema fingerprint changes with it.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 37
+plan 44
 UNFIXED="$FIXTURES/erase/owners-unfixed.sql"
 q() { psql -X -At -d "$1" -c "$2"; }
 state() {
@@ -68,8 +72,19 @@ check_eq "dry run: exit 0" 0 "$RC"
 sleep 0.3 # the server writes its log asynchronously
 session_stmts "$from" >"$TMP/dry.stmts"
 check_eq "dry run: its session is one READ ONLY, REPEATABLE READ transaction: the timeouts, the root row, the counting query, COMMIT" \
-	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
+	"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY|SELECT|SELECT|SELECT|WITH|COMMIT" "$(paste -sd'|' "$TMP/dry.stmts")"
 check_eq "dry run: no row changed" "$before" "$(state t0730)"
+# the counting query reads each table along the erase graph's paths only:
+# every "FROM table alias" is filtered (WHERE) or joined to a set (JOIN)
+tail -c +"$((from + 1))" "$LOG" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+q = text[text.index("WITH pgc_r0"):]
+q = q[:q.index("\n2")]  # up to the next log line
+reads = re.findall(r"FROM (public\.\w+) \w+( WHERE| JOIN)?", q)
+bare = sorted({t for t, f in reads if not f})
+print(len(reads), "reads;", "unfiltered: " + ",".join(bare) if bare else "none unfiltered")' >"$TMP/reads"
+check "dry run: the counting query reads no table whole ($(cat "$TMP/reads"))" grep -q "[1-9][0-9]* reads; none unfiltered" "$TMP/reads"
 
 # --- lock_timeout and statement_timeout ----------------------------------------
 # Another session holds a row lock on one of user 1's posts: the erasure's
@@ -91,6 +106,13 @@ check_eq "after the lock timeouts: user 1's post 10 and user 1 still there" "1 1
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null
 psql -X -q -d t0730 -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+before=$(state t0730)
+pgc erase --db "$DB" --key 1 --yes --lock-timeout abc --no-config
+check_eq "--lock-timeout abc: exit 2 (input), PostgreSQL's reason" "2 pgcascade: error: invalid --lock-timeout \"abc\": invalid value for parameter \"lock_timeout\": \"abc\"" \
+	"$RC $(cat "$TMP/err")"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 5 --statement-timeout -5 --no-config
+check_eq "batches, --statement-timeout -5: exit 2, names the option, nothing changed" "2 1 $before" \
+	"$RC $(grep -c 'invalid --statement-timeout "-5"' "$TMP/err") $(state t0730)"
 psql_db t0730 -c "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(3); RETURN OLD; END\$\$;
 	CREATE TRIGGER slow BEFORE DELETE ON users FOR EACH ROW EXECUTE FUNCTION slow();"
 before=$(state t0730)
@@ -126,7 +148,7 @@ check_eq "delete-by: exit 0" 0 "$RC"
 sleep 0.3
 session_stmts "$from" >"$TMP/yes.stmts"
 check_eq "one transaction: REPEATABLE READ, the timeouts, the root row, the count, the owner-column DELETE, the root DELETE, the verification, COMMIT" \
-	"BEGIN ISOLATION LEVEL REPEATABLE READ|SELECT|SELECT|WITH|DELETE|DELETE|SELECT|COMMIT" "$(paste -sd'|' "$TMP/yes.stmts")"
+	"BEGIN ISOLATION LEVEL REPEATABLE READ|SELECT|SELECT|SELECT|WITH|DELETE|DELETE|SELECT|COMMIT" "$(paste -sd'|' "$TMP/yes.stmts")"
 psql -X -q -d postgres -c "ALTER DATABASE t0730 RESET log_statement"
 check_eq "delete-by: user 1's legacy rows gone, user 2's kept" "3|2" "$(q t0730 "SELECT id || '|' || owner FROM legacy_events")"
 check_eq "--receipt-include-key: the raw key is in the receipt" 1 "$(jq -r .key "$TMP/r.json")"
@@ -148,6 +170,28 @@ check_eq "batches, verification fails: exit 1, the root row kept, the batches' d
 	"$RC $(q t0730 "SELECT (SELECT count(*) FROM users WHERE id = 1) || ' ' || (SELECT count(*) FROM posts WHERE user_id = 1) || ' ' || (SELECT count(*) FROM legacy_events WHERE owner = 1)")"
 check_contains "batches, verification failed: says the batches stay" "the batches already committed stay" "$TMP/err"
 psql_db t0730 -c "DROP TRIGGER relog ON users"
+# a receipt the schema rejects, its hash recomputed: --check-receipt rejects
+# it too (the hash alone proves no structure)
+RSCHEMA="$PGC_ROOT/doc/schema/erase-receipt.schema.json"
+seal() { # JQ-FILTER OUT: the receipt changed by the filter, its sha256 recomputed
+	jq "del(.sha256) | $1" "$TMP/r.json" | python3 -c '
+import hashlib, json, sys
+r = json.load(sys.stdin)
+r["sha256"] = hashlib.sha256(json.dumps(r, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+json.dump(r, open(sys.argv[1], "w"))' "$2"
+}
+schema_ok() { python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' "$RSCHEMA" "$1" 2>/dev/null && echo valid || echo invalid; }
+seal '.' "$TMP/s0.json"
+seal 'del(.mode)' "$TMP/s1.json"
+seal 'del(.tables[1].deleted)' "$TMP/s2.json"
+seal '.set_null = [{"constraint": "x"}]' "$TMP/s3.json"
+seal '.key_sha256 = "not a hash"' "$TMP/s4.json"
+got=""
+for f in s0 s1 s2 s3 s4; do pgc erase --check-receipt "$TMP/$f.json"; got="$got $f:$RC:$(schema_ok "$TMP/$f.json")"; done
+check_eq "--check-receipt agrees with the schema on resealed receipts (exit, schema)" \
+	" s0:0:valid s1:1:invalid s2:1:invalid s3:1:invalid s4:1:invalid" "$got"
+pgc erase --check-receipt "$TMP/s2.json"
+check_contains "--check-receipt: names the member of the table entry" 'member "tables[1].deleted" is missing' "$TMP/err"
 printf '[erase]\nretain = posts\n\nanonymize = nosuch.email=NULL\n' >"$TMP/missing.ini"
 pgc erase --db "$DB" --key 2 --dry-run --config "$TMP/missing.ini"
 check_eq "policy naming a missing table: exit 2" 2 "$RC"
@@ -160,24 +204,20 @@ psql_db t0730_unfixed -f "$UNFIXED"
 psql -X -q -d postgres -c "CREATE DATABASE t0730_script TEMPLATE t0730_unfixed"
 pgc erase --db "$DB2" --emit-sql "$TMP/erase.sql" --no-config
 check_eq "--emit-sql (unfixed): exit 0" 0 "$RC"
-# PostgreSQL 15's psql binds no $1: each statement PREPAREd, EXECUTEd with the key
-python3 - "$TMP/erase.sql" >"$TMP/run.sql" <<'PY'
-import sys
-text = open(sys.argv[1]).read()
-stmts = [s.strip() for s in text.split(";\n") if s.strip() and not all(l.startswith("--") for l in s.strip().splitlines())]
-print("BEGIN;")
-for i, s in enumerate(stmts):
-    body = "\n".join(l for l in s.splitlines() if not l.startswith("--"))
-    print(f"PREPARE s{i}(int) AS {body};\nEXECUTE s{i}(1);")
-print("COMMIT;")
-PY
+mkdir -p "$TMP/migrations"
+grep -v '^INSERT' "$UNFIXED" >"$TMP/migrations/001_init.sql"
+pgc erase --emit-sql "$TMP/static.sql" --no-config "$TMP/migrations"
+check_eq "--emit-sql from the migration files: exit 0, the same script as from the live database" "0" \
+	"$RC$(cmp -s "$TMP/erase.sql" "$TMP/static.sql" || echo ' (differs)')"
+# PostgreSQL 15's psql binds no $1: tests/lib/erase_prepare.py PREPAREs, EXECUTEs with the key
+python3 "$PGC_ROOT/tests/lib/erase_prepare.py" "$TMP/erase.sql" 1 >"$TMP/run.sql"
 if psql -X -q -v ON_ERROR_STOP=1 -d t0730_script -f "$TMP/run.sql" >/dev/null 2>"$TMP/psql.err"; then
 	ok "--emit-sql (unfixed): the script runs where a plain DELETE fails (children first)"
 else
 	not_ok "--emit-sql (unfixed): the script runs where a plain DELETE fails (children first)"
 	sed 's/^/#   /' "$TMP/psql.err" | head -5
 fi
-pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config
+pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config --receipt "$TMP/u1.json" --receipt-salt s
 check_eq "--order-deletes (unfixed): exit 0" 0 "$RC"
 check_eq "the script leaves the state --order-deletes leaves" "$(state t0730_unfixed)" "$(state t0730_script)"
 # a table added afterwards, blocking (NO ACTION) under A's note: covered at run time
@@ -189,7 +229,9 @@ if psql -X -q -d t0730_unfixed -c "BEGIN; DELETE FROM users WHERE id = 1; ROLLBA
 else
 	ok "new table: a plain DELETE fails on note_tags"
 fi
-pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config
+pgc erase --db "$DB2" --key 1 --yes --order-deletes --no-config --receipt "$TMP/u2.json" --receipt-salt s
+check "the receipt's schema fingerprint changed with the new table" \
+	test "$(jq -r .schema_fingerprint "$TMP/u1.json")" != "$(jq -r .schema_fingerprint "$TMP/u2.json")" -a -n "$(jq -r .schema_fingerprint "$TMP/u1.json")"
 check_eq "new table, --order-deletes: exit 0, A's note and its tags gone, B's kept" "0 3|21 20,21" \
 	"$RC $(q t0730_unfixed "SELECT (SELECT string_agg(id || '|' || note_id, ',') FROM note_tags) || ' ' || (SELECT string_agg(id::text, ',' ORDER BY id) FROM notes)")"
 

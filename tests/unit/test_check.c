@@ -129,6 +129,8 @@ static const struct {
 	{"m >= 'meh' AND m <> 'angry'", 1},
 	{"CHECK ((m < 'meh'::pg_temp.mood) AND (m <> 'happy'::pg_temp.mood))", 1},
 	{"m IS NOT NULL AND m <= 'happy'", 1},
+	{"m NOT IN ('happy', 'sad')", 2},
+	{"CHECK ((m <> ALL (ARRAY['happy'::pg_temp.mood, 'sad'::pg_temp.mood, 'meh'::pg_temp.mood])))", 1},
 };
 
 static void test_enum_candidates_satisfy_the_check(void **state)

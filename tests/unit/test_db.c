@@ -71,6 +71,19 @@ static void test_redact(void **state)
 	/* unencoded '@' or '/' in the user-info: not shown at all */
 	check_redact("postgresql://u:p@ss@h/x", "(invalid connection string, not shown)");
 	check_redact("postgresql://bob:pa/ss@wo:rd9@127.0.0.1:55811/app", "(invalid connection string, not shown)");
+	/* '?' does not end libpq's user-info: the '@' after it still does */
+	check_redact("postgresql://bob:se?cr@t2XYZ@h/app", "(invalid connection string, not shown)");
+	check_redact("postgresql://u:hs?Gt3cr@slthGGst@", "(invalid connection string, not shown)");
+	check_redact("postgresql://u:a@b/c@h/db", "(invalid connection string, not shown)");
+	check_redact("postgresql://u:p?q@h/app", "user=u password=*** dbname=app host=h");
+	/* a connection string nested in dbname is not expanded by libpq: a database name holding a password */
+	check_redact("host=h dbname='postgresql://bob:secretpw@h/app'", "(invalid connection string, not shown)");
+	check_redact("postgresql://h/app?dbname=user%3Dbob%20password%3Dsecretpw", "(invalid connection string, not shown)");
+	check_redact("postgresql://u:p@h/app?application_name=a%40b", "user=u password=*** dbname=app host=h application_name=a@b");
+	/* an '@' after a '/' that ends no user-info, even in the query (found by fuzz_conninfo) */
+	check_redact("postgresql://u:\x1c" "5433/x:a?sslmode=disable@h1,h2:", "(invalid connection string, not shown)");
+	check_redact("postgresql://u:a@b/c?sslmode=x@h/db", "(invalid connection string, not shown)");
+	check_redact("postgresql://h/app?user=a@b", "(invalid connection string, not shown)");
 	check_redact("host=h password=two words", "(invalid connection string, not shown)");
 	check_redact("", "dbname=''");
 	assert_null(db_redact(A, NULL));
