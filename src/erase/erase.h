@@ -150,6 +150,11 @@ void erase_batch_delete_sql(const ErasePlan *p, const EraseNode *n, long limit, 
  * count, pg_stat_get_xact_tuples_deleted(leaf), ...": the rows n's batch
  * deleted and each leaf's deleted-row counter before its cascade ran
  * (PostgreSQL only). */
+/* One batch of the rows an ON DELETE SET NULL / SET DEFAULT edge would
+ * change when its parent's rows go (those not erased themselves): "UPDATE
+ * child x SET c = NULL WHERE <identity> IN (... LIMIT limit)", so that the
+ * parent's DELETE writes nothing beyond its own rows (batches). */
+void erase_null_batch_sql(const ErasePlan *p, const NullEdge *ne, long limit, StrBuf *sb);
 /* One batch of the leaf's rows under the first row of n's batch (a row
  * whose cascade alone exceeds N), at most limit of them (PostgreSQL). */
 void erase_heavy_leaf_sql(const ErasePlan *p, const EraseNode *n, const EraseNode *leaf, long limit, StrBuf *sb);

@@ -576,21 +576,24 @@ void erase_reach_sql(const ErasePlan *p, const EraseNode *n, bool cascade_only, 
 }
 
 /* "WITH ..." of the sets node upto reads (its ancestors, and upto itself
- * when self); nothing when it reads none. */
-static void with_sql(const ErasePlan *p, int upto, bool self, bool both, StrBuf *sb)
+ * when self; also node also and its ancestors when also >= 0); nothing
+ * when it reads none. */
+static void with_sets(const ErasePlan *p, int upto, int also, bool self, bool both, StrBuf *sb)
 {
-	int last = upto < 0 ? (int)p->nodes.n - 1 : upto;
+	int last = upto < 0 ? (int)p->nodes.n - 1 : (also > upto ? also : upto);
 	/* Only the sets the statement reads: upto and its ancestors. */
 	unsigned char *need = xcalloc((size_t)last + 1, 1);
 	if (upto < 0)
 		memset(need, 1, (size_t)last + 1);
 	else
 		need[upto] = 1;
+	if (upto >= 0 && also >= 0)
+		need[also] = 2;
 	for (int i = last; i >= 0; i--)
 		if (need[i])
 			for (size_t k = 0; k < p->nodes.items[i]->in.n; k++)
 				need[p->nodes.items[i]->in.items[k]->parent->idx] = 1;
-	if (upto >= 0 && !self)
+	if (upto >= 0 && !self && need[upto] != 2)
 		need[upto] = 0;
 	bool first = true;
 	for (int pass = 0; pass < (both ? 2 : 1); pass++)
@@ -608,6 +611,11 @@ static void with_sql(const ErasePlan *p, int upto, bool self, bool both, StrBuf 
 	if (!first)
 		sb_addch(sb, '\n');
 	free(need);
+}
+
+static void with_sql(const ErasePlan *p, int upto, bool self, bool both, StrBuf *sb)
+{
+	with_sets(p, upto, -1, self, both, sb);
 }
 
 void erase_with_sql(const ErasePlan *p, int upto, bool both, StrBuf *sb)
@@ -690,6 +698,52 @@ static void batch_delete(const ErasePlan *p, const EraseNode *n, long limit, boo
 	}
 	selection(p, n, limit, owner_only, sb);
 	sb_adds(sb, crdb ? ")" : "))");
+}
+
+void erase_null_batch_sql(const ErasePlan *p, const NullEdge *ne, long limit, StrBuf *sb)
+{
+	const ForeignKey *fk = ne->fk;
+	const EraseNode *cn = ne->child_node && !ne->child_node->retain && !ne->child_node->anonymize
+	                      ? ne->child_node : NULL;
+	with_sets(p, ne->parent->idx, cn ? cn->idx : -1, true, false, sb);
+	sb_adds(sb, "UPDATE ");
+	sb_add_qualified(sb, ne->child->schema, ne->child->name);
+	sb_adds(sb, " x SET ");
+	const char *const *set = fk->nset_cols ? fk->set_cols : fk->cols;
+	int nset = fk->nset_cols ? fk->nset_cols : fk->ncols;
+	for (int k = 0; k < nset; k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		sb_add_ident(sb, set[k]);
+		sb_adds(sb, fk->on_delete == FK_SET_DEFAULT ? " = DEFAULT" : " = NULL");
+	}
+	/* identity: ctid, or on CockroachDB the primary key (else rowid) */
+	StrBuf id = STRBUF_INIT;
+	const Table *t = ne->child;
+	bool pk = p->dialect == DIALECT_COCKROACH && t->pk && t->pk->ncols > 0;
+	for (int k = 0; pk && k < t->pk->ncols; k++)
+		pk = t->pk->cols[k] != NULL;
+	if (pk)
+		cols(&id, "x", t->pk->cols, t->pk->ncols);
+	else
+		sb_addf(&id, "x.%s", rowid_col(p));
+	sb_adds(sb, " WHERE ");
+	sb_adds(sb, id.buf);
+	sb_adds(sb, p->dialect == DIALECT_COCKROACH ? " IN (SELECT " : " = ANY(ARRAY(SELECT ");
+	sb_adds(sb, id.buf);
+	sb_adds(sb, " FROM ");
+	sb_add_qualified(sb, t->schema, t->name);
+	sb_adds(sb, " x WHERE ");
+	edge_cond(fk, ne->parent, false, sb);
+	if (cn) {
+		sb_adds(sb, " AND ");
+		erase_id_expr(p, cn, "x", sb);
+		sb_adds(sb, " NOT IN (SELECT ");
+		set_id_expr(p, cn, "s", sb);
+		sb_addf(sb, " FROM pgc_r%d s)", cn->idx);
+	}
+	sb_addf(sb, " LIMIT %ld)%s", limit, p->dialect == DIALECT_COCKROACH ? "" : ")");
+	sb_release(&id);
 }
 
 void erase_heavy_leaf_sql(const ErasePlan *p, const EraseNode *n, const EraseNode *leaf, long limit, StrBuf *sb)

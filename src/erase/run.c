@@ -464,6 +464,40 @@ static int anonymize_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNod
 	return rc;
 }
 
+/* The rows an ON DELETE SET NULL / SET DEFAULT edge would change as its
+ * parent's rows go, N at a time before any parent is deleted, so that no
+ * batch writes more than its own N deleted rows (on CockroachDB,
+ * transaction_rows_written_err counts every row written). Not for a
+ * parent the policy keeps or anonymises: its rows stay, so do these. */
+static int null_batches(ErasePlan *p, PGconn *conn, EraseRun *run, NullEdge *ne, Err *err)
+{
+	if (ne->parent->retain || ne->parent->anonymize)
+		return 0;
+	StrBuf sql = STRBUF_INIT;
+	erase_null_batch_sql(p, ne, run->batch_rows, &sql);
+	int rc = 0;
+	for (;;) {
+		PGresult *res = NULL;
+		if (begin_batch(conn, err) < 0 ||
+		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			rc = -1;
+			break;
+		}
+		long got = strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		if (erase_exec(conn, "COMMIT", err) < 0) {
+			rc = -1;
+			break;
+		}
+		run->transactions++;
+		if (got < run->batch_rows)
+			break;
+	}
+	sb_release(&sql);
+	return rc;
+}
+
 /*
  * A leaf: a table whose rows go with their parent's batches. Its only
  * way into the set is one ON DELETE CASCADE edge from an erased table
@@ -664,6 +698,9 @@ static int execute_batches(ErasePlan *p, PGconn *conn, EraseRun *run, Err *err)
 		p->nodes.items[i]->done = 0;
 	for (size_t i = 0; i < p->nodes.n; i++)
 		if (p->nodes.items[i]->anonymize && anonymize_batches(p, conn, run, p->nodes.items[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < p->nulls.n; i++)
+		if (null_batches(p, conn, run, p->nulls.items[i], err) < 0)
 			return -1;
 	/* Children before parents; a leaf goes with its parent. */
 	for (size_t i = p->nodes.n; i-- > 1;) {

@@ -11,9 +11,11 @@
 #   - kill -9 in the middle, then the same command again, reaches the
 #     state of one uninterrupted erasure of a copy of the database;
 #   - a root table that references itself: the other root rows it erases
-#     go leaves first, N at a time, the root row's DELETE cascades nothing.
+#     go leaves first, N at a time, the root row's DELETE cascades nothing;
+#   - ON DELETE SET NULL: the rows it would change go to NULL first, N at a
+#     time, so no transaction writes more than N rows (updates counted).
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 18
+plan 20
 q() { psql -X -At -d "$1" -c "$2"; }
 counts() {
 	psql -X -At -d "$1" -c "SELECT relname || ' ' || (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', relname), false, true, '')))[1]::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> 'deleted_log' ORDER BY 1"
@@ -140,4 +142,27 @@ check_eq "self-referencing root: the largest transaction deleted at most 2 rows 
 jq -r '.tables[] | "\(.table) \(.deleted)"' "$TMP/self.json" | sort >"$TMP/self.receipt"
 check_files "self-referencing root: the receipt's deleted counts = the dry run's (invited users included)" "$TMP/self.plan" "$TMP/self.receipt"
 
-psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref" -c "DROP DATABASE pgc_erase_selfroot"
+# --- ON DELETE SET NULL: B's 30 likes on A's 2 notes --------------------------
+# The notes' DELETE would write 32 rows in one transaction (2 deleted, 30
+# set to NULL); the likes go to NULL first, at most N per transaction.
+DB=$(fresh_db pgc_erase_setnull)
+psql_db pgc_erase_setnull -c "CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE notes (id int PRIMARY KEY, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE likes (id int PRIMARY KEY, note_id int REFERENCES notes ON DELETE SET NULL, user_id int NOT NULL REFERENCES users ON DELETE CASCADE);
+CREATE TABLE written_log (xid bigint, tbl text);
+CREATE FUNCTION log_write() RETURNS trigger LANGUAGE plpgsql AS
+	\$\$BEGIN INSERT INTO written_log VALUES (txid_current(), TG_TABLE_NAME); RETURN NULL; END\$\$;
+CREATE TRIGGER l AFTER DELETE OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION log_write();
+CREATE TRIGGER l AFTER DELETE OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION log_write();
+CREATE TRIGGER l AFTER DELETE OR UPDATE ON likes FOR EACH ROW EXECUTE FUNCTION log_write();
+INSERT INTO users VALUES (1), (2);
+INSERT INTO notes VALUES (10, 1), (11, 1), (20, 2);
+INSERT INTO likes SELECT g, 10 + g % 2, 2 FROM generate_series(1, 30) g;
+INSERT INTO likes VALUES (31, 20, 1), (32, 10, 1);"
+pgc erase --db "$DB" --key 1 --yes --batch-rows 5
+check_eq "SET NULL, batches: exit 0; B's 30 likes kept with note_id NULL, A's gone, B's note kept" "0 30 30 20" \
+	"$RC $(q pgc_erase_setnull "SELECT count(*) FROM likes WHERE user_id = 2") $(q pgc_erase_setnull "SELECT count(*) FROM likes WHERE note_id IS NULL") $(q pgc_erase_setnull "SELECT string_agg(id::text, ',') FROM notes")"
+check_eq "SET NULL, batches: no transaction wrote more than 5 rows, updates included (trigger count)" "t" \
+	"$(q pgc_erase_setnull "SELECT max(n) <= 5 FROM (SELECT count(*) AS n FROM written_log GROUP BY xid) c")"
+
+psql -X -q -d postgres -c "DROP DATABASE pgc_erase_batch" -c "DROP DATABASE pgc_erase_batch_ref" -c "DROP DATABASE pgc_erase_kill" -c "DROP DATABASE pgc_erase_kill_ref" -c "DROP DATABASE pgc_erase_selfroot" -c "DROP DATABASE pgc_erase_setnull"
