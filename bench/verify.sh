@@ -32,7 +32,7 @@ run() { # label, args...
 		return
 	fi
 	local td
-	td=$(sed -n 's/^timings: teardown \([0-9]*\) ms.*/\1/p' "$WORK/err")
+	td=$(sed -n 's/^pgcascade: timings: teardown \([0-9]*\) ms.*/\1/p' "$WORK/err")
 	jq -r --arg l "$label" --arg td "${td:-?}" --arg w "$wall" --arg p "$((peak / 1024))" --arg rc "$rc" '
 		.timings as $t |
 		"\($l | .[0:28] | . + " " * (28 - length)) \($t.startup_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.fix_apply_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.load_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.seed_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.delete_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($t.total_ms | floor | tostring | (" " * (6 - length)) + . + "ms") \($td | (" " * (7 - length)) + . + "ms") \($w | (" " * (8 - length)) + . + "s") \($p | (" " * (6 - length)) + .) \([.tables[] | select(.seeded > 0)] | length) seeded, \([.tables[].left] | add) left, ok=\(.ok) (exit \($rc))"' \

@@ -3,10 +3,14 @@
 # Every step of the action runs this script; tests/integration/
 # t0810-action.sh runs it too, with the same environment.
 #
+#   scripts/action.sh key       the cache key of the build: the sources'
+#                               digest (src/, Makefile, man/), the OS and
+#                               the machine; writes key= to $GITHUB_OUTPUT
 #   scripts/action.sh install   build pgcascade from this repository and
 #                               install it under $PGCASCADE_PREFIX
-#                               (default $RUNNER_TEMP/pgcascade); puts its
-#                               bin/ on $GITHUB_PATH
+#                               (default $RUNNER_TEMP/pgcascade), unless a
+#                               build of these sources restored there from
+#                               the cache runs; puts its bin/ on $GITHUB_PATH
 #   scripts/action.sh lint      lint the changed migrations: annotations
 #                               (or the chosen format) on stdout, SARIF into
 #                               $INPUT_SARIF_FILE when $INPUT_SARIF is true;
@@ -33,6 +37,15 @@ count() { # N SINGULAR PLURAL: "1 error", "2 errors" (as pgcascade's summaries s
 	if [ "$1" -eq 1 ]; then echo "$1 $2"; else echo "$1 $3"; fi
 }
 
+step_key() {
+	local digest
+	digest=$(cd "$HERE" && find src man Makefile -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16) ||
+		die "could not compute the sources' digest"
+	local key="pgcascade-$(uname -s)-$(uname -m)-$digest"
+	out key "$key"
+	echo "$key"
+}
+
 step_install() {
 	local prefix=${PGCASCADE_PREFIX:-${RUNNER_TEMP:-/tmp}/pgcascade}
 	local pkgs=(build-essential libpg-query-dev libprotobuf-c-dev libpq-dev libssl-dev libjson-c-dev libyajl-dev libinih-dev)
@@ -47,8 +60,18 @@ step_install() {
 		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
 			die "could not install ${missing[*]}"
 	fi
-	make -s -C "$HERE" -j"$(nproc)" all >&2 || die "the build failed"
-	make -s -C "$HERE" install PREFIX="$prefix" >&2 || die "make install failed"
+	# a build of these very sources, restored from the cache, is used as is
+	# when it runs (the libraries it links are installed above)
+	local key
+	key=$(GITHUB_OUTPUT="" step_key 2>/dev/null) || key=""
+	if [ -n "$key" ] && [ "$(cat "$prefix/.pgcascade-key" 2>/dev/null)" = "$key" ] &&
+		"$prefix/bin/pgcascade" --version >/dev/null 2>&1; then
+		echo "pgcascade: action: using the cached build ($key)" >&2
+	else
+		make -s -C "$HERE" -j"$(nproc)" all >&2 || die "the build failed"
+		make -s -C "$HERE" install PREFIX="$prefix" >&2 || die "make install failed"
+		[ -z "$key" ] || echo "$key" >"$prefix/.pgcascade-key"
+	fi
 	if [ -n "${GITHUB_PATH:-}" ]; then echo "$prefix/bin" >>"$GITHUB_PATH"; fi
 	out path "$prefix/bin/pgcascade"
 	"$prefix/bin/pgcascade" --version | head -1
@@ -97,8 +120,9 @@ step_finish() {
 }
 
 case "${1:-}" in
+key) step_key ;;
 install) step_install ;;
 lint) step_lint ;;
 finish) step_finish ;;
-*) die "usage: scripts/action.sh install|lint|finish" ;;
+*) die "usage: scripts/action.sh key|install|lint|finish" ;;
 esac

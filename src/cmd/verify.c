@@ -154,12 +154,12 @@ int cmd_verify(int argc, char **argv)
 	else
 		verify_report_text(stdout, &rep, o.color);
 	if (timings) {
-		fprintf(stderr, "timings: startup %.0f ms, apply %.0f ms (fix and extras %.0f ms), load %.0f ms, "
+		fprintf(stderr, "pgcascade: timings: startup %.0f ms, apply %.0f ms (fix and extras %.0f ms), load %.0f ms, "
 		        "seed %.0f ms (CPU %.0f ms), delete %.0f ms, total %.0f ms\n",
 		        tm.startup, tm.apply, tm.fix, tm.load, tm.seed, tm.seed_cpu, tm.del, tm.total);
 		if (rep.embedded)
-			fprintf(stderr, "timings: teardown %.0f ms (stop the server, remove its directory)\n"
-			        "timings: apply ran %d %s one by one (a failed file is rerun so), skipped %d\n",
+			fprintf(stderr, "pgcascade: timings: teardown %.0f ms (stop the server, remove its directory)\n"
+			        "pgcascade: timings: apply ran %d %s one by one (a failed file is rerun so), skipped %d\n",
 			        tm.teardown, tm.apply_alone, words_noun(tm.apply_alone, "statement", "statements"),
 			        tm.apply_skipped);
 	}

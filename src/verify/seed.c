@@ -753,9 +753,12 @@ int sd_insert_row(Seeder *s, TState *t, const ForeignKey *edge, Row *parent,
 		    strcmp(st, "55P03") == 0) {
 			/* read-only transaction, no privilege, statement or lock
 			 * timeout: no other value helps; a database error */
-			err_set(s->err, PGC_EXIT_DB, "cannot seed %s.%s: %s (verify needs INSERT and DELETE on the "
-			        "closure tables; in live mode it rolls everything back)",
-			        t->t->schema, t->t->name, s->reason);
+			err_set(s->err, PGC_EXIT_DB, "cannot seed %s.%s: %s (%s)", t->t->schema, t->t->name, s->reason,
+			        strcmp(st, "55P03") == 0 ? "another session holds a lock on it: retry later, or raise "
+			                                   "--lock-timeout; nothing was changed"
+			        : strcmp(st, "57014") == 0 ? "the statement timed out; nothing was changed"
+			        : "verify needs INSERT and DELETE on the closure tables; in live mode it rolls "
+			          "everything back");
 			ret = INS_DBERR;
 			goto out;
 		}

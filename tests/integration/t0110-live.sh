@@ -7,7 +7,7 @@
 # nothing is left behind on the server.
 source "$(dirname "$0")/../lib/tap.sh"
 
-plan 79
+plan 80
 SECRET='S3cr3tPassw0rdXyz'
 DB=pgc_t0110
 conninfo=$(fresh_db "$DB") || { not_ok "create database"; exit 1; }
@@ -212,6 +212,7 @@ pgc verify --db "$conninfo" --lock-timeout 300ms
 release_lock
 check_eq "locked table, verify --db: exit 3" 3 "$RC"
 check_contains "locked table, verify --db: the seed's insert timed out" "cannot seed public.Posts: canceling statement due to lock timeout" "$TMP/err"
+check_contains "locked table, verify --db: says another session holds a lock" "another session holds a lock on it" "$TMP/err"
 
 # --- the server drops the connection mid-query -----------------------------
 # (the user's lock_timeout=0 is kept: the read waits until it is killed)

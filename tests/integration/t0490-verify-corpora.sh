@@ -18,12 +18,14 @@
 #     trigger, its function and the missing type (exit 1, not 3).
 source "$PGC_ROOT/tests/lib/tap.sh"
 source "$PGC_ROOT/tests/lib/corpora.sh"
+source "$PGC_ROOT/tests/lib/schema.sh"
 C="$PGC_ROOT/tests/corpora"
 # The plan: proves() runs 4 checks, 6 when the corpus has blocking edges;
-# chatbot-ui 4, the leftover check 1.
-n=5
+# chatbot-ui 4, the leftover check 1; and each verify JSON against
+# doc/schema/verify.schema.json (2 per corpus, chatbot-ui 1).
+n=6
 for c in openvsx supabase-auth hatchet ente; do
-	[ -n "$(tail -n +2 "$C/$c/truth_blockers.tsv" 2>/dev/null)" ] && n=$((n + 6)) || n=$((n + 4))
+	[ -n "$(tail -n +2 "$C/$c/truth_blockers.tsv" 2>/dev/null)" ] && n=$((n + 8)) || n=$((n + 6))
 done
 plan "$n"
 export TMPDIR="$TMP/cl"
@@ -47,6 +49,7 @@ proves() {
 	mapfile -t fl < <(files "$name")
 	retains "$root" "${fl[@]}"
 	pgc verify --format json --with-fix --root "$root" "${retain[@]}" "$@" "${fl[@]}"
+	schema_keep verify "$TMP/out" "$name: verify --with-fix"
 	check_eq "$name --with-fix: exit 0" 0 "$RC"
 	[ "$RC" -eq 0 ] || { j '.unseeded[] | "#   unseeded: \(.table): \(.reason)"' | head -5; grep -v 'ignored' "$TMP/err" | head -3 | sed 's/^/#   /'; }
 	check_eq "$name --with-fix: every closure table seeded, nothing left outside retained tables, nothing unseeded" "0 0 0" \
@@ -56,6 +59,7 @@ proves() {
 	tail -n +2 "$C/$name/truth_closure.tsv" | cut -f1 | sort >"$TMP/$name.truth"
 	check_files "$name --with-fix: the closure is the catalog's (truth_closure.tsv)" "$TMP/$name.truth" "$TMP/$name.closure"
 	pgc verify --format json --root "$root" "${retain[@]}" "$@" "${fl[@]}"
+	schema_keep verify "$TMP/out" "$name: verify (without the fix)"
 	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/$name.tb"
 	if [ -s "$TMP/$name.tb" ]; then
 		check_eq "$name without the fix: exit 1" 1 "$RC"
@@ -82,6 +86,7 @@ proves ente public.users                  # golang-migrate; CHECK (user_id != em
 printf 'SET search_path = "$user", public, extensions;\n' >"$TMP/search_path.sql"  # setup.sql's ALTER DATABASE, for this session
 mapfile -t fl < <(files chatbot-ui)
 pgc verify --format json --with-fix --root auth.users "${fl[0]}" "$TMP/search_path.sql" "${fl[@]:1}"
+schema_keep verify "$TMP/out" "chatbot-ui: verify --with-fix"
 check_eq "chatbot-ui --with-fix: the proof fails (exit 1), not a database error" 1 "$RC"
 check_eq "chatbot-ui --with-fix: every closure table seeded, nothing unseeded" "0 0" \
 	"$(j '[.tables[] | select(.depth != null and .seeded < 1)] | length') $(j '.unseeded | length')"
@@ -94,4 +99,5 @@ raised in trigger delete_old_file on public.files (function delete_old_file): an
 check_contains "chatbot-ui: the sources' delete_storage_object calls extensions.http (pgsql-http)" \
 	'extensions.http(' "$C/chatbot-ui/src/20240108234540_setup.sql"
 
+schema_validate
 check_eq "no cluster left behind" "" "$(ls -A "$TMPDIR")"

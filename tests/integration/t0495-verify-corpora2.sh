@@ -21,8 +21,9 @@
 #     (table and name: gracepoint-hub has three FKs named fk_user), and the
 #     DELETE's own error names a definite one.
 source "$PGC_ROOT/tests/lib/tap.sh"
+source "$PGC_ROOT/tests/lib/schema.sh"
 C="$PGC_ROOT/tests/corpora"
-plan 37 # 3 truth files x 4 corpora, proves(): 6 x 4, cluster 1
+plan 45 # 3 truth files x 4 corpora, proves(): 8 x 4 (2 verify JSON documents against the schema), cluster 1
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
 j() { jq -r "$@" "$TMP/out" 2>/dev/null; }
@@ -50,6 +51,7 @@ truth() {
 without_fix() {
 	local name=$1 root=$2
 	pgc verify --format json --root "$root" "$C/$name/src"
+	schema_keep verify "$TMP/out" "$name: verify (without the fix)"
 	check_eq "$name without the fix: exit 1" 1 "$RC"
 	tail -n +2 "$C/$name/truth_blockers.tsv" | cut -f1,2 | sort >"$TMP/$name.tb"
 	j '.blockers[] | .schema + "." + .table + "\t" + .constraint' | sort >"$TMP/$name.vb"
@@ -74,6 +76,7 @@ closure_is_truth() { # NAME: verify's closure tables = truth_closure.tsv
 proves() {
 	local name=$1 root=$2
 	pgc verify --format json --with-fix --root "$root" "$C/$name/src"
+	schema_keep verify "$TMP/out" "$name: verify --with-fix"
 	check_eq "$name --with-fix: exit 0" 0 "$RC"
 	[ "$RC" -eq 0 ] || { j '.unseeded[] | "#   unseeded: \(.table): \(.reason)"' | head -5; grep -v 'ignored' "$TMP/err" | head -3 | sed 's/^/#   /'; }
 	check_eq "$name --with-fix: every closure table seeded, nothing left, nothing unseeded" "0 0 0" \
@@ -93,4 +96,5 @@ proves gracepoint-hub public.users        # pg_dump (pop's schema dump)
 
 proves zync public.tenants                # pg_dump; integration_states: UNIQUE over two FK columns, three paths
 
+schema_validate
 check_eq "no cluster left behind" "" "$(ls -A "$TMPDIR")"

@@ -9,7 +9,7 @@
 # pre-commit hook's entry (.pre-commit-hooks.yaml) with that installed
 # binary on PATH.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 30
+plan 36
 ACTION="$PGC_ROOT/scripts/action.sh"
 PY=/usr/bin/python3
 
@@ -27,6 +27,12 @@ assert inputs["paths"].get("required") is True
 steps = action["runs"]["steps"]
 subcommands = []
 for s in steps:
+    if "uses" in s and s["uses"].startswith("actions/cache@"):
+        # the cache holds what the install step installs, under the script's key
+        assert s["with"]["path"] == "${{ runner.temp }}/pgcascade", s
+        assert s["with"]["key"] == "${{ steps.key.outputs.key }}", s
+        assert "PGCASCADE_PREFIX:-${RUNNER_TEMP:-/tmp}/pgcascade}" in script
+        continue
     if "uses" in s:
         assert s["uses"].startswith("github/codeql-action/upload-sarif@"), s
         continue
@@ -39,7 +45,8 @@ for s in steps:
             name = var[6:].lower().replace("_", "-")
             assert val == "${{ inputs.%s }}" % name, (var, val)
             assert name in inputs, name
-assert subcommands == ["install", "lint", "finish"], subcommands
+assert subcommands == ["key", "install", "lint", "finish"], subcommands
+assert [s.get("id") for s in steps if s.get("run", "").endswith(" key")] == ["key"]
 # every INPUT_ variable the script reads is passed by some step
 passed = {v for s in steps for v in (s.get("env") or {})}
 for var in set(re.findall(r"INPUT_[A-Z_]+", script)):
@@ -134,6 +141,20 @@ PGCASCADE_PREFIX="$TMP/prefix" GITHUB_PATH="$TMP/gh.path" GITHUB_OUTPUT="$TMP/gh
 check_eq "action install: exit 0" 0 "$?"
 check_eq "action install: bin/ on GITHUB_PATH" "$TMP/prefix/bin" "$(cat "$TMP/gh.path")"
 check "action install: the binary runs" "$TMP/prefix/bin/pgcascade" --version
+# the cache key: the sources' digest; the same sources, the same key; a
+# changed source, another key; a restored build of the same key is used as is
+GITHUB_OUTPUT="$TMP/gh.key" "$ACTION" key >"$TMP/key1" 2>&1
+check_contains "action key: written to the step's outputs" "key=$(cat "$TMP/key1")" "$TMP/gh.key"
+check_eq "action key: the same sources, the same key" "$(cat "$TMP/key1")" "$("$ACTION" key 2>&1)"
+mkdir -p "$TMP/copy/scripts" && cp -r "$PGC_ROOT/src" "$PGC_ROOT/man" "$PGC_ROOT/Makefile" "$TMP/copy/" &&
+	cp "$ACTION" "$TMP/copy/scripts/" && echo '/* changed */' >>"$TMP/copy/src/main.c"
+check "action key: a changed source, another key" test "$("$TMP/copy/scripts/action.sh" key 2>&1)" != "$(cat "$TMP/key1")"
+touch -d '2000-01-01' "$TMP/prefix/bin/pgcascade"
+PGCASCADE_PREFIX="$TMP/prefix" GITHUB_PATH="$TMP/gh.path2" "$ACTION" install >"$TMP/inst2.out" 2>"$TMP/inst2.err"
+check_eq "action install, build restored from the cache: exit 0" 0 "$?"
+check_contains "action install, build restored: says it uses it" "pgcascade: action: using the cached build ($(cat "$TMP/key1"))" "$TMP/inst2.err"
+check_eq "action install, build restored: not rebuilt nor reinstalled" "2000-01-01" \
+	"$(date -r "$TMP/prefix/bin/pgcascade" +%F)"
 entry=$("$PY" -c 'import yaml,sys; h=yaml.safe_load(open(sys.argv[1]))[0]; assert h["id"]=="pgcascade-lint" and h["language"]=="system"; print(h["entry"])' \
 	"$PGC_ROOT/.pre-commit-hooks.yaml")
 check_eq "pre-commit hook entry" "pgcascade lint --since HEAD --format gcc" "$entry"

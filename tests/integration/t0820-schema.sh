@@ -10,7 +10,8 @@
 # Each schema is also checked to reject a document that breaks it.
 # The layout projects (tests/fixtures/layouts: audit, audit --db, lint,
 # verify --db) are validated in t0830, the nine corpora (audit, lint) in
-# t0840, erase's plan and receipt in t0700, all through tests/lib/schema.sh.
+# t0840 and (verify) in t0490/t0495, config in t0860, erase's plan and
+# receipt in t0700, all through tests/lib/schema.sh.
 source "$PGC_ROOT/tests/lib/tap.sh"
 source "$PGC_ROOT/tests/lib/schema.sh"
 SCHEMAS="$PGC_ROOT/doc/schema"

@@ -6,7 +6,7 @@
 #    "pgcascade: error:";
 #  - --version is in the help and the man page, and prints the licence.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 162
+plan 164
 cd "$PGC_ROOT" || exit 1
 EX=(examples/skytwin/schema.sql examples/skytwin/migrations)
 
@@ -132,6 +132,7 @@ audit --config / examples/skytwin/schema.sql
 fix --out examples/skytwin/schema.sql/x examples/skytwin/schema.sql examples/skytwin/migrations
 erase --check-receipt /nonexistent.json
 erase --check-receipt /
+verify --timings tests/golden/audit/clean
 CASES
 check "prefix: at least 15 cases ran" test "$i" -ge 15
 # verify's progress on a terminal (script(1) gives it one) is prefixed too
