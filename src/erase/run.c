@@ -466,6 +466,23 @@ static int anonymize_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNod
 	return rc;
 }
 
+/* One batch statement (its parameters: the key) in its own transaction;
+ * *got: the rows it changed. */
+static int batch_once(ErasePlan *p, PGconn *conn, EraseRun *run, const char *sql, long *got, Err *err)
+{
+	PGresult *res = NULL;
+	if (begin_batch(conn, err) < 0 || !(res = run_params(conn, sql, p->nkey, p->key_vals, "erasing a batch", err))) {
+		PQclear(PQexec(conn, "ROLLBACK"));
+		return -1;
+	}
+	*got = strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	if (erase_exec(conn, "COMMIT", err) < 0)
+		return -1;
+	run->transactions++;
+	return 0;
+}
+
 /* The rows an ON DELETE SET NULL / SET DEFAULT edge would change as its
  * parent's rows go, N at a time before any parent is deleted, so that no
  * batch writes more than its own N deleted rows (on CockroachDB,
@@ -478,24 +495,9 @@ static int null_batches(ErasePlan *p, PGconn *conn, EraseRun *run, NullEdge *ne,
 	StrBuf sql = STRBUF_INIT;
 	erase_null_batch_sql(p, ne, run->batch_rows, &sql);
 	int rc = 0;
-	for (;;) {
-		PGresult *res = NULL;
-		if (begin_batch(conn, err) < 0 ||
-		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
-			PQclear(PQexec(conn, "ROLLBACK"));
-			rc = -1;
-			break;
-		}
-		long got = strtol(PQcmdTuples(res), NULL, 10);
-		PQclear(res);
-		if (erase_exec(conn, "COMMIT", err) < 0) {
-			rc = -1;
-			break;
-		}
-		run->transactions++;
-		if (got < run->batch_rows)
-			break;
-	}
+	long got;
+	while ((rc = batch_once(p, conn, run, sql.buf, &got, err)) == 0 && got >= run->batch_rows)
+		;
 	sb_release(&sql);
 	return rc;
 }
@@ -556,21 +558,8 @@ static int heavy_leaf_batches(ErasePlan *p, PGconn *conn, EraseRun *run, EraseNo
 	StrBuf sql = STRBUF_INIT;
 	erase_heavy_leaf_sql(p, n, leaf, run->batch_rows, &sql);
 	int rc = 0;
-	for (;;) {
-		PGresult *res = NULL;
-		if (begin_batch(conn, err) < 0 ||
-		    !(res = run_params(conn, sql.buf, p->nkey, p->key_vals, "erasing a batch", err))) {
-			PQclear(PQexec(conn, "ROLLBACK"));
-			rc = -1;
-			break;
-		}
-		long got = strtol(PQcmdTuples(res), NULL, 10);
-		PQclear(res);
-		if (erase_exec(conn, "COMMIT", err) < 0) {
-			rc = -1;
-			break;
-		}
-		run->transactions++;
+	long got;
+	while ((rc = batch_once(p, conn, run, sql.buf, &got, err)) == 0) {
 		leaf->done += got;
 		*deleted += got;
 		if (got == 0)
