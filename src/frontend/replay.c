@@ -709,6 +709,15 @@ static void shadow_move(Replay *r, ForeignKey *fk, const char *from, const char 
 	}
 }
 
+/* Is a t itself, or one of the tables t is a partition of (at any depth)? */
+static bool is_ancestor_or_self(const Table *a, const Table *t)
+{
+	for (const Table *p = t; p; p = p->partition_of)
+		if (p == a)
+			return true;
+	return false;
+}
+
 /* part (a new partition, at any depth) gets its constraint of every FK
  * that references one of its ancestors. */
 static void shadow_new_partition(Replay *r, const Table *part)
@@ -1399,7 +1408,9 @@ static void create_table(Replay *r, const PgQuery__CreateStmt *cs)
 	for (size_t k = 0; k < cs->n_inh_relations; k++) {
 		const PgQuery__Node *pn = cs->inh_relations[k];
 		Table *p = pn && pn->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? find_rangevar(r, pn->range_var) : NULL;
-		if (!p)
+		/* PARTITION OF / INHERITS its own name: PostgreSQL looks the
+		 * parent up before creating the table, so it does not exist. */
+		if (!p || p == t)
 			continue;
 		inherited = true;
 		if (cs->partbound && !parent) {
@@ -1960,6 +1971,12 @@ static void alter_cmd(Replay *r, Table *t, const PgQuery__AlterTableCmd *cmd, Pe
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: {
 		const PgQuery__PartitionCmd *pc = as_partition_cmd(cmd->def);
 		Table *child = pc ? find_rangevar(r, pc->name) : NULL;
+		if (child && is_ancestor_or_self(child, t)) {
+			/* ATExecAttachPartition: "circular inheritance not allowed" */
+			warn_at(r, r->loc, "circular inheritance not allowed: \"%s\" is already a child of \"%s\"; "
+			        "statement ignored", t->name, child->name);
+			break;
+		}
 		if (child) {
 			child->partition_of = t;
 			/* Attaching builds the partition's copies of the indexes. */

@@ -14,7 +14,7 @@
 #   - PGCASCADE_VERIFY_APPLY=statement gives the same proof;
 #   - no cluster is ever left behind.
 source "$PGC_ROOT/tests/lib/tap.sh"
-plan 26
+plan 27
 F="$FIXTURES/verify/apply"
 export TMPDIR="$TMP/cl"
 mkdir -p "$TMPDIR" && chmod 755 "$TMP" "$TMPDIR"
@@ -41,14 +41,21 @@ check_eq "recreate: PostgreSQL rejects the two ignored statements (psql)" \
 	'psql:recreate/002_again.sql:3: ERROR:  relation "posts_user_idx" already exists
 psql:recreate/002_again.sql:4: ERROR:  column "user_id" of relation "posts" already exists' "$(cat "$TMP/psql.err")"
 
-# --- every kind of warning the replay ignores a statement with (14 kinds)
+# --- every kind of warning the replay ignores a statement with (15 kinds, 16 statements)
 pgc audit ignored
 ignored "$TMP/err" >"$TMP/audit.warn"
 pgc verify --format json ignored
 check_eq "ignored: verify exits 0" 0 "$RC"
 ignored "$TMP/err" >"$TMP/verify.warn"
-check_eq "ignored: the replay ignores 14 statements" 14 "$(wc -l <"$TMP/audit.warn")"
-check_files "ignored: verify skips the same 14, with the same warnings at the same places" "$TMP/audit.warn" "$TMP/verify.warn"
+check_eq "ignored: the replay ignores 16 statements" 16 "$(wc -l <"$TMP/audit.warn")"
+check_files "ignored: verify skips the same 16, with the same warnings at the same places" "$TMP/audit.warn" "$TMP/verify.warn"
+# PostgreSQL itself refuses each of them, on the lines the replay names
+db=$(fresh_db t0460_ignored)
+psql "$db" -X -q -v ON_ERROR_STOP=1 -f ignored/001_init.sql >/dev/null 2>&1
+psql "$db" -X -q -f ignored/002_again.sql >/dev/null 2>"$TMP/psql.err"
+check_eq "ignored: PostgreSQL refuses exactly the lines the replay ignores (psql)" \
+	"$(sed -n 's/^ignored\/002_again\.sql:\([0-9]*\):.*/\1/p' "$TMP/audit.warn" | sort -n | tr '\n' ' ')" \
+	"$(sed -n 's/^psql:ignored\/002_again\.sql:\([0-9]*\): ERROR:.*/\1/p' "$TMP/psql.err" | sort -n | tr '\n' ' ')"
 
 # --- the same inside the file's own transaction block (savepoints)
 pgc verify --format json block
